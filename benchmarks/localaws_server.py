@@ -1,0 +1,147 @@
+"""Benchmark the localaws server: start-up, control-plane round trip, persistence cost per write.
+
+Run: ``.venv/bin/python -m benchmarks.localaws_server``. Servers run on free loopback ports
+with throw-away state directories; nothing touches a real AWS account.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+ENV = {
+    **os.environ,
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+os.environ.update({k: ENV[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")})
+os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def localaws(*args: str) -> None:
+    command = [sys.executable, "-m", "localaws", *args]
+    subprocess.run(command, check=True, env=ENV, capture_output=True, text=True)
+
+
+@contextmanager
+def running_server(*extra: str, state_dir: Path | None = None) -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = str(state_dir or Path(scratch) / "state")
+        port = str(free_port())
+        localaws("start", "--port", port, "--state-dir", directory, *extra)
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            localaws("stop", "--state-dir", directory)
+
+
+def client(endpoint: str, service: str) -> Any:
+    return boto3.client(service, endpoint_url=endpoint)
+
+
+def seconds_to_healthy(state_dir: Path) -> float:
+    port = str(free_port())
+    started = time.perf_counter()
+    localaws("start", "--port", port, "--state-dir", str(state_dir))
+    took = time.perf_counter() - started
+    localaws("stop", "--state-dir", str(state_dir))
+    return took
+
+
+def add_lab_state(endpoint: str) -> None:
+    """The lab's starting resources in size: a stack, a 5 MB image, a 4 MB layer, a function."""
+    client(endpoint, "cloudformation").create_stack(
+        StackName="serverless-lab",
+        TemplateBody='{"Resources": {"Original": {"Type": "AWS::S3::Bucket"}}}',
+    )
+    s3 = client(endpoint, "s3")
+    s3.create_bucket(Bucket="bench-original")
+    s3.put_object(Bucket="bench-original", Key="image.jpg", Body=os.urandom(5_000_000))
+    client(endpoint, "lambda").publish_layer_version(
+        LayerName="PillowPythonLambdaLayer", Content={"ZipFile": os.urandom(4_000_000)}
+    )
+
+
+def median_ms(call: Callable[[], object], repeats: int) -> float:
+    call()
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def write_overhead(lab_state: bool, repeats: int) -> tuple[float, float]:
+    """Median ms of a small PutObject with persistence on and off, alternating between them."""
+    with running_server() as durable, running_server("--no-persist") as volatile:
+        buckets = []
+        for endpoint in (durable, volatile):
+            if lab_state:
+                add_lab_state(endpoint)
+            s3 = client(endpoint, "s3")
+            s3.create_bucket(Bucket="bench-writes")
+            buckets.append(s3)
+        counter = iter(range(10**9))
+        on: list[float] = []
+        off: list[float] = []
+        for _ in range(repeats):
+            for s3, samples in ((buckets[0], on), (buckets[1], off)):
+                key = f"k{next(counter)}"
+                started = time.perf_counter()
+                s3.put_object(Bucket="bench-writes", Key=key, Body=b"0123456789")
+                samples.append((time.perf_counter() - started) * 1000)
+        return statistics.median(on), statistics.median(off)
+
+
+def main() -> None:
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        empty = [seconds_to_healthy(Path(scratch) / f"empty{i}") for i in range(3)]
+        lab_dir = Path(scratch) / "lab"
+        with running_server(state_dir=lab_dir) as endpoint:
+            add_lab_state(endpoint)
+        with_lab = [seconds_to_healthy(lab_dir) for _ in range(3)]
+    print(f"start to healthy, empty state: median {statistics.median(empty):.2f} s (goal <= 3 s)")
+    print(f"start to healthy, lab state:   median {statistics.median(with_lab):.2f} s")
+
+    with running_server() as endpoint:
+        lam = client(endpoint, "lambda")
+        sqs = client(endpoint, "sqs")
+        queue = sqs.create_queue(QueueName="bench")["QueueUrl"]
+        list_ms = median_ms(lambda: lam.list_functions(), 200)
+        attrs_ms = median_ms(lambda: sqs.get_queue_attributes(QueueUrl=queue), 200)
+    print(f"control-plane round trip: ListFunctions median {list_ms:.2f} ms")
+    print(f"control-plane round trip: SQS GetQueueAttributes median {attrs_ms:.2f} ms")
+
+    for label, lab_state in (("small state", False), ("lab state", True)):
+        on, off = write_overhead(lab_state, 150)
+        print(
+            f"PutObject with persistence, {label}: {on:.2f} ms vs {off:.2f} ms without "
+            f"(ratio {on / off:.2f}x, +{on - off:.2f} ms per write)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""The WSGI application: localaws's endpoints, then moto under the persistence lock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from localaws.admin import AdminApp, ServerInfo
+from localaws.requests import is_read_only
+from localaws.state.persistence import Persistence, PersistenceError
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+_NOT_SAVED = (
+    b'{"__type": "InternalFailure", "message": "localaws could not save its state; '
+    b'the request was not acknowledged. See the server log."}'
+)
+
+
+def _run_to_completion(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, list[Any], bytes]:
+    """Call a WSGI app and collect its whole response, so it can be sent after a snapshot."""
+    captured: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[Any], exc_info: Any = None) -> None:
+        captured["status"], captured["headers"] = status, headers
+
+    result = app(environ, start_response)
+    try:
+        body = b"".join(result)
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+    return captured["status"], captured["headers"], body
+
+
+class LocalAwsApp:
+    """Routes ``/_localaws/*`` to the admin app; runs AWS API calls through moto durably."""
+
+    def __init__(self, moto_app: WsgiApp, persistence: Persistence, info: ServerInfo) -> None:
+        self.moto_app = moto_app
+        self.persistence = persistence
+        self.info = info
+        self.admin = AdminApp(info, persistence)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith("/_localaws/"):
+            return self.admin(environ, start_response)
+        self.info.ready.wait()
+        if is_read_only(environ):
+            with self.persistence.reading():
+                status, headers, body = _run_to_completion(self.moto_app, environ)
+        else:
+            try:
+                with self.persistence.writing():
+                    status, headers, body = _run_to_completion(self.moto_app, environ)
+            except PersistenceError:
+                start_response("500 Internal Server Error", [("Content-Type", "application/json")])
+                return [_NOT_SAVED]
+        start_response(status, headers)
+        return [body]

@@ -1,0 +1,210 @@
+"""``localaws`` command line: serve, start, stop, status, reset.
+
+Exit codes: 0 done, 1 not running (stop/status), 2 a problem the user must fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from localaws import __version__
+from localaws.config import ENV_HOST, ServerSettings, resolve_settings
+from localaws.daemon import (
+    fetch_json,
+    running_endpoint,
+    server_status,
+    start_background,
+    stop_background,
+)
+from localaws.errors import LocalAwsError, NotRunningError, StateFormatError
+from localaws.server import LocalAwsServer, is_loopback
+from localaws.state.statedir import StateDirLayout
+from localaws.state.store import CorruptStateError, check_schema, read_header
+
+
+def _add_location_options(parser: argparse.ArgumentParser, with_host: bool) -> None:
+    if with_host:
+        parser.add_argument(
+            "--host",
+            help="address to listen on (default 127.0.0.1 or $LOCALAWS_HOST; a non-loopback "
+            "address is reachable from other machines and is refused unless given here)",
+        )
+    parser.add_argument("--port", type=int, help="TCP port (default 4566, or $LOCALAWS_PORT)")
+    parser.add_argument(
+        "--state-dir", help="where state is kept (default .localaws, or $LOCALAWS_STATE_DIR)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="localaws",
+        description="The offline AWS for Serverless Lab: moto's server with persistent state.",
+    )
+    parser.add_argument("--version", action="version", version=f"localaws {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run in the foreground")
+    _add_location_options(serve, with_host=True)
+    serve.add_argument(
+        "--no-persist", action="store_true", help="keep state in memory only (lost on exit)"
+    )
+    serve.add_argument("--verbose", action="store_true", help="log every request")
+
+    start = commands.add_parser("start", help="run in the background and wait until healthy")
+    _add_location_options(start, with_host=True)
+    start.add_argument("--no-persist", action="store_true", help="keep state in memory only")
+
+    for name, text in (("stop", "stop the background server"), ("status", "show the server")):
+        _add_location_options(commands.add_parser(name, help=text), with_host=False)
+
+    reset = commands.add_parser("reset", help="delete every resource and the saved state")
+    _add_location_options(reset, with_host=False)
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> ServerSettings:
+    return resolve_settings(getattr(args, "host", None), args.port, args.state_dir)
+
+
+def _check_host(args: argparse.Namespace, settings: ServerSettings) -> None:
+    """Loopback only, unless another address was asked for explicitly with --host."""
+    if is_loopback(settings.host):
+        return
+    if not args.host:
+        raise LocalAwsError(
+            f"refusing to listen on {settings.host} (from ${ENV_HOST}): localaws accepts any "
+            "credentials, so it listens on 127.0.0.1 only.",
+            f"Unset ${ENV_HOST}, or pass --host {settings.host} if you really mean it.",
+        )
+    print(
+        f"localaws: warning: listening on {settings.host}: other machines can reach this "
+        "server, which accepts any credentials.",
+        file=sys.stderr,
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    _check_host(args, settings)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
+    server = LocalAwsServer(settings, persist=not args.no_persist)
+    server.start()
+    print(f"localaws {__version__} ready at {settings.endpoint} (state: {settings.state_dir})")
+    sys.stdout.flush()
+    server.wait()
+    # Every write is already durable; skip the slow teardown of moto's many modules.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    _check_host(args, settings)
+    extra = ["--no-persist"] if args.no_persist else []
+    started = time.monotonic()
+    pid, already = start_background(settings, extra)
+    if already:
+        print(f"localaws is already running (pid {pid}) at {settings.endpoint}")
+    else:
+        took = time.monotonic() - started
+        print(f"localaws started (pid {pid}) at {settings.endpoint} in {took:.1f} s")
+    for notice in server_status(settings).get("notices", []):
+        print(f"localaws: error: {notice}", file=sys.stderr)
+    print(f"export AWS_ENDPOINT_URL={settings.endpoint}")
+    return 0
+
+
+def cmd_stop(args: argparse.Namespace) -> int:
+    pid = stop_background(_settings(args))
+    print(f"localaws stopped (pid {pid})")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    status = server_status(_settings(args))
+    persistence = status["persistence"]
+    saved = "on" if persistence["enabled"] else "off (in memory only)"
+    lines = [
+        f"localaws {status['version']} running (pid {status['pid']})",
+        f"  endpoint:      {status['endpoint']}",
+        f"  uptime:        {status['uptime_seconds']:.0f} s",
+        f"  state dir:     {status['state_dir']}",
+        f"  persistence:   {saved}, {persistence['snapshots_written']} snapshots written",
+        f"  services:      {', '.join(status['services'])}",
+        f"  CPU throttle:  {status['cpu_throttle_mode']}",
+    ]
+    lines += [f"  notice:        {notice}" for notice in status.get("notices", [])]
+    print("\n".join(lines))
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        raise LocalAwsError("reset needs confirmation.", "Run 'localaws reset --yes'.")
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    layout = StateDirLayout(settings.state_dir)
+    if not args.yes and not _confirm(
+        f"Delete every resource kept by localaws in {settings.state_dir}?"
+    ):
+        print("Nothing was changed.")
+        return 0
+    running = running_endpoint(layout)
+    if running is not None:
+        fetch_json(f"{running[1]}/_localaws/reset", method="POST", timeout=60)
+        print(f"localaws (pid {running[0]}) was reset: every service is empty.")
+        return 0
+    from localaws.state.store import SnapshotStore
+
+    store = SnapshotStore(layout) if layout.state.exists() else None
+    if store is None:
+        print("There was no saved state.")
+        return 0
+    if layout.snapshot.exists() and not _readable(layout):
+        print(f"The saved state could not be read; moved aside to {store.move_state_aside()}.")
+        return 0
+    store.delete_state()
+    print(f"Saved state in {settings.state_dir} deleted.")
+    return 0
+
+
+def _readable(layout: StateDirLayout) -> bool:
+    try:
+        check_schema(read_header(layout.snapshot)[0], layout.snapshot)
+    except (CorruptStateError, StateFormatError):
+        return False
+    return True
+
+
+COMMANDS = {
+    "serve": cmd_serve,
+    "start": cmd_start,
+    "stop": cmd_stop,
+    "status": cmd_status,
+    "reset": cmd_reset,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except NotRunningError as error:
+        print(f"localaws: {error}", file=sys.stderr)
+        return 1
+    except LocalAwsError as error:
+        print(f"localaws: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,40 @@
+"""Telling reads from writes in an AWS API request, whatever the protocol."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import parse_qs
+
+#: Operations with these prefixes change nothing (ReceiveMessage and AssumeRole do, so they count
+#: as writes, as do Invoke and every other operation).
+READ_ACTION_PREFIXES = ("Get", "List", "Describe", "Head")
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def action_name(environ: dict[str, Any]) -> str | None:
+    """The operation named by a JSON (X-Amz-Target) or query (Action=) protocol request."""
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return str(target).rsplit(".", 1)[-1]
+    query_action = parse_qs(environ.get("QUERY_STRING", "")).get("Action")
+    if query_action:
+        return query_action[0]
+    if not str(environ.get("CONTENT_TYPE", "")).startswith("application/x-www-form-urlencoded"):
+        return None
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    form_action = parse_qs(body.decode("utf-8", "replace")).get("Action")
+    return form_action[0] if form_action else None
+
+
+def is_read_only(environ: dict[str, Any]) -> bool:
+    """True when the request cannot change any state (so no snapshot is needed after it)."""
+    if environ.get("REQUEST_METHOD", "GET") in READ_METHODS:
+        return True
+    action = action_name(environ)
+    return action is not None and action.startswith(READ_ACTION_PREFIXES)

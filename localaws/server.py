@@ -1,0 +1,171 @@
+"""The localaws server: claim the state directory, bind loopback, restore state, serve."""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from types import FrameType
+from typing import Any
+
+from localaws import __version__
+from localaws.admin import ServerInfo
+from localaws.app import LocalAwsApp
+from localaws.config import EMULATED_SERVICES, ServerSettings
+from localaws.errors import PortInUseError
+from localaws.state.persistence import Persistence
+from localaws.state.statedir import StateDirClaim, StateDirLayout
+from localaws.state.store import SnapshotStore
+
+log = logging.getLogger("localaws")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening socket, or PortInUseError with what to do about it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUseError(
+                f"port {port} on {host} is already in use.",
+                "Is localaws already running ('localaws status')? "
+                "Otherwise pick another port with --port.",
+            ) from error
+        raise
+    sock.listen(128)
+    return sock
+
+
+#: Services whose import is slow (CloudFormation loads every moto model): warmed after ready.
+WARM_LATER = ("cloudformation",)
+
+
+def _skip_slow_optional_imports() -> None:
+    """Keep jsonschema from loading ``rfc3987_syntax`` (about 3 s to build its grammar).
+
+    jsonschema treats the package as optional and then skips only the "iri" string format;
+    moto uses jsonschema to validate API Gateway OpenAPI imports, never that format.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def _moto_wsgi_app() -> Any:
+    _skip_slow_optional_imports()
+    from moto.server import DomainDispatcherApplication, create_backend_app
+
+    return DomainDispatcherApplication(create_backend_app)
+
+
+def _warm_up(moto_app: Any, services: tuple[str, ...]) -> None:
+    """Import these services now, so the first request to each is not slow."""
+    for service in services:
+        backend = "awslambda" if service == "lambda" else service
+        if backend not in moto_app.app_instances:
+            app = moto_app.create_app(backend)
+            with moto_app.lock:
+                moto_app.app_instances.setdefault(backend, app)
+
+
+class LocalAwsServer:
+    """One running localaws: owns the state directory claim, the socket and moto."""
+
+    def __init__(self, settings: ServerSettings, persist: bool = True) -> None:
+        self.settings = settings
+        self.layout = StateDirLayout(settings.state_dir)
+        self.claim = StateDirClaim(self.layout)
+        self.persist = persist
+        self.info = ServerInfo(settings)
+        self._http: Any = None
+        self._socket: socket.socket | None = None
+
+    def start(self) -> None:
+        """Claim, bind and restore; the server answers health checks once this returns."""
+        try:
+            self._start()
+        except BaseException:
+            self.shutdown()
+            raise
+
+    def _start(self) -> None:
+        from moto.moto_server.werkzeug_app import MotoRequestHandler
+        from werkzeug.serving import make_server
+
+        from localaws.extensions import install_all
+
+        self.claim.acquire()
+        self._socket = bind_socket(self.settings.host, self.settings.port)
+        store = SnapshotStore(self.layout) if self.persist else None
+        persistence = Persistence(store)
+        moto_app = _moto_wsgi_app()
+        app = LocalAwsApp(moto_app, persistence, self.info)
+        self._http = make_server(
+            self.settings.host,
+            self.settings.port,
+            app,
+            threaded=True,
+            request_handler=MotoRequestHandler,
+            fd=self._socket.fileno(),
+        )
+        self.claim.write_pid_file(
+            {
+                "pid": os.getpid(),
+                "host": self.settings.host,
+                "port": self.settings.port,
+                "started_at": self.info.started_at,
+                "version": __version__,
+            }
+        )
+        threading.Thread(target=self._http.serve_forever, name="http", daemon=True).start()
+        result = persistence.restore()
+        if result.moved_aside_to is not None:
+            notice = (
+                f"the saved state could not be read ({result.reason}); "
+                f"it was moved aside to {result.moved_aside_to} and localaws starts empty."
+            )
+            self.info.notices.append(notice)
+            log.error("localaws: error: %s", notice)
+        install_all(self.settings.endpoint)
+        _warm_up(moto_app, tuple(s for s in EMULATED_SERVICES if s not in WARM_LATER))
+        self.info.ready.set()
+        threading.Thread(target=_warm_up, args=(moto_app, WARM_LATER), daemon=True).start()
+
+    def wait(self) -> None:
+        """Block until SIGTERM or SIGINT, then stop cleanly."""
+        stop = threading.Event()
+
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        while not stop.wait(3600):
+            pass
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.server_close()
+            self._http = None
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+        self.claim.release()

@@ -1,0 +1,172 @@
+"""Turn moto's in-memory backends into bytes and back.
+
+Every moto service keeps its state in a ``BackendDict`` (account -> region -> backend). A
+snapshot pickles the backends of every service in use, in one pickle so that references between
+services (a CloudFormation stack and the bucket it made) survive. Large byte and text values
+(object bodies, function and layer zips) go to a content-addressed blob store instead, so a
+snapshot stays small and a blob is written once however many snapshots refer to it.
+
+A few moto objects do not pickle as they are; the reducers below give them state hooks:
+thread locks (recreated unlocked) and the ``WeakValueDictionary`` Lambda keeps its ARNs in.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import importlib
+import io
+import pickle
+import sys
+import threading
+import weakref
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+#: Values at least this large are stored as blobs rather than inside the snapshot.
+BLOB_THRESHOLD = 64 * 1024
+
+BackendTree = dict[tuple[str, str], dict[str, dict[str, Any]]]
+
+
+def _new_lock() -> Any:
+    return threading.Lock()
+
+
+def _new_rlock() -> Any:
+    return threading.RLock()
+
+
+def _new_weak_value_dict(items: dict[Any, Any]) -> weakref.WeakValueDictionary[Any, Any]:
+    return weakref.WeakValueDictionary(items)
+
+
+def _reduce_defaultdict(value: defaultdict[Any, Any]) -> Any:
+    """A defaultdict whose factory is a lambda pickles with the plain type the lambda builds."""
+    factory = value.default_factory
+    if factory is not None and getattr(factory, "__name__", "") == "<lambda>":
+        sample = factory()
+        if type(sample) in (dict, list, set, int, str) and not sample:
+            factory = type(sample)
+        else:
+            raise pickle.PicklingError(f"cannot persist a defaultdict built by {factory!r}")
+    return (defaultdict, (factory,), None, None, iter(value.items()))
+
+
+_REDUCERS: dict[type, Callable[[Any], Any]] = {
+    defaultdict: _reduce_defaultdict,
+    type(threading.Lock()): lambda _lock: (_new_lock, ()),
+    type(threading.RLock()): lambda _lock: (_new_rlock, ()),
+    weakref.WeakValueDictionary: lambda wvd: (_new_weak_value_dict, (dict(wvd),)),
+}
+
+
+@dataclass(frozen=True)
+class BlobRef:
+    """A reference from a snapshot to a blob: its SHA-256 and whether it was text."""
+
+    digest: str
+    is_text: bool
+
+
+class BlobSink:
+    """Where a snapshot puts its large values; remembers digests of values it has seen."""
+
+    def __init__(self, write_blob: Callable[[str, bytes], None]) -> None:
+        self._write_blob = write_blob
+        self._known: dict[int, tuple[object, BlobRef]] = {}
+        self._seen: set[int] = set()
+        self.referenced: set[str] = set()
+
+    def begin(self) -> None:
+        self.referenced = set()
+        self._seen = set()
+
+    def ref_for(self, value: bytes | str) -> BlobRef:
+        cached = self._known.get(id(value))
+        if cached is not None and cached[0] is value:
+            ref = cached[1]
+        else:
+            data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value
+            ref = BlobRef(hashlib.sha256(data).hexdigest(), isinstance(value, str))
+            self._write_blob(ref.digest, data)
+            # Holding the value keeps its id from being reused while the entry exists.
+            self._known[id(value)] = (value, ref)
+        self.referenced.add(ref.digest)
+        self._seen.add(id(value))
+        return ref
+
+    def forget_unseen(self) -> None:
+        """Drop cached digests of values the last snapshot no longer contained."""
+        self._known = {k: v for k, v in self._known.items() if k in self._seen}
+
+
+class _SnapshotPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, sink: BlobSink) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._sink = sink
+        self.dispatch_table = copyreg.dispatch_table.copy()
+        self.dispatch_table.update(_REDUCERS)
+
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj) in (bytes, str) and len(obj) >= BLOB_THRESHOLD:
+            return self._sink.ref_for(obj)
+        return None
+
+
+class _SnapshotUnpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, read_blob: Callable[[str], bytes]) -> None:
+        super().__init__(file)
+        self._read_blob = read_blob
+
+    def persistent_load(self, pid: Any) -> Any:
+        if not isinstance(pid, BlobRef):
+            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+        data = self._read_blob(pid.digest)
+        return data.decode("utf-8", "surrogatepass") if pid.is_text else data
+
+
+def _backend_dicts_in_use() -> Iterable[tuple[tuple[str, str], Any]]:
+    """Yield ((module, attribute), BackendDict) for every moto service holding state."""
+    from moto.core.base_backend import BackendDict
+
+    for backend_dict in list(BackendDict._instances):  # type: ignore[misc]
+        module_name = backend_dict.backend.__module__
+        module = sys.modules[module_name]
+        for attribute, value in vars(module).items():
+            if value is backend_dict:
+                yield (module_name, attribute), backend_dict
+                break
+
+
+def capture_backends() -> BackendTree:
+    """The state of every moto service in use, as plain nested dicts."""
+    tree: BackendTree = {}
+    for key, backend_dict in _backend_dicts_in_use():
+        tree[key] = {
+            account: dict(regions.items()) for account, regions in list(backend_dict.items())
+        }
+    return tree
+
+
+def install_backends(tree: BackendTree) -> None:
+    """Put restored backends into moto's ``BackendDict`` objects."""
+    for (module_name, attribute), accounts in tree.items():
+        backend_dict = getattr(importlib.import_module(module_name), attribute)
+        for account, regions in accounts.items():
+            account_backends = backend_dict[account]
+            for region, backend in regions.items():
+                dict.__setitem__(account_backends, region, backend)
+
+
+def dump_backends(tree: BackendTree, sink: BlobSink) -> bytes:
+    buffer = io.BytesIO()
+    _SnapshotPickler(buffer, sink).dump(tree)
+    return buffer.getvalue()
+
+
+def load_backends(data: bytes, read_blob: Callable[[str], bytes]) -> BackendTree:
+    tree: BackendTree = _SnapshotUnpickler(io.BytesIO(data), read_blob).load()
+    return tree

@@ -1,0 +1,197 @@
+"""State survives stop/start and kill -9: no acknowledged write is ever lost."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from tests.helpers import ServerProcess, eventually, free_port, run_localaws
+from tests.lab_fixtures import TRUST_POLICY, handler_zip, zip_bytes
+
+pytestmark = pytest.mark.server
+
+
+def client(endpoint: str, service: str, **config: Any) -> Any:
+    return boto3.client(service, endpoint_url=endpoint, config=Config(**config))
+
+
+def create_lab_like_state(endpoint: str) -> dict[str, Any]:
+    """One of each resource kind the lab uses; returns what to look for afterwards."""
+    s3 = client(endpoint, "s3")
+    s3.create_bucket(Bucket="persist-original")
+    image = bytes(random.Random(1).getrandbits(8) for _ in range(200_000))
+    s3.put_object(Bucket="persist-original", Key="image.jpg", Body=image)
+    role = client(endpoint, "iam").create_role(
+        RoleName="ResizeImageLambdaRole", AssumeRolePolicyDocument=TRUST_POLICY
+    )["Role"]["Arn"]
+    lam = client(endpoint, "lambda")
+    layer = lam.publish_layer_version(
+        LayerName="PillowPythonLambdaLayer", Content={"ZipFile": zip_bytes({"python/x.py": ""})}
+    )["LayerVersionArn"]
+    package = handler_zip()
+    function_arn = lam.create_function(
+        FunctionName="resize_image",
+        Runtime="python3.12",
+        Role=role,
+        Handler="lambda_function.lambda_handler",
+        Code={"ZipFile": package},
+        MemorySize=512,
+        Layers=[layer],
+        Environment={"Variables": {"RESIZED_BUCKET": "persist-resized"}},
+    )["FunctionArn"]
+    lam.add_permission(
+        FunctionName="resize_image",
+        StatementId="s3-invoke",
+        Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+        SourceArn="arn:aws:s3:::persist-original",
+    )
+    s3.put_bucket_notification_configuration(
+        Bucket="persist-original",
+        NotificationConfiguration={
+            "LambdaFunctionConfigurations": [
+                {"LambdaFunctionArn": function_arn, "Events": ["s3:ObjectCreated:*"]}
+            ]
+        },
+    )
+    logs = client(endpoint, "logs")
+    logs.create_log_group(logGroupName="/aws/lambda/resize_image")
+    logs.create_log_stream(logGroupName="/aws/lambda/resize_image", logStreamName="stream")
+    logs.put_log_events(
+        logGroupName="/aws/lambda/resize_image",
+        logStreamName="stream",
+        logEvents=[{"timestamp": int(time.time() * 1000), "message": "REPORT line"}],
+    )
+    sqs = client(endpoint, "sqs")
+    queue = sqs.create_queue(QueueName="persist-queue")["QueueUrl"]
+    sqs.send_message(QueueUrl=queue, MessageBody="kept")
+    return {"image": image, "package": package, "layer": layer, "function_arn": function_arn}
+
+
+def assert_lab_like_state(endpoint: str, expected: dict[str, Any]) -> None:
+    s3 = client(endpoint, "s3")
+    assert (
+        s3.get_object(Bucket="persist-original", Key="image.jpg")["Body"].read()
+        == expected["image"]
+    )
+    notification = s3.get_bucket_notification_configuration(Bucket="persist-original")
+    assert (
+        notification["LambdaFunctionConfigurations"][0]["LambdaFunctionArn"]
+        == expected["function_arn"]
+    )
+    assert client(endpoint, "iam").get_role(RoleName="ResizeImageLambdaRole")["Role"]["RoleName"]
+    lam = client(endpoint, "lambda")
+    function = lam.get_function(FunctionName="resize_image")
+    config = function["Configuration"]
+    assert config["MemorySize"] == 512
+    assert config["Environment"]["Variables"] == {"RESIZED_BUCKET": "persist-resized"}
+    assert [layer["Arn"] for layer in config["Layers"]] == [expected["layer"]]
+    with urllib.request.urlopen(function["Code"]["Location"]) as response:
+        assert response.read() == expected["package"]
+    policy = json.loads(lam.get_policy(FunctionName="resize_image")["Policy"])
+    assert policy["Statement"][0]["Principal"] == {"Service": "s3.amazonaws.com"}
+    versions = lam.list_layer_versions(LayerName="PillowPythonLambdaLayer")["LayerVersions"]
+    assert [v["LayerVersionArn"] for v in versions] == [expected["layer"]]
+    events = client(endpoint, "logs").get_log_events(
+        logGroupName="/aws/lambda/resize_image", logStreamName="stream"
+    )["events"]
+    assert [event["message"] for event in events] == ["REPORT line"]
+    sqs = client(endpoint, "sqs")
+    queue = sqs.get_queue_url(QueueName="persist-queue")["QueueUrl"]
+    assert sqs.receive_message(QueueUrl=queue)["Messages"][0]["Body"] == "kept"
+
+
+def test_stop_and_start_keep_every_resource(state_dir: Path) -> None:
+    port = str(free_port())
+    endpoint = f"http://127.0.0.1:{port}"
+    started = run_localaws("start", "--port", port, "--state-dir", str(state_dir))
+    assert started.returncode == 0, started.stderr
+    try:
+        expected = create_lab_like_state(endpoint)
+        assert run_localaws("stop", "--state-dir", str(state_dir)).returncode == 0
+        restarted = run_localaws("start", "--port", port, "--state-dir", str(state_dir))
+        assert restarted.returncode == 0, restarted.stderr
+        assert_lab_like_state(endpoint, expected)
+    finally:
+        run_localaws("stop", "--state-dir", str(state_dir))
+
+
+class Writer(threading.Thread):
+    """Writes objects, roles and queues until the server dies; records what was acknowledged."""
+
+    def __init__(self, endpoint: str, round_number: int, seed: int) -> None:
+        super().__init__(daemon=True)
+        settings = {"retries": {"max_attempts": 1}, "connect_timeout": 2, "read_timeout": 10}
+        self.s3 = client(endpoint, "s3", **settings)
+        self.iam = client(endpoint, "iam", **settings)
+        self.sqs = client(endpoint, "sqs", **settings)
+        self.round_number = round_number
+        self.random = random.Random(seed)
+        self.objects: dict[str, bytes] = {}
+        self.roles: list[str] = []
+        self.queues: list[str] = []
+
+    @property
+    def acknowledged(self) -> int:
+        return len(self.objects) + len(self.roles) + len(self.queues)
+
+    def run(self) -> None:
+        index = 0
+        try:
+            while True:
+                index += 1
+                name = f"r{self.round_number}-{index}"
+                choice = self.random.random()
+                if choice < 0.7:
+                    size = self.random.choice((10, 5_000, 70_000, 300_000))
+                    body = self.random.randbytes(size)
+                    self.s3.put_object(Bucket="crash-test", Key=name, Body=body)
+                    self.objects[name] = body
+                elif choice < 0.85:
+                    self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST_POLICY)
+                    self.roles.append(name)
+                else:
+                    self.sqs.create_queue(QueueName=name)
+                    self.queues.append(name)
+        except Exception:
+            return  # the server was killed: what was acknowledged is recorded
+
+
+def test_kill_9_at_random_moments_loses_no_acknowledged_write(state_dir: Path) -> None:
+    chooser = random.Random(20261126)
+    server = ServerProcess(state_dir).start()
+    client(server.endpoint, "s3").create_bucket(Bucket="crash-test")
+    objects: dict[str, bytes] = {}
+    roles: list[str] = []
+    queues: list[str] = []
+    for round_number in range(6):
+        writer = Writer(server.endpoint, round_number, seed=round_number)
+        writer.start()
+        target = chooser.randint(3, 40)
+        assert eventually(lambda w=writer, t=target: w.acknowledged >= t, deadline=60)
+        server.kill()
+        writer.join(timeout=30)
+        objects.update(writer.objects)
+        roles += writer.roles
+        queues += writer.queues
+        server.start()
+    s3 = client(server.endpoint, "s3")
+    try:
+        for key, body in objects.items():
+            assert s3.get_object(Bucket="crash-test", Key=key)["Body"].read() == body, key
+        known_roles = {r["RoleName"] for r in client(server.endpoint, "iam").list_roles()["Roles"]}
+        assert set(roles) <= known_roles
+        urls = client(server.endpoint, "sqs").list_queues().get("QueueUrls", [])
+        assert set(queues) <= {url.rsplit("/", 1)[-1] for url in urls}
+        assert len(objects) + len(roles) + len(queues) >= 6 * 3
+    finally:
+        server.stop()

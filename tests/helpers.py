@@ -1,0 +1,94 @@
+"""Test helpers: a real localaws server process, free ports, and waiting with deadlines."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from localaws.daemon import is_healthy, wait_for
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Dummy credentials so no test can ever reach (or use) a real AWS account.
+AWS_TEST_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def localaws_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "localaws", *args]
+
+
+def run_localaws(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run one ``localaws`` command to completion and capture its output."""
+    return subprocess.run(
+        localaws_command(*args),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, **AWS_TEST_ENV, **(env or {})},
+        cwd=PROJECT_ROOT,
+    )
+
+
+class ServerProcess:
+    """``localaws serve`` as a child process on a free port with its own state directory."""
+
+    def __init__(self, state_dir: Path, port: int | None = None, *extra: str) -> None:
+        self.state_dir = state_dir
+        self.port = port or free_port()
+        self.extra = extra
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, deadline: float = 60) -> ServerProcess:
+        args = ["serve", "--port", str(self.port), "--state-dir", str(self.state_dir), *self.extra]
+        self.process = subprocess.Popen(
+            localaws_command(*args),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, **AWS_TEST_ENV},
+        )
+        process = self.process
+        ok = wait_for(lambda: process.poll() is not None or is_healthy(self.endpoint), deadline)
+        if not ok or process.poll() is not None:
+            raise RuntimeError(f"localaws did not start (exit {process.poll()})")
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=30)
+
+
+def eventually(condition: Callable[[], bool], deadline: float = 10) -> bool:
+    return wait_for(condition, deadline)

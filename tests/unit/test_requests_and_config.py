@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from localaws.config import resolve_settings
+from localaws.requests import is_read_only
+from localaws.server import is_loopback
+
+
+def environ(method: str, target: str = "", body: bytes = b"", query: str = "") -> dict:  # type: ignore[type-arg]
+    env = {"REQUEST_METHOD": method, "QUERY_STRING": query, "wsgi.input": io.BytesIO(body)}
+    if target:
+        env["HTTP_X_AMZ_TARGET"] = target
+    if body:
+        env["CONTENT_TYPE"] = "application/x-www-form-urlencoded; charset=utf-8"
+        env["CONTENT_LENGTH"] = str(len(body))
+    return env
+
+
+@pytest.mark.parametrize(
+    "request_environ, read_only",
+    [
+        (environ("GET"), True),
+        (environ("HEAD"), True),
+        (environ("PUT"), False),  # S3 PutObject
+        (environ("POST", target="Logs_20140328.GetLogEvents"), True),
+        (environ("POST", target="Logs_20140328.PutLogEvents"), False),
+        (environ("POST", target="AmazonSQS.ReceiveMessage"), False),
+        (environ("POST", body=b"Action=ListRoles&Version=2010-05-08"), True),
+        (environ("POST", body=b"Action=CreateRole&Version=2010-05-08"), False),
+        (environ("POST", body=b"Action=AssumeRole&Version=2011-06-15"), False),
+        (environ("POST"), False),  # Lambda Invoke and other REST writes
+    ],
+)
+def test_reads_and_writes_are_told_apart(request_environ: dict, read_only: bool) -> None:  # type: ignore[type-arg]
+    assert is_read_only(request_environ) is read_only
+
+
+def test_the_form_body_is_still_readable_after_classification() -> None:
+    env = environ("POST", body=b"Action=CreateRole&RoleName=r")
+    is_read_only(env)
+    assert env["wsgi.input"].read() == b"Action=CreateRole&RoleName=r"
+
+
+def test_argument_beats_environment_beats_default() -> None:
+    env = {"LOCALAWS_PORT": "5000", "LOCALAWS_STATE_DIR": "/tmp/from-env"}
+    assert resolve_settings(None, 6000, None, env).port == 6000
+    assert resolve_settings(None, None, None, env).port == 5000
+    assert resolve_settings(None, None, None, env).state_dir == Path("/tmp/from-env")
+    assert resolve_settings(None, None, None, {}).port == 4566
+    assert resolve_settings(None, None, None, {}).host == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    "host, loopback",
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("10.1.2.3", False),
+    ],
+)
+def test_loopback_detection(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback

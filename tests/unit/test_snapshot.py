@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import defaultdict
+from typing import Any
+
+import pytest
+
+from localaws.state.snapshot import BLOB_THRESHOLD, BlobSink, dump_backends, load_backends
+
+
+class Holder:
+    """Stands in for a moto model: locks, weak maps and lambda-built defaultdicts."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.rlock = threading.RLock()
+        self.items = [Item("a"), Item("b")]
+        self.by_name: weakref.WeakValueDictionary[str, Item] = weakref.WeakValueDictionary(
+            {item.name: item for item in self.items}
+        )
+        self.aliases: defaultdict[str, dict[str, str]] = defaultdict(lambda: {})
+        self.aliases["f"]["live"] = "1"
+        self.body = b"x" * BLOB_THRESHOLD
+        self.text = "y" * BLOB_THRESHOLD
+        self.small = b"z"
+
+
+class Item:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def round_trip(tree: Any) -> tuple[Any, dict[str, bytes]]:
+    blobs: dict[str, bytes] = {}
+    sink = BlobSink(lambda digest, data: blobs.__setitem__(digest, data))
+    sink.begin()
+    data = dump_backends(tree, sink)
+    assert set(blobs) == sink.referenced
+    return load_backends(data, blobs.__getitem__), blobs
+
+
+def test_moto_like_objects_survive_a_round_trip() -> None:
+    holder = Holder()
+    restored, blobs = round_trip({("m", "a"): {"123": {"us-east-1": holder}}})
+    copy = restored[("m", "a")]["123"]["us-east-1"]
+    assert copy.lock.acquire(blocking=False)
+    assert copy.rlock.acquire(blocking=False)
+    assert dict(copy.by_name) == {"a": copy.items[0], "b": copy.items[1]}
+    assert copy.aliases["f"] == {"live": "1"}
+    assert copy.aliases["new"] == {}  # still a defaultdict
+    assert (copy.body, copy.text, copy.small) == (holder.body, holder.text, holder.small)
+    assert len(blobs) == 2  # the two large values, not the small one
+
+
+def test_unchanged_values_are_not_written_again() -> None:
+    writes: list[str] = []
+    sink = BlobSink(lambda digest, data: writes.append(digest))
+    tree = {("m", "a"): {"1": {"r": Holder()}}}
+    for _ in range(3):
+        sink.begin()
+        dump_backends(tree, sink)
+        sink.forget_unseen()
+    assert len(writes) == 2
+
+
+def test_a_defaultdict_with_an_arbitrary_factory_is_refused() -> None:
+    odd: defaultdict[str, list[int]] = defaultdict(lambda: [1])
+    with pytest.raises(Exception, match="cannot persist"):
+        round_trip({("m", "a"): {"1": {"r": odd}}})
