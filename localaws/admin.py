@@ -26,6 +26,7 @@ class ServerInfo:
     ready: Event = field(default_factory=Event)
     cpu_throttle_mode: str = "none (no Lambda executor installed)"
     notices: list[str] = field(default_factory=list)
+    lambda_status: Callable[[], dict[str, Any]] = dict
 
 
 def _json(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
@@ -83,5 +84,6 @@ class AdminApp:
                 "last_written_at": store.last_written_at if store else None,
             },
             "cpu_throttle_mode": self.info.cpu_throttle_mode,
+            "lambda": self.info.lambda_status(),
             "notices": self.info.notices,
         }

@@ -94,6 +94,7 @@ class LocalAwsServer:
         self.persist = persist
         self.info = ServerInfo(settings)
         self._http: Any = None
+        self.executor: Any = None
         self._socket: socket.socket | None = None
 
     def start(self) -> None:
@@ -108,6 +109,7 @@ class LocalAwsServer:
         from moto.moto_server.werkzeug_app import MotoRequestHandler
         from werkzeug.serving import make_server
 
+        from localaws.executor.wiring import install_executor
         from localaws.extensions import install_all
 
         self.claim.acquire()
@@ -143,6 +145,11 @@ class LocalAwsServer:
             self.info.notices.append(notice)
             log.error("localaws: error: %s", notice)
         install_all(self.settings.endpoint)
+        self.executor = install_executor(
+            persistence, self.layout.root / "lambda", self.settings.endpoint
+        )
+        self.info.cpu_throttle_mode = self.executor.cpu_mode
+        self.info.lambda_status = self.executor.status
         _warm_up(moto_app, tuple(s for s in EMULATED_SERVICES if s not in WARM_LATER))
         self.info.ready.set()
         threading.Thread(target=_warm_up, args=(moto_app, WARM_LATER), daemon=True).start()
@@ -161,6 +168,9 @@ class LocalAwsServer:
         self.shutdown()
 
     def shutdown(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown()
+            self.executor = None
         if self._http is not None:
             self._http.shutdown()
             self._http.server_close()

@@ -54,10 +54,17 @@ def run_localaws(
 class ServerProcess:
     """``localaws serve`` as a child process on a free port with its own state directory."""
 
-    def __init__(self, state_dir: Path, port: int | None = None, *extra: str) -> None:
+    def __init__(
+        self,
+        state_dir: Path,
+        port: int | None = None,
+        *extra: str,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.state_dir = state_dir
         self.port = port or free_port()
         self.extra = extra
+        self.env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -71,7 +78,7 @@ class ServerProcess:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, **AWS_TEST_ENV},
+            env={**os.environ, **AWS_TEST_ENV, **self.env},
         )
         process = self.process
         ok = wait_for(lambda: process.poll() is not None or is_healthy(self.endpoint), deadline)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from typing import Any
 
 TRUST_POLICY = json.dumps(
     {
@@ -32,3 +33,34 @@ def zip_bytes(files: dict[str, str]) -> bytes:
 
 def handler_zip() -> bytes:
     return zip_bytes({"lambda_function.py": HANDLER_SOURCE})
+
+
+def create_role(iam: Any, name: str = "LambdaTestRole") -> str:
+    """The role's ARN, creating it on first use."""
+    try:
+        return str(iam.get_role(RoleName=name)["Role"]["Arn"])
+    except iam.exceptions.NoSuchEntityException:
+        return str(
+            iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST_POLICY)["Role"]["Arn"]
+        )
+
+
+def deploy(
+    lam: Any,
+    iam: Any,
+    name: str,
+    source: str,
+    handler: str = "lambda_function.lambda_handler",
+    **config: Any,
+) -> dict[str, Any]:
+    """Create a Python function whose ``lambda_function.py`` is ``source``."""
+    settings = {"Runtime": "python3.12", "MemorySize": 256, "Timeout": 30, **config}
+    return dict(
+        lam.create_function(
+            FunctionName=name,
+            Role=create_role(iam),
+            Handler=handler,
+            Code={"ZipFile": zip_bytes({"lambda_function.py": source})},
+            **settings,
+        )
+    )

@@ -1,0 +1,263 @@
+"""The runtime bootstrap localaws starts in each execution environment.
+
+Standard library only: it runs in the function's interpreter (Python 3.9 to 3.14), not in
+localaws's. It speaks the Lambda Runtime API (``/2018-06-01/runtime/...``) like the AWS runtime
+interface client: import the handler (reporting init errors by their AWS names), then loop on
+``invocation/next``, call the handler with the event and a context object, and post the result
+or the error. Output goes to stdout, which localaws turns into CloudWatch Logs.
+"""
+
+from __future__ import annotations
+
+import http.client
+import importlib
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+from typing import Any
+
+RUNTIME_PATH = "/2018-06-01/runtime"
+#: localaws reads this line on stdout to know an invocation's output is complete.
+END_MARKER = "\x00LOCALAWS-END "
+
+
+class FaultError(Exception):
+    """An error the runtime reports under one of Lambda's runtime error types."""
+
+    def __init__(self, error_type: str, message: str, trace: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+        self.trace = trace or []
+
+
+class RuntimeApiClient:
+    """A keep-alive HTTP client for the Runtime API at AWS_LAMBDA_RUNTIME_API."""
+
+    def __init__(self, address: str) -> None:
+        host, port = address.rsplit(":", 1)
+        self.connection = http.client.HTTPConnection(host, int(port))
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: bytes | str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any, bytes]:
+        self.connection.request(method, RUNTIME_PATH + path, body=body, headers=headers or {})
+        response = self.connection.getresponse()
+        return response.status, response.headers, response.read()
+
+    def next_invocation(self) -> tuple[int, Any, bytes]:
+        return self.call("GET", "/invocation/next")
+
+    def post_response(self, request_id: str, payload: bytes) -> None:
+        self.call("POST", f"/invocation/{request_id}/response", payload)
+
+    def post_error(self, request_id: str, error: dict[str, Any]) -> None:
+        headers = {"Lambda-Runtime-Function-Error-Type": error["errorType"]}
+        self.call("POST", f"/invocation/{request_id}/error", json.dumps(error), headers)
+
+    def post_init_error(self, error: dict[str, Any]) -> None:
+        headers = {"Lambda-Runtime-Function-Error-Type": error["errorType"]}
+        self.call("POST", "/init/error", json.dumps(error), headers)
+
+
+class LambdaContext:
+    """The handler's ``context``: the attributes and method AWS documents."""
+
+    def __init__(
+        self,
+        request_id: str,
+        deadline_ms: int,
+        function_arn: str,
+        client_context: Any,
+        identity: Any,
+    ) -> None:
+        self.aws_request_id = request_id
+        self.invoked_function_arn = function_arn
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self.client_context = client_context
+        self.identity = identity
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(self._deadline_ms - int(time.time() * 1000), 0)
+
+    def log(self, message: str) -> None:
+        sys.stdout.write(message)
+
+    def __repr__(self) -> str:
+        request, name = self.aws_request_id, self.function_name
+        return f"LambdaContext([aws_request_id={request},function_name={name}])"
+
+
+def make_error(
+    message: str, error_type: str, trace: list[str], request_id: str = ""
+) -> dict[str, Any]:
+    return {
+        "errorMessage": message or "",
+        "errorType": error_type or "",
+        "requestId": request_id,
+        "stackTrace": trace or [],
+    }
+
+
+def user_frames(tb: Any) -> list[str]:
+    """Traceback entries from the user's code on (the bootstrap's own frames dropped)."""
+    frames = traceback.extract_tb(tb)
+    for index, frame in enumerate(frames):
+        if not frame.filename.endswith("bootstrap.py"):
+            return traceback.format_list(frames[index:])
+    return []
+
+
+def log_error(error: dict[str, Any]) -> None:
+    """Write an error the way the AWS runtime does: one log event, '[ERROR] Type: message'."""
+    lines = [f"[ERROR] {error['errorType']}: {error['errorMessage']}"]
+    lines.append("Traceback (most recent call last):")
+    for entry in error["stackTrace"]:
+        lines.extend(entry.splitlines())
+    sys.stdout.write("\r".join(lines) + "\n")
+
+
+def load_handler(handler: str) -> Any:
+    try:
+        module_name, function_name = handler.rsplit(".", 1)
+    except ValueError as error:
+        raise FaultError(
+            "Runtime.MalformedHandlerName", f"Bad handler '{handler}': {error}"
+        ) from error
+    if module_name.split(".")[0] in sys.builtin_module_names:
+        raise FaultError(
+            "Runtime.BuiltInModuleConflict",
+            f"Cannot use built-in module {module_name} as a handler module",
+        )
+    try:
+        module = importlib.import_module(module_name.replace("/", "."))
+    except ImportError as error:
+        raise FaultError(
+            "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {error}"
+        ) from error
+    except SyntaxError as error:
+        trace = [f'  File "{error.filename}" Line {error.lineno}\n    {error.text}']
+        raise FaultError(
+            "Runtime.UserCodeSyntaxError",
+            f"Syntax error in module '{module_name}': {error}",
+            trace,
+        ) from error
+    try:
+        return getattr(module, function_name)
+    except AttributeError as error:
+        raise FaultError(
+            "Runtime.HandlerNotFound",
+            f"Handler '{function_name}' missing on module '{module_name}'",
+        ) from error
+
+
+class RequestIdFilter(logging.Filter):
+    request_id = ""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.aws_request_id = RequestIdFilter.request_id
+        return True
+
+
+def setup_logging() -> None:
+    """Root logger as in the managed runtime: '[LEVEL]\\ttime\\trequest id\\tmessage'."""
+    logging.Formatter.converter = time.gmtime
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(
+        logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s",
+            "%Y-%m-%dT%H:%M:%S",
+        )
+    )
+    handler.addFilter(RequestIdFilter())
+    logging.getLogger().addHandler(handler)
+
+
+def set_module_path() -> None:
+    """sys.path as in Lambda: task root, layer paths, then the runtime's own packages."""
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    opt = os.environ.get("LOCALAWS_OPT_DIR", "")
+    paths = [os.environ["LAMBDA_TASK_ROOT"]]
+    if opt:
+        paths += [os.path.join(opt, "python", "lib", version, "site-packages")]
+        paths += [os.path.join(opt, "python")]
+    runtime_packages = os.environ.get("LOCALAWS_RUNTIME_PACKAGES", "")
+    standard = [p for p in sys.path[1:] if p]
+    sys.path[:] = paths + standard + ([runtime_packages] if runtime_packages else [])
+
+
+def end_of_output(request_id: str) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    sys.stdout.write(END_MARKER + request_id + "\n")
+    sys.stdout.flush()
+
+
+def invoke_once(client: RuntimeApiClient, handler: Any) -> None:
+    status, headers, body = client.next_invocation()
+    if status != 200:
+        sys.exit(0)  # localaws is shutting this environment down
+    request_id = headers["Lambda-Runtime-Aws-Request-Id"]
+    RequestIdFilter.request_id = request_id
+    os.environ["_X_AMZN_TRACE_ID"] = headers.get("Lambda-Runtime-Trace-Id", "")
+    client_context = headers.get("Lambda-Runtime-Client-Context")
+    identity = headers.get("Lambda-Runtime-Cognito-Identity")
+    context = LambdaContext(
+        request_id,
+        int(headers["Lambda-Runtime-Deadline-Ms"]),
+        headers.get("Lambda-Runtime-Invoked-Function-Arn"),
+        json.loads(client_context) if client_context else None,
+        json.loads(identity) if identity else None,
+    )
+    try:
+        event = json.loads(body) if body else {}
+        result = json.dumps(handler(event, context))
+    except Exception as error:
+        failure = make_error(
+            str(error), type(error).__name__, user_frames(sys.exc_info()[2]), request_id
+        )
+        log_error(failure)
+        end_of_output(request_id)
+        client.post_error(request_id, failure)
+        return
+    end_of_output(request_id)
+    client.post_response(request_id, result.encode("utf-8"))
+
+
+def main() -> None:
+    if sys.path and os.path.dirname(os.path.abspath(__file__)) == os.path.abspath(sys.path[0]):
+        sys.path.pop(0)
+    set_module_path()
+    setup_logging()
+    client = RuntimeApiClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    try:
+        handler = load_handler(os.environ["_HANDLER"])
+    except Exception as error:
+        if isinstance(error, FaultError):
+            failure = make_error(error.message, error.error_type, error.trace)
+        else:
+            trace = user_frames(sys.exc_info()[2])
+            failure = make_error(str(error), type(error).__name__, trace)
+        log_error(failure)
+        end_of_output("init")
+        client.post_init_error(failure)
+        sys.exit(1)
+    end_of_output("init")
+    while True:
+        invoke_once(client, handler)
+
+
+if __name__ == "__main__":
+    main()

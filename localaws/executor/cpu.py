@@ -1,0 +1,202 @@
+"""CPU in proportion to memory, as in Lambda: 1,769 MB buys one vCPU.
+
+The limit holds while an invocation runs. Initialization runs unthrottled: on AWS the init
+phase of an on-demand function gets a CPU burst, and a throttled import of boto3 at 128 MB
+would otherwise take longer than Lambda's 10-second init limit.
+
+Two ways to hold a process to its share: a cgroup CPU quota (v1 ``cpu.cfs_quota_us`` or v2
+``cpu.max``) where localaws may create cgroups, otherwise a duty cycle that stops and continues
+the process (SIGSTOP/SIGCONT) within a short period. ``LOCALAWS_CPU_THROTTLE`` picks one
+(``auto``, ``cgroup``, ``duty-cycle``, ``off``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+
+MB_PER_VCPU = 1769
+PERIOD_SECONDS = 0.02
+CGROUP_V1_CPU = Path("/sys/fs/cgroup/cpu")
+CGROUP_V2_ROOT = Path("/sys/fs/cgroup")
+
+
+def vcpu_share(memory_mb: int, host_cores: int | None = None) -> float:
+    """vCPUs a function of this size gets, capped by the host's cores."""
+    return min(memory_mb / MB_PER_VCPU, float(host_cores or os.cpu_count() or 1))
+
+
+class CpuLimit(Protocol):
+    def activate(self) -> None: ...
+    def pause(self) -> None: ...
+    def release(self) -> None: ...
+
+
+class CpuLimiter(Protocol):
+    mode: str
+
+    def limit(self, pid: int, memory_mb: int) -> CpuLimit: ...
+
+
+class _NoLimit:
+    def activate(self) -> None:
+        pass
+
+    def pause(self) -> None:
+        pass
+
+    def release(self) -> None:
+        pass
+
+
+class NoLimiter:
+    mode = "off (every function gets the whole CPU)"
+
+    def limit(self, pid: int, memory_mb: int) -> CpuLimit:
+        return _NoLimit()
+
+
+class _CgroupLimit:
+    """The quota applies while an invocation runs; init and idle time are not limited."""
+
+    def __init__(self, directory: Path, quota_file: str, limited: str, unlimited: str) -> None:
+        self.directory = directory
+        self._quota = directory / quota_file
+        self._limited = limited
+        self._unlimited = unlimited
+
+    def activate(self) -> None:
+        self._quota.write_text(self._limited)
+
+    def pause(self) -> None:
+        self._quota.write_text(self._unlimited)
+
+    def release(self) -> None:
+        # Fails while the exiting process is still inside; the next start reuses the parent.
+        with contextlib.suppress(OSError):
+            self.directory.rmdir()
+
+
+class CgroupV1Limiter:
+    """A child cgroup per environment under ``cpu/localaws`` with a CFS quota."""
+
+    mode = "cgroup v1 CPU quota (cpu.cfs_quota_us)"
+
+    def __init__(self, parent: Path = CGROUP_V1_CPU / "localaws") -> None:
+        self.parent = parent
+        self.parent.mkdir(exist_ok=True)
+
+    def limit(self, pid: int, memory_mb: int) -> CpuLimit:
+        share = vcpu_share(memory_mb)
+        if share >= (os.cpu_count() or 1):
+            return _NoLimit()
+        directory = self.parent / uuid.uuid4().hex[:12]
+        directory.mkdir()
+        period_us = int(PERIOD_SECONDS * 1_000_000)
+        (directory / "cpu.cfs_period_us").write_text(str(period_us))
+        (directory / "cgroup.procs").write_text(str(pid))
+        quota = str(max(1000, int(period_us * share)))
+        return _CgroupLimit(directory, "cpu.cfs_quota_us", quota, "-1")
+
+
+class CgroupV2Limiter:
+    """A child cgroup per environment under ``localaws`` with ``cpu.max``."""
+
+    mode = "cgroup v2 CPU quota (cpu.max)"
+
+    def __init__(self, parent: Path = CGROUP_V2_ROOT / "localaws") -> None:
+        self.parent = parent
+        self.parent.mkdir(exist_ok=True)
+        (self.parent / "cgroup.subtree_control").write_text("+cpu")
+        probe = self.parent / "probe"
+        probe.mkdir(exist_ok=True)
+        try:
+            (probe / "cpu.max").write_text(f"max {int(PERIOD_SECONDS * 1_000_000)}")
+        finally:
+            probe.rmdir()
+
+    def limit(self, pid: int, memory_mb: int) -> CpuLimit:
+        share = vcpu_share(memory_mb)
+        if share >= (os.cpu_count() or 1):
+            return _NoLimit()
+        directory = self.parent / uuid.uuid4().hex[:12]
+        directory.mkdir()
+        period_us = int(PERIOD_SECONDS * 1_000_000)
+        (directory / "cgroup.procs").write_text(str(pid))
+        quota = f"{max(1000, int(period_us * share))} {period_us}"
+        return _CgroupLimit(directory, "cpu.max", quota, f"max {period_us}")
+
+
+class _DutyCycle:
+    """Lets the process run ``share`` of each period and stops it for the rest."""
+
+    def __init__(self, pid: int, share: float) -> None:
+        self.pid = pid
+        self.run_for = PERIOD_SECONDS * share
+        self.stop_for = PERIOD_SECONDS - self.run_for
+        self._active = threading.Event()
+        self._finished = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"duty-{pid}", daemon=True)
+        self._thread.start()
+
+    def _signal(self, signum: int) -> bool:
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def _loop(self) -> None:
+        while not self._finished.is_set():
+            if not self._active.wait(0.5):
+                continue
+            time.sleep(self.run_for)
+            if self._finished.is_set() or not self._signal(signal.SIGSTOP):
+                return
+            time.sleep(self.stop_for)
+            self._signal(signal.SIGCONT)
+
+    def activate(self) -> None:
+        self._active.set()
+
+    def pause(self) -> None:
+        self._active.clear()
+
+    def release(self) -> None:
+        self._finished.set()
+        self._active.set()
+        self._thread.join(timeout=1)
+        self._signal(signal.SIGCONT)
+
+
+class DutyCycleLimiter:
+    mode = f"duty cycle (SIGSTOP/SIGCONT every {int(PERIOD_SECONDS * 1000)} ms)"
+
+    def limit(self, pid: int, memory_mb: int) -> CpuLimit:
+        share = vcpu_share(memory_mb)
+        if share >= 1:
+            return _NoLimit()  # one Python thread cannot use more than one core anyway
+        return _DutyCycle(pid, share)
+
+
+def choose_limiter(environ: Mapping[str, str] = os.environ) -> CpuLimiter:
+    """The best limiter this machine allows, unless ``LOCALAWS_CPU_THROTTLE`` says otherwise."""
+    wanted = environ.get("LOCALAWS_CPU_THROTTLE", "auto").strip().lower()
+    if wanted == "off":
+        return NoLimiter()
+    if wanted == "duty-cycle":
+        return DutyCycleLimiter()
+    if wanted in ("auto", "cgroup"):
+        for limiter in (CgroupV1Limiter, CgroupV2Limiter):
+            try:
+                return limiter()
+            except OSError:
+                continue
+    return DutyCycleLimiter()

@@ -1,0 +1,326 @@
+"""One execution environment: a runtime process, its Runtime API, and its lifecycle.
+
+A small state machine (created -> initializing -> ready <-> invoking -> dead); an illegal
+transition raises. Initialization is the cold start; each invocation returns an outcome with
+the output lines it produced. Timeouts, running out of memory and a runtime that exits end the
+environment, as they do on AWS.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import shutil
+import subprocess
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from localaws.executor import bootstrap
+from localaws.executor.config import FunctionConfig
+from localaws.executor.packages import PackageStore
+from localaws.executor.process import OutputLine, ProcessLauncher, RuntimeProcess
+from localaws.executor.runtime_api import Invocation, RuntimeApiServer
+from localaws.executor.runtimes import Interpreter, choose_interpreter
+
+BOOTSTRAP = Path(bootstrap.__file__)
+OUTPUT_GRACE_SECONDS = 2.0
+INIT_LIMIT_SECONDS = 10.0
+#: Dummy credentials for handlers: they reach localaws, never a real AWS account.
+HANDLER_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "ASIALOCALAWSEXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "localaws-dummy-secret-key",
+    "AWS_SESSION_TOKEN": "localaws-dummy-session-token",
+}
+
+
+class State(enum.Enum):
+    CREATED = "created"
+    INITIALIZING = "initializing"
+    READY = "ready"
+    INVOKING = "invoking"
+    DEAD = "dead"
+
+
+_ALLOWED = {
+    State.CREATED: {State.INITIALIZING, State.DEAD},
+    State.INITIALIZING: {State.READY, State.DEAD},
+    State.READY: {State.INVOKING, State.DEAD},
+    State.INVOKING: {State.READY, State.DEAD},
+    State.DEAD: set(),
+}
+
+
+def runtime_error(error_type: str, message: str) -> dict[str, Any]:
+    return {"errorType": error_type, "errorMessage": message}
+
+
+class IllegalTransition(RuntimeError):
+    """A step the environment's lifecycle does not allow (a bug in the caller)."""
+
+
+@dataclass
+class InitResult:
+    duration_ms: float
+    lines: list[OutputLine]
+    error: dict[str, Any] | None = None
+
+
+@dataclass
+class InvokeOutcome:
+    """How one invocation ended: ok, error, timeout, oom or exit."""
+
+    kind: str
+    duration_ms: float
+    max_memory_mb: float
+    lines: list[OutputLine] = field(default_factory=list)
+    response: bytes | None = None
+    error: dict[str, Any] | None = None
+
+
+@lru_cache(maxsize=1)
+def private_tmp_supported() -> bool:
+    """Whether a mount namespace can give each environment its own /tmp (root on Linux)."""
+    if not shutil.which("unshare"):
+        return False
+    probe = ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+             'mount --bind "$0" /tmp', os.getcwd()]  # fmt: skip
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+class ExecutionEnvironment:
+    """A runtime process for one function version, reused while warm."""
+
+    def __init__(
+        self,
+        config: FunctionConfig,
+        launcher: ProcessLauncher,
+        packages: PackageStore,
+        endpoint: str,
+    ) -> None:
+        self.config = config
+        self.id = uuid.uuid4().hex
+        self.launcher = launcher
+        self.packages = packages
+        self.endpoint = endpoint
+        self.state = State.CREATED
+        self._state_lock = threading.Lock()
+        self.created_at = datetime.now(timezone.utc)
+        self.last_used = time.monotonic()
+        self.interpreter: Interpreter | None = None
+        self.private_tmp = False
+        self._api: RuntimeApiServer | None = None
+        self._process: RuntimeProcess | None = None
+        self._lines: list[OutputLine] = []
+        self._lines_lock = threading.Lock()
+        self._markers: dict[str, threading.Event] = {}
+
+    @property
+    def log_stream_name(self) -> str:
+        return f"{self.created_at:%Y/%m/%d}/[{self.config.version}]{self.id}"
+
+    @property
+    def log_group_name(self) -> str:
+        return f"/aws/lambda/{self.config.name}"
+
+    def _move(self, new: State) -> None:
+        with self._state_lock:
+            if new not in _ALLOWED[self.state]:
+                raise IllegalTransition(f"{self.state.value} -> {new.value}")
+            self.state = new
+
+    def _marker(self, name: str) -> threading.Event:
+        with self._lines_lock:
+            return self._markers.setdefault(name, threading.Event())
+
+    def _on_output(self, line: OutputLine) -> None:
+        timestamp, text = line
+        if text.startswith(bootstrap.END_MARKER):
+            self._marker(text[len(bootstrap.END_MARKER) :]).set()
+            return
+        with self._lines_lock:
+            self._lines.append((timestamp, text.replace("\r", "\n")))
+
+    def _take_lines(self, marker: str) -> list[OutputLine]:
+        self._marker(marker).wait(OUTPUT_GRACE_SECONDS)
+        with self._lines_lock:
+            lines, self._lines = self._lines, []
+            self._markers.pop(marker, None)
+        return lines
+
+    def _environment_variables(self, api: str, task_root: Path, opt: Path | None) -> dict[str, str]:
+        config = self.config
+        tmp = self.packages.environment_dir(self.id) / "tmp"
+        variables = dict(config.variables)
+        variables.update(
+            {
+                "AWS_LAMBDA_FUNCTION_NAME": config.name,
+                "AWS_LAMBDA_FUNCTION_VERSION": config.version,
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_mb),
+                "AWS_LAMBDA_LOG_GROUP_NAME": self.log_group_name,
+                "AWS_LAMBDA_LOG_STREAM_NAME": self.log_stream_name,
+                "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+                "AWS_LAMBDA_RUNTIME_API": api,
+                "AWS_EXECUTION_ENV": f"AWS_Lambda_{config.runtime}",
+                "AWS_REGION": config.region,
+                "AWS_DEFAULT_REGION": config.region,
+                "AWS_ENDPOINT_URL": self.endpoint,
+                "AWS_CONFIG_FILE": os.devnull,
+                "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                "_HANDLER": config.handler,
+                "LAMBDA_TASK_ROOT": str(task_root),
+                "LAMBDA_RUNTIME_DIR": str(BOOTSTRAP.parent),
+                "LOCALAWS_OPT_DIR": str(opt or ""),
+                "LOCALAWS_RUNTIME_PACKAGES": str(self.packages.runtime_packages()),
+                "LD_LIBRARY_PATH": f"{task_root}/lib" + (f":{opt}/lib" if opt else ""),
+                "PATH": "/usr/local/bin:/usr/bin:/bin",
+                "HOME": str(tmp.parent),
+                "TMPDIR": "/tmp" if self.private_tmp else str(tmp),
+                "TZ": ":UTC",
+                "LANG": "en_US.UTF-8",
+                **HANDLER_CREDENTIALS,
+            }
+        )
+        return variables
+
+    def _private_tmp(self, interpreter: Interpreter) -> bool:
+        """A private /tmp hides the host's: only when nothing the runtime needs lives there."""
+        needed = [self.packages.work_dir, Path(interpreter.path), BOOTSTRAP]
+        needed += [link.resolve() for link in self.packages.runtime_packages().iterdir()]
+        under_tmp = any(Path(path).resolve().is_relative_to("/tmp") for path in needed)
+        return not under_tmp and private_tmp_supported()
+
+    def _command(self, interpreter: Interpreter) -> list[str]:
+        python = [interpreter.path, "-S", "-u", str(BOOTSTRAP)]
+        if not self.private_tmp:
+            return python
+        tmp = str(self.packages.environment_dir(self.id) / "tmp")
+        return ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+                'mount --bind "$0" /tmp && exec "$@"', tmp, *python]  # fmt: skip
+
+    def initialize(self) -> InitResult:
+        """Start the runtime process and import the handler (the cold start)."""
+        self._move(State.INITIALIZING)
+        config = self.config
+        self.interpreter = choose_interpreter(config.runtime)
+        self.private_tmp = self._private_tmp(self.interpreter)
+        task_root = self.packages.task_root(config.code_zip)
+        opt = self.packages.opt_dir(config.layer_zips)
+        self._api = RuntimeApiServer()
+        started = time.perf_counter()
+        self._process = self.launcher.launch(
+            self._command(self.interpreter),
+            self._environment_variables(self._api.address, task_root, opt),
+            task_root,
+            config.memory_mb,
+            self._on_output,
+        )
+        deadline = started + INIT_LIMIT_SECONDS
+        while not self._api.init_done.wait(0.01):
+            if self._process.exited() or time.perf_counter() > deadline:
+                break
+        duration_ms = (time.perf_counter() - started) * 1000
+        lines = self._take_lines("init")
+        error = self._api.init_error
+        if error is None and not self._api.init_done.is_set():
+            error = self._init_failure()
+        if error is not None:
+            error["requestId"] = ""
+            self.destroy()
+            return InitResult(duration_ms, lines, error)
+        self._move(State.READY)
+        return InitResult(duration_ms, lines)
+
+    def _init_failure(self) -> dict[str, Any]:
+        assert self._process is not None
+        if self._process.killed_for_memory:
+            return runtime_error("Runtime.OutOfMemory", "Runtime exited with error: signal: killed")
+        if self._process.exited():
+            return runtime_error("Runtime.ExitError", "Runtime exited without providing a reason")
+        return runtime_error(
+            "Runtime.InitTimeout", f"Init phase timed out after {INIT_LIMIT_SECONDS:.2f} seconds"
+        )
+
+    def invoke(self, request_id: str, payload: bytes, client_context: str | None) -> InvokeOutcome:
+        """Run one event through the handler; the environment stays warm unless it failed hard."""
+        assert self._api is not None and self._process is not None
+        self._move(State.INVOKING)
+        timeout = self.config.timeout_seconds
+        started = time.perf_counter()
+        invocation = Invocation(
+            request_id=request_id,
+            payload=payload,
+            deadline_ms=int(time.time() * 1000) + timeout * 1000,
+            function_arn=self.config.arn,
+            trace_id=f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};Sampled=0",
+            client_context=client_context,
+        )
+        limit = self._process.cpu_limit()
+        limit.activate()
+        self._api.submit(invocation)
+        deadline = started + timeout
+        while not invocation.answered.wait(0.005):
+            if self._process.exited() or time.perf_counter() >= deadline:
+                break
+        duration_ms = (time.perf_counter() - started) * 1000
+        limit.pause()
+        self.last_used = time.monotonic()
+        memory = self._process.peak_memory_mb()
+        if invocation.answered.is_set():
+            lines = self._take_lines(request_id)
+            self._move(State.READY)
+            kind = "error" if invocation.error is not None else "ok"
+            return InvokeOutcome(kind, duration_ms, memory, lines, invocation.response,
+                                 invocation.error)  # fmt: skip
+        return self._hard_failure(request_id, duration_ms, memory)
+
+    def _hard_failure(self, request_id: str, duration_ms: float, memory: float) -> InvokeOutcome:
+        assert self._process is not None
+        process = self._process
+        timed_out = not process.exited()
+        process.kill()
+        process.wait_exit(5)
+        with self._lines_lock:
+            lines, self._lines = self._lines, []
+        self.destroy()
+        prefix = f"RequestId: {request_id} Error: "
+        if process.killed_for_memory:
+            error = runtime_error(
+                "Runtime.OutOfMemory", prefix + "Runtime exited with error: signal: killed"
+            )
+            return InvokeOutcome("oom", duration_ms, memory, lines, error=error)
+        if timed_out:
+            seconds = f"{self.config.timeout_seconds:.2f}"
+            error = runtime_error(
+                "Sandbox.Timedout", f"{prefix}Task timed out after {seconds} seconds"
+            )
+            return InvokeOutcome("timeout", duration_ms, memory, lines, error=error)
+        code = process.exit_code()
+        reason = (
+            f"Runtime exited with error: exit status {code}"
+            if code
+            else "Runtime exited without providing a reason"
+        )
+        error = runtime_error("Runtime.ExitError", prefix + reason)
+        return InvokeOutcome("exit", duration_ms, memory, lines, error=error)
+
+    def destroy(self) -> None:
+        """Stop the process and free everything; safe to call more than once."""
+        with self._state_lock:
+            if self.state is State.DEAD:
+                return
+            self.state = State.DEAD
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait_exit(5)
+        if self._api is not None:
+            self._api.close()
+        self.packages.remove_environment_dir(self.id)

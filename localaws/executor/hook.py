@@ -1,0 +1,153 @@
+"""The seam between moto and the executor: ``LambdaFunction.invoke``.
+
+moto routes the Invoke API, S3 notifications, SNS and SQS deliveries through this one method;
+without Docker it would return a canned reply. Here it runs the handler for real. moto also runs
+Event and DryRun invocations synchronously and ignores reserved concurrency; this seam answers
+DryRun without running, queues Event invocations (202), and throttles with 429 as AWS does.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from moto.awslambda.exceptions import LambdaClientError
+from moto.awslambda.models import LambdaFunction, lambda_backends
+from moto.core.exceptions import JsonRESTError
+
+from localaws.executor.config import FunctionConfig
+from localaws.executor.pool import Throttled
+from localaws.executor.runtimes import UnsupportedRuntimeError, runtime_minor
+from localaws.executor.service import BackgroundRunner, InvocationService
+from localaws.state.rwlock import ReadWriteLock
+
+SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
+ASYNC_PAYLOAD_LIMIT = 1024 * 1024
+
+
+class TooManyRequestsException(JsonRESTError):
+    """HTTP 429 with the reason AWS gives for reserved concurrency."""
+
+    code = 429
+
+    def __init__(self) -> None:
+        super().__init__("TooManyRequestsException", "Rate Exceeded.")
+        self.description = (
+            '{"Reason": "ReservedFunctionConcurrentInvocationLimitExceeded", '
+            '"Type": "User", "message": "Rate Exceeded."}'
+        )
+
+    def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        return [*super().get_headers(), ("Retry-After", "1")]
+
+
+class InvalidRuntimeException(LambdaClientError):
+    code = 502
+
+    def __init__(self, message: str) -> None:
+        super().__init__("InvalidRuntimeException", message)
+
+
+class RequestTooLargeException(LambdaClientError):
+    code = 413
+
+    def __init__(self, limit: int, operation: str) -> None:
+        super().__init__(
+            "RequestEntityTooLargeException",
+            f"Request must be smaller than {limit} bytes for the {operation} operation",
+        )
+
+
+def _header(headers: Any, name: str) -> str | None:
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name:
+            return str(value)
+    return None
+
+
+def function_config(function: Any) -> FunctionConfig:
+    """Read what the executor needs from moto's model (the caller holds the state lock)."""
+    backend = lambda_backends[function.account_id][function.region]
+    layer_arns = tuple(layer["Arn"] for layer in function.layers or [])
+    layers = [backend.layers_versions_by_arn(arn) for arn in layer_arns]
+    layer_zips = tuple(bytes(layer.code_bytes) for layer in layers if layer is not None)
+    latest = backend.get_function(function.function_name)
+    reserved = latest.reserved_concurrency
+    return FunctionConfig(
+        name=function.function_name,
+        version=str(function.version),
+        arn=function.function_arn,
+        account=function.account_id,
+        region=function.region,
+        runtime=function.run_time or "",
+        handler=function.handler or "",
+        memory_mb=int(function.memory_size),
+        timeout_seconds=int(function.timeout),
+        ephemeral_mb=int(getattr(function, "ephemeral_storage", 512)),
+        variables=tuple(sorted((function.environment_vars or {}).items())),
+        code_sha=function.code_sha_256,
+        layer_arns=layer_arns,
+        reserved_concurrency=None if reserved is None else int(reserved),
+        code_zip=bytes(function.code_bytes),
+        layer_zips=layer_zips,
+    )
+
+
+def _client_context(headers: Any) -> str | None:
+    encoded = _header(headers, "x-amz-client-context")
+    if not encoded:
+        return None
+    try:
+        return base64.b64decode(encoded).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+class MotoInvokeHook:
+    """Replaces moto's ``LambdaFunction.invoke`` with a real run."""
+
+    def __init__(self, service: InvocationService, lock: ReadWriteLock) -> None:
+        self.service = service
+        self.lock = lock
+        self.background = BackgroundRunner(service)
+
+    def invoke(
+        self, function: Any, body: Any, request_headers: Any, response_headers: Any
+    ) -> bytes:
+        payload = body.encode() if isinstance(body, str) else bytes(body or b"")
+        invocation_type = _header(request_headers, "x-amz-invocation-type") or "RequestResponse"
+        limit = ASYNC_PAYLOAD_LIMIT if invocation_type == "Event" else SYNC_PAYLOAD_LIMIT
+        if len(payload) > limit:
+            raise RequestTooLargeException(limit, "Invoke")
+        config = function_config(function)
+        try:
+            runtime_minor(config.runtime)
+        except UnsupportedRuntimeError as error:
+            raise InvalidRuntimeException(str(error)) from None
+        response_headers["x-amz-executed-version"] = config.version
+        if invocation_type == "DryRun":
+            return b""
+        if invocation_type == "Event":
+            self.background.submit(config, payload)
+            return b""
+        with self.lock.released():
+            try:
+                result = self.service.invoke(config, payload, _client_context(request_headers))
+            except Throttled:
+                raise TooManyRequestsException() from None
+        if result.function_error:
+            response_headers["x-amz-function-error"] = result.function_error
+        if (_header(request_headers, "x-amz-log-type") or "") == "Tail":
+            response_headers["x-amz-log-result"] = result.log_tail
+        return result.payload
+
+    def install(self) -> None:
+        hook = self
+
+        def invoke(self: Any, body: Any, request_headers: Any, response_headers: Any) -> bytes:
+            return hook.invoke(self, body, request_headers, response_headers)
+
+        LambdaFunction.invoke = invoke  # type: ignore[method-assign]

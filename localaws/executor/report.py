@@ -1,0 +1,64 @@
+"""Lambda's own log lines, in AWS's exact text format (tabs, two decimals, trailing tab)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import datetime, timezone
+
+
+def init_start_line(runtime: str, interpreter_version: str, region: str) -> str:
+    minor = runtime.removeprefix("python")
+    patch = interpreter_version.split(".")[2] if interpreter_version.count(".") >= 2 else "0"
+    arn_hash = hashlib.sha256(f"{runtime}:{interpreter_version}".encode()).hexdigest()
+    return (
+        f"INIT_START Runtime Version: python:{minor}.v{patch}\t"
+        f"Runtime Version ARN: arn:aws:lambda:{region}::runtime:{arn_hash}"
+    )
+
+
+def start_line(request_id: str, version: str) -> str:
+    return f"START RequestId: {request_id} Version: {version}"
+
+
+def end_line(request_id: str) -> str:
+    return f"END RequestId: {request_id}"
+
+
+def billed_ms(duration_ms: float, init_ms: float | None) -> int:
+    """Duration rounded up to the next ms; a cold start's init is billed too."""
+    return math.ceil(duration_ms + (init_ms or 0.0))
+
+
+def report_line(
+    request_id: str,
+    duration_ms: float,
+    memory_mb: int,
+    max_memory_mb: float,
+    init_ms: float | None = None,
+    status: str | None = None,
+) -> str:
+    fields = [
+        f"REPORT RequestId: {request_id}",
+        f"Duration: {duration_ms:.2f} ms",
+        f"Billed Duration: {billed_ms(duration_ms, init_ms)} ms",
+        f"Memory Size: {memory_mb} MB",
+        f"Max Memory Used: {math.ceil(max_memory_mb)} MB",
+    ]
+    if init_ms is not None:
+        fields.append(f"Init Duration: {init_ms:.2f} ms")
+    if status:
+        fields.append(f"Status: {status}")
+    return "\t".join(fields) + "\t"
+
+
+def timestamp_text(epoch_ms: int) -> str:
+    moment = datetime.fromtimestamp(epoch_ms / 1000, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def timeout_line(epoch_ms: int, request_id: str, timeout_seconds: int) -> str:
+    return (
+        f"{timestamp_text(epoch_ms)} {request_id} "
+        f"Task timed out after {timeout_seconds:.2f} seconds"
+    )

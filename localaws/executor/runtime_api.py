@@ -1,0 +1,143 @@
+"""The Lambda Runtime API for one execution environment, served on its own loopback port.
+
+The runtime (our bootstrap) pulls work with ``GET /2018-06-01/runtime/invocation/next`` and
+answers with ``.../invocation/<id>/response`` or ``.../error``; a failed start is reported with
+``/init/error``. Headers and status codes are those AWS documents.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+PREFIX = "/2018-06-01/runtime"
+
+
+@dataclass
+class Invocation:
+    """One event handed to the runtime, and what the runtime answered."""
+
+    request_id: str
+    payload: bytes
+    deadline_ms: int
+    function_arn: str
+    trace_id: str = ""
+    client_context: str | None = None
+    response: bytes | None = None
+    error: dict[str, Any] | None = None
+    answered: threading.Event = field(default_factory=threading.Event)
+
+
+class RuntimeApiServer:
+    """Hands invocations to one runtime process and collects its answers."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[Invocation | None] = queue.Queue()
+        self._current: Invocation | None = None
+        self.init_error: dict[str, Any] | None = None
+        self.init_done = threading.Event()  # the runtime asked for work, or failed to start
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def address(self) -> str:
+        port = self._server.server_address[1]
+        return f"127.0.0.1:{port}"
+
+    def submit(self, invocation: Invocation) -> None:
+        self._queue.put(invocation)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._server.shutdown()
+        self._server.server_close()
+
+    # Called from the HTTP handler threads.
+    def next_invocation(self) -> Invocation | None:
+        self.init_done.set()
+        invocation = self._queue.get()
+        self._current = invocation
+        return invocation
+
+    def answer(self, request_id: str, response: bytes | None, error: Any) -> bool:
+        invocation = self._current
+        if invocation is None or invocation.request_id != request_id:
+            return False
+        invocation.response, invocation.error = response, error
+        invocation.answered.set()
+        return True
+
+    def fail_init(self, error: dict[str, Any]) -> None:
+        self.init_error = error
+        self.init_done.set()
+
+
+def _parse_error(body: bytes, error_type: str | None) -> dict[str, Any]:
+    try:
+        error = json.loads(body)
+    except ValueError:
+        error = {}
+    if not isinstance(error, dict):
+        error = {}
+    error.setdefault("errorType", error_type or "Runtime.Unknown")
+    error.setdefault("errorMessage", "")
+    return error
+
+
+def _handler_for(api: RuntimeApiServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def _reply(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+            self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _body(self) -> bytes:
+            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+        def do_GET(self) -> None:
+            if self.path != f"{PREFIX}/invocation/next":
+                return self._reply(404)
+            invocation = api.next_invocation()
+            if invocation is None:
+                return self._reply(410, b'{"errorMessage": "environment shut down"}')
+            headers = {
+                "Content-Type": "application/json",
+                "Lambda-Runtime-Aws-Request-Id": invocation.request_id,
+                "Lambda-Runtime-Deadline-Ms": str(invocation.deadline_ms),
+                "Lambda-Runtime-Invoked-Function-Arn": invocation.function_arn,
+                "Lambda-Runtime-Trace-Id": invocation.trace_id,
+            }
+            if invocation.client_context:
+                headers["Lambda-Runtime-Client-Context"] = invocation.client_context
+            self._reply(200, invocation.payload, headers)
+
+        def do_POST(self) -> None:
+            body = self._body()
+            error_type = self.headers.get("Lambda-Runtime-Function-Error-Type")
+            parts = self.path[len(PREFIX) :].strip("/").split("/")
+            if parts == ["init", "error"]:
+                api.fail_init(_parse_error(body, error_type))
+                return self._reply(202, b'{"status": "OK"}')
+            if len(parts) == 3 and parts[0] == "invocation" and parts[2] in ("response", "error"):
+                error = _parse_error(body, error_type) if parts[2] == "error" else None
+                response = body if parts[2] == "response" else None
+                if api.answer(parts[1], response, error):
+                    return self._reply(202, b'{"status": "OK"}')
+                return self._reply(400, b'{"errorType": "InvalidRequestID"}')
+            self._reply(404)
+
+    return Handler

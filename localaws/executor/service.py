@@ -1,0 +1,176 @@
+"""One invocation end to end: an environment, the handler's run, the logs and the metrics."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from localaws.executor import report
+from localaws.executor.config import FunctionConfig
+from localaws.executor.environment import ExecutionEnvironment, InvokeOutcome
+from localaws.executor.pool import EnvironmentPool, Throttled
+from localaws.executor.sinks import LogEvent, MotoSinks
+
+MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100  # AWS's 6,291,556-byte limit
+TAIL_BYTES = 4096
+
+
+@dataclass
+class InvokeResult:
+    """What the Invoke API returns: payload, FunctionError, LogResult."""
+
+    payload: bytes
+    function_error: str | None = None
+    log_tail: str = ""
+    request_id: str = ""
+    log_lines: list[str] = field(default_factory=list)
+
+
+def _error_payload(error: dict[str, Any]) -> bytes:
+    return json.dumps(error).encode()
+
+
+class InvocationService:
+    """Runs invocations on pooled environments and records them like Lambda."""
+
+    def __init__(self, pool: EnvironmentPool, sinks: MotoSinks) -> None:
+        self.pool = pool
+        self.sinks = sinks
+
+    def invoke(
+        self, config: FunctionConfig, payload: bytes, client_context: str | None = None
+    ) -> InvokeResult:
+        """Run ``payload`` through the function; Throttled when concurrency is used up."""
+        try:
+            env, cold = self.pool.acquire(config)
+        except Throttled:
+            self.sinks.write_metrics(config.account, config.region, config.name, {"Throttles": 1})
+            raise
+        concurrent = self.pool.in_flight(config)
+        request_id = str(uuid.uuid4())
+        try:
+            return self._run(env, cold, config, request_id, payload, client_context, concurrent)
+        finally:
+            self.pool.release(env)
+
+    def _run(
+        self,
+        env: ExecutionEnvironment,
+        cold: bool,
+        config: FunctionConfig,
+        request_id: str,
+        payload: bytes,
+        client_context: str | None,
+        concurrent: int,
+    ) -> InvokeResult:
+        events: list[LogEvent] = []
+        init_ms: float | None = None
+        if cold:
+            init = env.initialize()
+            init_ms = init.duration_ms
+            assert env.interpreter is not None
+            version = env.interpreter.full_version
+            first = init.lines[0][0] if init.lines else report_now()
+            events.append((first, report.init_start_line(config.runtime, version, config.region)))
+            if env.interpreter.warning:
+                events.append((first, env.interpreter.warning))
+            events += init.lines
+            if init.error is not None:
+                outcome = InvokeOutcome("init-error", 0.0, 0.0, error=init.error)
+                return self._record(
+                    env, config, request_id, outcome, init_ms, events, concurrent, report_now()
+                )
+        started_ms = report_now()
+        outcome = env.invoke(request_id, payload, client_context)
+        if outcome.kind == "ok" and len(outcome.response or b"") > MAX_RESPONSE_BYTES:
+            outcome.kind = "error"
+            outcome.error = {
+                "errorMessage": "Response payload size exceeded maximum allowed payload size "
+                f"({MAX_RESPONSE_BYTES} bytes).",
+                "errorType": "Function.ResponseSizeTooLarge",
+            }
+        return self._record(
+            env, config, request_id, outcome, init_ms, events, concurrent, started_ms
+        )
+
+    def _record(
+        self,
+        env: ExecutionEnvironment,
+        config: FunctionConfig,
+        request_id: str,
+        outcome: InvokeOutcome,
+        init_ms: float | None,
+        events: list[LogEvent],
+        concurrent: int,
+        started_ms: int,
+    ) -> InvokeResult:
+        lines: list[LogEvent] = [(started_ms, report.start_line(request_id, config.version))]
+        lines += outcome.lines
+        now = report_now()
+        status = None
+        if outcome.kind == "timeout":
+            lines.append((now, report.timeout_line(now, request_id, config.timeout_seconds)))
+            status = "timeout"
+        elif outcome.kind in ("oom", "exit", "init-error"):
+            status = "error"
+        lines.append((now, report.end_line(request_id)))
+        lines.append(
+            (
+                now,
+                report.report_line(
+                    request_id,
+                    outcome.duration_ms,
+                    config.memory_mb,
+                    outcome.max_memory_mb,
+                    init_ms,
+                    status,
+                ),
+            )
+        )
+        self.sinks.write_logs(
+            config.account, config.region, env.log_group_name, env.log_stream_name, events + lines
+        )
+        failed = outcome.kind != "ok"
+        self.sinks.write_metrics(
+            config.account,
+            config.region,
+            config.name,
+            {
+                "Invocations": 1,
+                "Duration": outcome.duration_ms,
+                "Errors": 1 if failed else 0,
+                "ConcurrentExecutions": concurrent,
+            },
+        )
+        text = "\n".join(message for _, message in events + lines) + "\n"
+        tail = base64.b64encode(text.encode()[-TAIL_BYTES:]).decode()
+        if failed:
+            assert outcome.error is not None
+            error = dict(outcome.error)
+            return InvokeResult(_error_payload(error), "Unhandled", tail, request_id)
+        return InvokeResult(outcome.response or b"null", None, tail, request_id)
+
+
+def report_now() -> int:
+    return int(time.time() * 1000)
+
+
+class BackgroundRunner:
+    """Runs Event invocations after the caller got its 202 (full async semantics come later)."""
+
+    def __init__(self, service: InvocationService) -> None:
+        self.service = service
+
+    def submit(self, config: FunctionConfig, payload: bytes) -> None:
+        threading.Thread(target=self._run, args=(config, payload), daemon=True).start()
+
+    def _run(self, config: FunctionConfig, payload: bytes) -> None:
+        # A throttled event is counted in Throttles; retries come with the asynchronous queue.
+        with contextlib.suppress(Throttled):
+            self.service.invoke(config, payload)

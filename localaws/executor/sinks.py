@@ -1,0 +1,55 @@
+"""Where invocation records go: CloudWatch Logs and AWS/Lambda metrics in moto's backends.
+
+Writes take the persistence lock, so they are snapshotted like any API write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from moto.cloudwatch.models import cloudwatch_backends
+from moto.core.utils import utcnow
+from moto.logs.models import logs_backends
+
+from localaws.state.persistence import Persistence
+
+LogEvent = tuple[int, str]
+
+
+class MotoSinks:
+    """Writes log events and metrics as if Lambda had sent them."""
+
+    def __init__(self, persistence: Persistence) -> None:
+        self.persistence = persistence
+
+    def write_logs(
+        self, account: str, region: str, group: str, stream: str, events: Sequence[LogEvent]
+    ) -> None:
+        backend = logs_backends[account][region]
+        with self.persistence.writing():
+            if group not in backend.groups:
+                backend.create_log_group(group, {})
+            if stream not in backend.groups[group].streams:
+                backend.create_log_stream(group, stream)
+            ordered = sorted(events, key=lambda event: event[0])
+            backend.put_log_events(
+                group, stream, [{"timestamp": t, "message": m} for t, m in ordered]
+            )
+
+    def write_metrics(
+        self, account: str, region: str, function_name: str, values: dict[str, float]
+    ) -> None:
+        now = utcnow()  # moto keeps naive UTC datetimes
+        dimensions = [{"Name": "FunctionName", "Value": function_name}]
+        data = [
+            {
+                "MetricName": name,
+                "Value": value,
+                "Unit": "Milliseconds" if name == "Duration" else "Count",
+                "Dimensions": dimensions,
+                "Timestamp": now,
+            }
+            for name, value in values.items()
+        ]
+        with self.persistence.writing():
+            cloudwatch_backends[account][region].put_metric_data("AWS/Lambda", data)
