@@ -89,9 +89,28 @@ def _check_host(args: argparse.Namespace, settings: ServerSettings) -> None:
     )
 
 
+#: The server needs no AWS identity of its own; a host profile that does not resolve would
+#: even stop moto from starting. Handlers get dummy credentials of their own.
+HOST_AWS_VARIABLES = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+)
+
+
+def _forget_host_aws_identity() -> None:
+    for name in HOST_AWS_VARIABLES:
+        os.environ.pop(name, None)
+    os.environ["AWS_CONFIG_FILE"] = os.devnull
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     _check_host(args, settings)
+    _forget_host_aws_identity()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
     server = LocalAwsServer(settings, persist=not args.no_persist)

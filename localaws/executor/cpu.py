@@ -134,13 +134,29 @@ class CgroupV2Limiter:
         return _CgroupLimit(directory, "cpu.max", quota, f"max {period_us}")
 
 
+def read_cpu_seconds(pid: int) -> float | None:
+    """CPU time the process's main thread has used, in seconds (nanosecond resolution)."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as schedstat:
+            return int(schedstat.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class _DutyCycle:
-    """Lets the process run ``share`` of each period and stops it for the rest."""
+    """Keeps the process's CPU time within ``share`` of the wall time since it was activated.
+
+    Every few milliseconds it compares the CPU time used with the CPU time allowed; when the
+    process is ahead it is stopped (SIGSTOP) until the allowance catches up, then continued.
+    Counting CPU time rather than timing run slices makes late wake-ups of this thread cost
+    accuracy only briefly: any overrun is paid back in the next stop.
+    """
+
+    CHECK_SECONDS = 0.005
 
     def __init__(self, pid: int, share: float) -> None:
         self.pid = pid
-        self.run_for = PERIOD_SECONDS * share
-        self.stop_for = PERIOD_SECONDS - self.run_for
+        self.share = share
         self._active = threading.Event()
         self._finished = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"duty-{pid}", daemon=True)
@@ -157,11 +173,20 @@ class _DutyCycle:
         while not self._finished.is_set():
             if not self._active.wait(0.5):
                 continue
-            time.sleep(self.run_for)
-            if self._finished.is_set() or not self._signal(signal.SIGSTOP):
-                return
-            time.sleep(self.stop_for)
-            self._signal(signal.SIGCONT)
+            started = time.monotonic()
+            cpu_at_start = read_cpu_seconds(self.pid)
+            while self._active.is_set() and not self._finished.is_set():
+                time.sleep(self.CHECK_SECONDS)
+                cpu = read_cpu_seconds(self.pid)
+                if cpu is None or cpu_at_start is None:
+                    return
+                allowed = self.share * (time.monotonic() - started)
+                ahead = (cpu - cpu_at_start) - allowed
+                if ahead > 0:
+                    if not self._signal(signal.SIGSTOP):
+                        return
+                    time.sleep(ahead / self.share)
+                    self._signal(signal.SIGCONT)
 
     def activate(self) -> None:
         self._active.set()
@@ -177,7 +202,7 @@ class _DutyCycle:
 
 
 class DutyCycleLimiter:
-    mode = f"duty cycle (SIGSTOP/SIGCONT every {int(PERIOD_SECONDS * 1000)} ms)"
+    mode = "duty cycle (SIGSTOP/SIGCONT by CPU time used)"
 
     def limit(self, pid: int, memory_mb: int) -> CpuLimit:
         share = vcpu_share(memory_mb)

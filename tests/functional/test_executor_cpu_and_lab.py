@@ -1,0 +1,156 @@
+"""CPU scales with memory as in Lambda, and the lab's resize function runs on a Pillow layer."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import statistics
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from PIL import Image
+
+from localaws.daemon import fetch_json
+from tests.helpers import PROJECT_ROOT, ServerProcess
+from tests.lab_fixtures import create_role, deploy, zip_bytes
+from tests.pillow_layer import noisy_jpeg, pillow_layer_zip, this_python_runtime
+
+pytestmark = pytest.mark.server
+
+CPU_BOUND = """
+def lambda_handler(event, context):
+    total = 0
+    for number in range(event["n"]):
+        total += number * number
+    return total
+"""
+MODEL_RATIO = 1769 / 512  # 2,048 MB is a whole vCPU for one thread, 512 MB is 512/1769 of one
+
+
+def client(server: ServerProcess, service: str) -> Any:
+    config = Config(retries={"max_attempts": 1}, read_timeout=300)
+    return boto3.client(
+        service, endpoint_url=server.endpoint, region_name="us-east-1", config=config
+    )
+
+
+@pytest.fixture(scope="module", params=["duty-cycle", "cgroup"])
+def throttled_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    mode = request.param
+    process = ServerProcess(
+        tmp_path_factory.mktemp(f"cpu-{mode}"), env={"LOCALAWS_CPU_THROTTLE": mode}
+    ).start()
+    in_force = fetch_json(f"{process.endpoint}/_localaws/status")[1]["cpu_throttle_mode"]
+    if mode == "cgroup" and "cgroup" not in in_force:
+        process.stop()
+        pytest.skip(f"cgroups are not available here ({in_force})")
+    yield process
+    process.stop()
+
+
+def report_duration(response: dict[str, Any]) -> float:
+    import base64
+
+    text = base64.b64decode(response["LogResult"]).decode()
+    match = re.search(r"\tDuration: (\d+\.\d+) ms", text)
+    assert match, text
+    return float(match.group(1))
+
+
+def test_cpu_bound_duration_follows_memory(throttled_server: ServerProcess) -> None:
+    lam, iam = client(throttled_server, "lambda"), client(throttled_server, "iam")
+    samples: dict[int, list[float]] = {512: [], 2048: []}
+    for memory in samples:
+        deploy(lam, iam, f"cpu_{memory}", CPU_BOUND, MemorySize=memory, Timeout=120)
+        lam.invoke(FunctionName=f"cpu_{memory}", Payload=json.dumps({"n": 1000}))  # cold start
+    for _ in range(5):  # interleaved, so both sizes meet the same background noise
+        for memory in samples:
+            response = lam.invoke(
+                FunctionName=f"cpu_{memory}", Payload=json.dumps({"n": 1_500_000}), LogType="Tail"
+            )
+            samples[memory].append(report_duration(response))
+    durations = {memory: statistics.median(values) for memory, values in samples.items()}
+    ratio = durations[512] / durations[2048]
+    assert MODEL_RATIO * 0.75 <= ratio <= MODEL_RATIO * 1.25, (durations, ratio)
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    process = ServerProcess(tmp_path_factory.mktemp("lab")).start()
+    yield process
+    process.stop()
+
+
+def test_lab_resize_with_a_pillow_layer_through_an_s3_trigger(lab_server: ServerProcess) -> None:
+    s3, lam = client(lab_server, "s3"), client(lab_server, "lambda")
+    s3.create_bucket(Bucket="lab-original")
+    s3.create_bucket(Bucket="lab-resized")
+    layer = lam.publish_layer_version(
+        LayerName="PillowPythonLambdaLayer", Content={"ZipFile": pillow_layer_zip()}
+    )["LayerVersionArn"]
+    handler = (PROJECT_ROOT / "solutions/resize_image/lambda_function.py").read_text()
+    function_arn = lam.create_function(
+        FunctionName="resize_image",
+        Runtime=this_python_runtime(),
+        Role=create_role(client(lab_server, "iam"), "ResizeImageLambdaRole"),
+        Handler="lambda_function.lambda_handler",
+        Code={"ZipFile": zip_bytes({"lambda_function.py": handler})},
+        MemorySize=512,
+        Timeout=120,
+        Layers=[layer],
+        Environment={"Variables": {"RESIZED_BUCKET": "lab-resized"}},
+    )["FunctionArn"]
+    lam.add_permission(
+        FunctionName="resize_image",
+        StatementId="s3",
+        Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+        SourceArn="arn:aws:s3:::lab-original",
+    )
+    s3.put_bucket_notification_configuration(
+        Bucket="lab-original",
+        NotificationConfiguration={
+            "LambdaFunctionConfigurations": [
+                {"LambdaFunctionArn": function_arn, "Events": ["s3:ObjectCreated:*"]}
+            ]
+        },
+    )
+    image = noisy_jpeg()
+    assert 4_000_000 < len(image) < 7_000_000
+    s3.put_object(Bucket="lab-original", Key="photos/big.jpg", Body=image)
+
+    resized = s3.get_object(Bucket="lab-resized", Key="photos/big.jpg")["Body"].read()
+    with Image.open(io.BytesIO(resized)) as half:
+        assert half.size == (1200, 900)
+        assert half.format == "JPEG"
+    assert len(resized) < len(image)
+    logs = client(lab_server, "logs").filter_log_events(logGroupName="/aws/lambda/resize_image")
+    messages = [event["message"] for event in logs["events"]]
+    assert "Resized lab-original/photos/big.jpg to 1200x900 in lab-resized" in messages
+    report = next(m for m in messages if m.startswith("REPORT"))
+    assert "\tMemory Size: 512 MB\t" in report and "Init Duration" in report
+
+
+def test_pillow_is_not_importable_without_the_layer(
+    lab_server: ServerProcess, tmp_path: Path
+) -> None:
+    lam = client(lab_server, "lambda")
+    deploy(
+        lam,
+        client(lab_server, "iam"),
+        "no_layer",
+        "import PIL\ndef lambda_handler(e, c):\n    return 1\n",
+    )
+    response = lam.invoke(FunctionName="no_layer")
+    body = json.loads(response["Payload"].read())
+    assert body["errorType"] == "Runtime.ImportModuleError"
+    assert (
+        body["errorMessage"] == "Unable to import module 'lambda_function': No module named 'PIL'"
+    )
