@@ -1,4 +1,4 @@
-"""Lambda's limits at the edges: timeout, memory, exits, payload sizes, concurrency, idle reaping."""
+"""Lambda's limits: timeout, memory, exits, payload sizes, concurrency, idle reaping."""
 
 from __future__ import annotations
 
@@ -75,7 +75,11 @@ def test_timeout_kills_the_environment(server: ServerProcess) -> None:
 
 def test_out_of_memory(server: ServerProcess) -> None:
     lam, iam = clients(server)
-    source = "def lambda_handler(e, c):\n    block = bytearray(400 * 1024 * 1024)\n    return len(block)\n"
+    source = (
+        "def lambda_handler(e, c):\n"
+        "    block = bytearray(400 * 1024 * 1024)\n"
+        "    return len(block)\n"
+    )
     deploy(lam, iam, "hungry", source, MemorySize=128)
     response, body = invoke(lam, "hungry", LogType="Tail")
     assert response["FunctionError"] == "Unhandled"
@@ -118,7 +122,12 @@ def test_payload_limits(server: ServerProcess) -> None:
 
 def test_reserved_concurrency_throttles(server: ServerProcess) -> None:
     lam, iam = clients(server)
-    source = "import time\ndef lambda_handler(e, c):\n    time.sleep(e.get('sleep', 0))\n    return 'ok'\n"
+    source = (
+        "import time\n"
+        "def lambda_handler(e, c):\n"
+        "    time.sleep(e.get('sleep', 0))\n"
+        "    return 'ok'\n"
+    )
     deploy(lam, iam, "limited", source)
     lam.put_function_concurrency(FunctionName="limited", ReservedConcurrentExecutions=0)
     with pytest.raises(ClientError) as raised:
