@@ -39,6 +39,11 @@ HANDLER_CREDENTIALS = {
 }
 
 
+UNSHARE_MOUNT_NAMESPACE = ("unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c")
+#: Mounts a tmpfs of $0 MB on /tmp, then runs the rest of the command line.
+PRIVATE_TMP_SCRIPT = 'mount -t tmpfs -o "size=$0m,mode=1777" tmpfs /tmp && exec "$@"'
+
+
 class State(enum.Enum):
     CREATED = "created"
     INITIALIZING = "initializing"
@@ -85,11 +90,14 @@ class InvokeOutcome:
 
 @lru_cache(maxsize=1)
 def private_tmp_supported() -> bool:
-    """Whether a mount namespace can give each environment its own /tmp (root on Linux)."""
+    """Whether a mount namespace can give each environment its own /tmp (root on Linux).
+
+    That /tmp is a tmpfs of the function's ephemeral storage size, so ``df /tmp`` shows it
+    and writing past it fails with "No space left on device", as on AWS.
+    """
     if not shutil.which("unshare"):
         return False
-    probe = ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
-             'mount --bind "$0" /tmp', os.getcwd()]  # fmt: skip
+    probe = [*UNSHARE_MOUNT_NAMESPACE, PRIVATE_TMP_SCRIPT, "1", "true"]
     try:
         return subprocess.run(probe, capture_output=True, timeout=10).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
@@ -202,9 +210,12 @@ class ExecutionEnvironment:
         python = [interpreter.path, "-S", "-u", str(BOOTSTRAP)]
         if not self.private_tmp:
             return python
-        tmp = str(self.packages.environment_dir(self.id) / "tmp")
-        return ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
-                'mount --bind "$0" /tmp && exec "$@"', tmp, *python]  # fmt: skip
+        return [
+            *UNSHARE_MOUNT_NAMESPACE,
+            PRIVATE_TMP_SCRIPT,
+            str(self.config.ephemeral_mb),
+            *python,
+        ]
 
     def initialize(self) -> InitResult:
         """Start the runtime process and import the handler (the cold start)."""
@@ -278,8 +289,9 @@ class ExecutionEnvironment:
             lines = self._take_lines(request_id)
             self._move(State.READY)
             kind = "error" if invocation.error is not None else "ok"
-            return InvokeOutcome(kind, duration_ms, memory, lines, invocation.response,
-                                 invocation.error)  # fmt: skip
+            return InvokeOutcome(
+                kind, duration_ms, memory, lines, invocation.response, invocation.error
+            )
         return self._hard_failure(request_id, duration_ms, memory)
 
     def _hard_failure(self, request_id: str, duration_ms: float, memory: float) -> InvokeOutcome:

@@ -133,14 +133,12 @@ class InvocationService:
                 ),
             )
         )
-        self.sinks.write_logs(
-            config.account, config.region, env.log_group_name, env.log_stream_name, events + lines
-        )
         failed = outcome.kind != "ok"
-        self.sinks.write_metrics(
+        self.sinks.write_invocation(
             config.account,
             config.region,
             config.name,
+            (env.log_group_name, env.log_stream_name, events + lines),
             {
                 "Invocations": 1,
                 "Duration": outcome.duration_ms,

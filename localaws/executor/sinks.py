@@ -22,6 +22,19 @@ class MotoSinks:
     def __init__(self, persistence: Persistence) -> None:
         self.persistence = persistence
 
+    def write_invocation(
+        self,
+        account: str,
+        region: str,
+        function_name: str,
+        log: tuple[str, str, Sequence[LogEvent]],
+        metrics: dict[str, float],
+    ) -> None:
+        """Log events and metrics of one invocation, made durable together."""
+        with self.persistence.writing():
+            self.write_logs(account, region, *log)
+            self.write_metrics(account, region, function_name, metrics)
+
     def write_logs(
         self, account: str, region: str, group: str, stream: str, events: Sequence[LogEvent]
     ) -> None:

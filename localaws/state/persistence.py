@@ -46,12 +46,16 @@ class Persistence:
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """Run a write alone, then make it durable before the caller acknowledges it."""
+        """Run a write alone, then make it durable before the caller acknowledges it.
+
+        Nested writes are made durable once, when the outermost one ends.
+        """
         with self.lock.exclusive():
             try:
                 yield
             finally:
-                self.commit()
+                if self.lock.exclusive_depth() == 1:
+                    self.commit()
 
     def commit(self) -> bool:
         """Snapshot now if anything changed; the caller must hold the exclusive lock."""

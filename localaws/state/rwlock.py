@@ -75,6 +75,10 @@ class ReadWriteLock:
             self._writer = None
             self._cond.notify_all()
 
+    def exclusive_depth(self) -> int:
+        """How many times this thread holds the lock exclusively (0: not at all)."""
+        return self._writer_depth if self._writer == threading.get_ident() else 0
+
     @contextmanager
     def shared(self) -> Iterator[None]:
         self.acquire_shared()

@@ -202,3 +202,40 @@ def test_handlers_never_see_the_hosts_credentials(tmp_path: Path) -> None:
         assert env["AWS_ACCESS_KEY_ID"] != "AKIAHOSTREALKEY" and "AWS_PROFILE" not in env
     finally:
         server.stop()
+
+
+TMP_SOURCE = """
+import os, shutil, tempfile
+def lambda_handler(event, context):
+    folder = tempfile.gettempdir()
+    with open(os.path.join(folder, "mine.txt"), "w") as handle:
+        handle.write(context.aws_request_id)
+    return {"tmpdir": os.environ["TMPDIR"], "folder": folder, "files": sorted(os.listdir(folder)),
+            "size": shutil.disk_usage(folder).total}
+"""
+
+
+def test_each_environment_has_its_own_tmp() -> None:
+    import shutil
+    import uuid
+
+    from tests.helpers import PROJECT_ROOT
+
+    state_dir = PROJECT_ROOT / f".localaws-test-{uuid.uuid4().hex[:8]}"
+    server = ServerProcess(state_dir).start()
+    try:
+        lam, iam = clients(server)
+        for name in ("tmp_a", "tmp_b"):
+            deploy(lam, iam, name, TMP_SOURCE, EphemeralStorage={"Size": 600})
+        _, first = invoke(lam, "tmp_a")
+        _, second = invoke(lam, "tmp_b")
+        assert first["files"] == ["mine.txt"] and second["files"] == ["mine.txt"]
+        if first["tmpdir"] == "/tmp":  # a private tmpfs, sized like the function's storage
+            assert first["folder"] == "/tmp"
+            assert first["size"] == 600 * 1024 * 1024
+        else:  # no mount namespace here: a folder of the environment's own
+            assert first["tmpdir"] != second["tmpdir"]
+            assert str(state_dir) in first["tmpdir"]
+    finally:
+        server.stop()
+        shutil.rmtree(state_dir, ignore_errors=True)
