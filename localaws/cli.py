@@ -1,4 +1,4 @@
-"""``localaws`` command line: serve, start, stop, status, reset.
+"""``localaws`` command line: serve, start, stop, status, logs, reset.
 
 Exit codes: 0 done, 1 not running (stop/status), 2 a problem the user must fix.
 """
@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, text in (("stop", "stop the background server"), ("status", "show the server")):
         _add_location_options(commands.add_parser(name, help=text), with_host=False)
+
+    logs = commands.add_parser("logs", help="print a function's CloudWatch Logs")
+    logs.add_argument("function", metavar="FUNCTION", help="the Lambda function's name")
+    logs.add_argument("--tail", type=int, metavar="N", help="only the last N log events")
+    _add_location_options(logs, with_host=False)
 
     reset = commands.add_parser("reset", help="delete every resource and the saved state")
     _add_location_options(reset, with_host=False)
@@ -206,12 +211,30 @@ def _readable(layout: StateDirLayout) -> bool:
     return True
 
 
+def cmd_logs(args: argparse.Namespace) -> int:
+    from localaws.logview import function_log_events, logs_client
+
+    settings = _settings(args)
+    running = running_endpoint(StateDirLayout(settings.state_dir))
+    if running is None:
+        raise NotRunningError(
+            f"localaws is not running for {settings.state_dir}.", "Start it with 'localaws start'."
+        )
+    events = list(function_log_events(logs_client(running[1]), args.function))
+    if args.tail is not None:
+        events = events[-args.tail :] if args.tail > 0 else []
+    for event in events:
+        print(event["message"].rstrip("\n"))
+    return 0
+
+
 COMMANDS = {
     "serve": cmd_serve,
     "start": cmd_start,
     "stop": cmd_stop,
     "status": cmd_status,
     "reset": cmd_reset,
+    "logs": cmd_logs,
 }
 
 

@@ -280,3 +280,24 @@ def test_a_missing_runtime_version_falls_back_with_a_warning(
     assert body == 1
     warnings = [line for line in tail(response) if line.startswith("LOCALAWS WARNING")]
     assert len(warnings) == 1 and f"runtime {runtime}" in warnings[0]
+
+
+def test_localaws_logs_prints_a_functions_log(
+    client_factory: Factory, lam: Any, server: ServerProcess
+) -> None:
+    from tests.helpers import run_localaws
+
+    deploy(
+        lam, client_factory("iam"), "chatty", "def lambda_handler(e, c):\n    print('said', e)\n"
+    )
+    invoke(lam, "chatty", {"n": 7})
+    shown = run_localaws("logs", "chatty", "--state-dir", str(server.state_dir))
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith("INIT_START") and "said {'n': 7}" in lines
+    assert REPORT.match(lines[-1])
+    last = run_localaws("logs", "chatty", "--tail", "1", "--state-dir", str(server.state_dir))
+    assert last.stdout.splitlines() == [lines[-1]]
+    missing = run_localaws("logs", "nobody", "--state-dir", str(server.state_dir))
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("localaws: error: there are no logs for 'nobody' yet")

@@ -10,8 +10,15 @@ from localaws.requests import is_read_only
 from localaws.server import is_loopback
 
 
-def environ(method: str, target: str = "", body: bytes = b"", query: str = "") -> dict:  # type: ignore[type-arg]
-    env = {"REQUEST_METHOD": method, "QUERY_STRING": query, "wsgi.input": io.BytesIO(body)}
+def environ(  # type: ignore[type-arg]
+    method: str, target: str = "", body: bytes = b"", query: str = "", path: str = "/"
+) -> dict:
+    env = {
+        "REQUEST_METHOD": method,
+        "QUERY_STRING": query,
+        "PATH_INFO": path,
+        "wsgi.input": io.BytesIO(body),
+    }
     if target:
         env["HTTP_X_AMZ_TARGET"] = target
     if body:
@@ -32,7 +39,8 @@ def environ(method: str, target: str = "", body: bytes = b"", query: str = "") -
         (environ("POST", body=b"Action=ListRoles&Version=2010-05-08"), True),
         (environ("POST", body=b"Action=CreateRole&Version=2010-05-08"), False),
         (environ("POST", body=b"Action=AssumeRole&Version=2011-06-15"), False),
-        (environ("POST"), False),  # Lambda Invoke and other REST writes
+        (environ("POST"), False),  # REST writes such as CreateFunction
+        (environ("POST", path="/2015-03-31/functions/resize_image/invocations"), True),
     ],
 )
 def test_reads_and_writes_are_told_apart(request_environ: dict, read_only: bool) -> None:  # type: ignore[type-arg]
