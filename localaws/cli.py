@@ -165,6 +165,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         f"  services:      {', '.join(status['services'])}",
         f"  CPU throttle:  {status['cpu_throttle_mode']}",
     ]
+    environments = status.get("lambda", {}).get("environments")
+    if environments:
+        warm, busy = environments["warm"], environments["busy"]
+        lines.append(f"  Lambda:        {warm} warm, {busy} busy environments")
     lines += [f"  notice:        {notice}" for notice in status.get("notices", [])]
     print("\n".join(lines))
     return 0
