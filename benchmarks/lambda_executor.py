@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from benchmarks.localaws_server import free_port
+from benchmarks.localaws_server import free_port, median_ms
 from localaws.executor.runtimes import find_exact
 
 ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
@@ -79,15 +79,6 @@ def deploy(endpoint: str, name: str, source: str, memory: int = 1769) -> Any:
                         Handler="lambda_function.lambda_handler", Timeout=300,
                         Code={"ZipFile": package.getvalue()})  # fmt: skip
     return lam
-
-
-def median_ms(call: Callable[[], object], repeats: int) -> float:
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
 
 
 def logged(response: dict[str, Any], field: str) -> float:

@@ -84,14 +84,24 @@ class _CgroupLimit:
             self.directory.rmdir()
 
 
-class CgroupV1Limiter:
-    """A child cgroup per environment under ``cpu/localaws`` with a CFS quota."""
+PERIOD_US = int(PERIOD_SECONDS * 1_000_000)
 
-    mode = "cgroup v1 CPU quota (cpu.cfs_quota_us)"
 
-    def __init__(self, parent: Path = CGROUP_V1_CPU / "localaws") -> None:
+class _CgroupLimiter:
+    """A child cgroup per environment holding the process; subclasses name the quota file."""
+
+    mode = ""
+    quota_file = ""
+    unlimited = ""
+
+    def __init__(self, parent: Path) -> None:
         self.parent = parent
-        self.parent.mkdir(exist_ok=True)
+
+    def quota(self, share: float) -> str:
+        raise NotImplementedError
+
+    def prepare(self, directory: Path) -> None:
+        """Settings a new environment cgroup needs before the process joins it."""
 
     def limit(self, pid: int, memory_mb: int) -> CpuLimit:
         share = vcpu_share(memory_mb)
@@ -99,39 +109,49 @@ class CgroupV1Limiter:
             return _NoLimit()
         directory = self.parent / uuid.uuid4().hex[:12]
         directory.mkdir()
-        period_us = int(PERIOD_SECONDS * 1_000_000)
-        (directory / "cpu.cfs_period_us").write_text(str(period_us))
+        self.prepare(directory)
         (directory / "cgroup.procs").write_text(str(pid))
-        quota = str(max(1000, int(period_us * share)))
-        return _CgroupLimit(directory, "cpu.cfs_quota_us", quota, "-1")
+        return _CgroupLimit(directory, self.quota_file, self.quota(share), self.unlimited)
 
 
-class CgroupV2Limiter:
-    """A child cgroup per environment under ``localaws`` with ``cpu.max``."""
+class CgroupV1Limiter(_CgroupLimiter):
+    """Child cgroups under ``cpu/localaws`` with a CFS quota."""
+
+    mode = "cgroup v1 CPU quota (cpu.cfs_quota_us)"
+    quota_file = "cpu.cfs_quota_us"
+    unlimited = "-1"
+
+    def __init__(self, parent: Path = CGROUP_V1_CPU / "localaws") -> None:
+        super().__init__(parent)
+        self.parent.mkdir(exist_ok=True)
+
+    def prepare(self, directory: Path) -> None:
+        (directory / "cpu.cfs_period_us").write_text(str(PERIOD_US))
+
+    def quota(self, share: float) -> str:
+        return str(max(1000, int(PERIOD_US * share)))
+
+
+class CgroupV2Limiter(_CgroupLimiter):
+    """Child cgroups under ``localaws`` with ``cpu.max``."""
 
     mode = "cgroup v2 CPU quota (cpu.max)"
+    quota_file = "cpu.max"
+    unlimited = f"max {PERIOD_US}"
 
     def __init__(self, parent: Path = CGROUP_V2_ROOT / "localaws") -> None:
-        self.parent = parent
+        super().__init__(parent)
         self.parent.mkdir(exist_ok=True)
         (self.parent / "cgroup.subtree_control").write_text("+cpu")
         probe = self.parent / "probe"
         probe.mkdir(exist_ok=True)
         try:
-            (probe / "cpu.max").write_text(f"max {int(PERIOD_SECONDS * 1_000_000)}")
+            (probe / "cpu.max").write_text(self.unlimited)
         finally:
             probe.rmdir()
 
-    def limit(self, pid: int, memory_mb: int) -> CpuLimit:
-        share = vcpu_share(memory_mb)
-        if share >= (os.cpu_count() or 1):
-            return _NoLimit()
-        directory = self.parent / uuid.uuid4().hex[:12]
-        directory.mkdir()
-        period_us = int(PERIOD_SECONDS * 1_000_000)
-        (directory / "cgroup.procs").write_text(str(pid))
-        quota = f"{max(1000, int(period_us * share))} {period_us}"
-        return _CgroupLimit(directory, "cpu.max", quota, f"max {period_us}")
+    def quota(self, share: float) -> str:
+        return f"{max(1000, int(PERIOD_US * share))} {PERIOD_US}"
 
 
 def read_cpu_seconds(pid: int) -> float | None:
