@@ -16,9 +16,9 @@ from botocore.config import Config
 from PIL import Image
 
 from localaws.daemon import fetch_json
-from tests.helpers import PROJECT_ROOT, ServerProcess
-from tests.lab_fixtures import create_role, deploy, zip_bytes
-from tests.pillow_layer import noisy_jpeg, pillow_layer_zip, this_python_runtime
+from tests.helpers import ServerProcess
+from tests.lab_build import IMAGE_KEY, ORIGINAL, RESIZED, do_tasks_1_to_3
+from tests.lab_fixtures import deploy
 
 pytestmark = pytest.mark.server
 
@@ -89,51 +89,17 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProce
 
 
 def test_lab_resize_with_a_pillow_layer_through_an_s3_trigger(lab_server: ServerProcess) -> None:
-    s3, lam = client(lab_server, "s3"), client(lab_server, "lambda")
-    s3.create_bucket(Bucket="lab-original")
-    s3.create_bucket(Bucket="lab-resized")
-    layer = lam.publish_layer_version(
-        LayerName="PillowPythonLambdaLayer", Content={"ZipFile": pillow_layer_zip()}
-    )["LayerVersionArn"]
-    handler = (PROJECT_ROOT / "solutions/resize_image/lambda_function.py").read_text()
-    function_arn = lam.create_function(
-        FunctionName="resize_image",
-        Runtime=this_python_runtime(),
-        Role=create_role(client(lab_server, "iam"), "ResizeImageLambdaRole"),
-        Handler="lambda_function.lambda_handler",
-        Code={"ZipFile": zip_bytes({"lambda_function.py": handler})},
-        MemorySize=512,
-        Timeout=120,
-        Layers=[layer],
-        Environment={"Variables": {"RESIZED_BUCKET": "lab-resized"}},
-    )["FunctionArn"]
-    lam.add_permission(
-        FunctionName="resize_image",
-        StatementId="s3",
-        Action="lambda:InvokeFunction",
-        Principal="s3.amazonaws.com",
-        SourceArn="arn:aws:s3:::lab-original",
-    )
-    s3.put_bucket_notification_configuration(
-        Bucket="lab-original",
-        NotificationConfiguration={
-            "LambdaFunctionConfigurations": [
-                {"LambdaFunctionArn": function_arn, "Events": ["s3:ObjectCreated:*"]}
-            ]
-        },
-    )
-    image = noisy_jpeg()
+    image = do_tasks_1_to_3(lab_server.endpoint)
     assert 4_000_000 < len(image) < 7_000_000
-    s3.put_object(Bucket="lab-original", Key="photos/big.jpg", Body=image)
-
-    resized = s3.get_object(Bucket="lab-resized", Key="photos/big.jpg")["Body"].read()
+    s3 = client(lab_server, "s3")
+    resized = s3.get_object(Bucket=RESIZED, Key=IMAGE_KEY)["Body"].read()
     with Image.open(io.BytesIO(resized)) as half:
         assert half.size == (1200, 900)
         assert half.format == "JPEG"
     assert len(resized) < len(image)
     logs = client(lab_server, "logs").filter_log_events(logGroupName="/aws/lambda/resize_image")
     messages = [event["message"] for event in logs["events"]]
-    assert "Resized lab-original/photos/big.jpg to 1200x900 in lab-resized" in messages
+    assert f"Resized {ORIGINAL}/{IMAGE_KEY} to 1200x900 in {RESIZED}" in messages
     report = next(m for m in messages if m.startswith("REPORT"))
     assert "\tMemory Size: 512 MB\t" in report and "Init Duration" in report
 

@@ -1,0 +1,73 @@
+"""Task 3: upload the large image; a half-size copy appears and the logs show the run."""
+
+from __future__ import annotations
+
+from labcheck.results import Check, Verdict, failed, passed
+from labcheck.state import AccountState, ImageObject
+
+UPLOAD_HINT = "Upload the course's large image (assets/) to the original bucket."
+
+
+def _images(state: AccountState) -> list[ImageObject]:
+    if state.original is None:
+        return []
+    return [item for item in state.original.objects if item.width and item.height]
+
+
+def original_uploaded(state: AccountState) -> Verdict:
+    images = _images(state)
+    if not images:
+        return failed("There is no image in the original bucket yet.", UPLOAD_HINT)
+    return passed(f"Uploaded: {', '.join(image.key for image in images)}.")
+
+
+def resized_copy(state: AccountState) -> Verdict:
+    images = _images(state)
+    if not images or state.resized is None:
+        return failed("There is no uploaded image to look for.", UPLOAD_HINT)
+    problems = []
+    for image in images:
+        copy = state.resized.object(image.key)
+        if copy is None or not copy.width or not copy.height:
+            problems.append(f"{image.key} has no copy in {state.resized.name}")
+            continue
+        assert image.width and image.height
+        half = (image.width // 2, image.height // 2)
+        if abs(copy.width - half[0]) > 1 or abs(copy.height - half[1]) > 1:
+            problems.append(
+                f"{image.key} is {copy.width}x{copy.height}, not half of "
+                f"{image.width}x{image.height}"
+            )
+        elif copy.size >= image.size:
+            problems.append(f"{image.key}'s copy is not smaller than the original")
+        else:
+            return passed(
+                f"{image.key}: {image.width}x{image.height} -> {copy.width}x{copy.height}."
+            )
+    return failed(
+        "; ".join(problems) + ".",
+        "Open the function's logs (Monitor > View CloudWatch logs) to see why the run failed.",
+    )
+
+
+def clean_run(state: AccountState) -> Verdict:
+    if not state.reports:
+        return failed(
+            "The function's logs show no run yet.",
+            "Upload the image again once the trigger is in place, then check the logs.",
+        )
+    clean = [line for line in state.reports if line.status is None]
+    if not clean:
+        statuses = sorted({str(line.status) for line in state.reports})
+        return failed(
+            f"Every run in the logs ended badly ({', '.join(statuses)}).",
+            "Read the [ERROR] lines in the logs; a timeout needs a longer Timeout setting.",
+        )
+    return passed(f"{len(clean)} clean run(s) in the logs.")
+
+
+CHECKS = (
+    Check("task3.uploaded", "An image in the original bucket", 1, original_uploaded),
+    Check("task3.resized-copy", "A half-size copy under the same key", 2, resized_copy),
+    Check("task3.clean-run", "A clean run in the logs", 1, clean_run),
+)

@@ -1,0 +1,63 @@
+"""Task 4: tune memory. Runs at 1,024, 2,048 and 3,008 MB, and duration falling with memory."""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Callable
+
+from labcheck.results import Check, Verdict, failed, passed
+from labcheck.state import AccountState
+
+TUNED_SIZES = (1024, 2048, 3008)
+#: Runs are noisy: a bigger size may be this much slower and still count as "not slower".
+NOISE = 1.10
+
+
+def _durations(state: AccountState) -> dict[int, float]:
+    by_size: dict[int, list[float]] = {}
+    for line in state.reports:
+        if line.status is None:
+            by_size.setdefault(line.memory_mb, []).append(line.duration_ms)
+    return {size: statistics.median(values) for size, values in by_size.items()}
+
+
+def ran_at(memory_mb: int) -> Callable[[AccountState], Verdict]:
+    def check(state: AccountState) -> Verdict:
+        if memory_mb in _durations(state):
+            return passed(f"A clean run at {memory_mb} MB is in the logs.")
+        return failed(
+            f"No clean run at {memory_mb} MB in the logs.",
+            f"Set memory to {memory_mb} MB, upload the image again (or invoke with the test "
+            "event), and wait for the run to finish.",
+        )
+
+    return check
+
+
+def duration_falls(state: AccountState) -> Verdict:
+    durations = _durations(state)
+    sizes = sorted(size for size in durations if size >= 512)
+    if len(sizes) < 2:
+        return failed(
+            "Fewer than two memory sizes have clean runs.",
+            "Run at 512, 1,024, 2,048 and 3,008 MB first.",
+        )
+    rising = [
+        f"{big} MB ({durations[big]:.0f} ms) vs {small} MB ({durations[small]:.0f} ms)"
+        for small, big in itertools.pairwise(sizes)
+        if durations[big] > durations[small] * NOISE
+    ]
+    if rising:
+        return failed(
+            "Duration rose with memory: " + "; ".join(rising) + ".",
+            "Repeat the slower runs (the first run after a change includes a cold start).",
+        )
+    summary = ", ".join(f"{size} MB {durations[size]:.0f} ms" for size in sizes)
+    return passed(f"Duration falls as memory grows: {summary}.")
+
+
+CHECKS = (
+    *(Check(f"task4.ran-{size}", f"A run at {size} MB", 1, ran_at(size)) for size in TUNED_SIZES),
+    Check("task4.duration-falls", "Duration falls as memory grows", 1, duration_falls),
+)

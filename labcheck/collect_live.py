@@ -1,0 +1,244 @@
+"""Collect the lab's AccountState from a live account (AWS or localaws) with read calls only."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import urllib.request
+import zipfile
+from typing import Any
+
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+)
+
+from labcheck.errors import CannotGradeError
+from labcheck.readonly import read_only_client
+from labcheck.state import (
+    FUNCTION_NAME,
+    STACK_NAME,
+    AccountState,
+    BucketState,
+    FunctionState,
+    ImageObject,
+    ReportLine,
+)
+
+MAX_IMAGES_PER_BUCKET = 10
+HEADER_BYTES = 256 * 1024
+MAX_SOURCE_BYTES = 200_000
+REPORT = re.compile(
+    r"REPORT RequestId: (?P<id>\S+)\tDuration: (?P<duration>[\d.]+) ms\t"
+    r"Billed Duration: (?P<billed>\d+) ms\tMemory Size: (?P<memory>\d+) MB\t"
+    r"Max Memory Used: (?P<used>\d+) MB\t(?:Init Duration: (?P<init>[\d.]+) ms\t)?"
+    r"(?:Status: (?P<status>\w+))?"
+)
+
+
+def parse_report(message: str) -> ReportLine | None:
+    match = REPORT.search(message)
+    if match is None:
+        return None
+    return ReportLine(
+        request_id=match["id"],
+        duration_ms=float(match["duration"]),
+        billed_ms=int(match["billed"]),
+        memory_mb=int(match["memory"]),
+        max_memory_mb=int(match["used"]),
+        init_ms=float(match["init"]) if match["init"] else None,
+        status=match["status"],
+    )
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return int(image.width), int(image.height)
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+
+
+class LiveCollector:
+    """Reads one account through ``session`` (endpoint None: real AWS)."""
+
+    def __init__(self, session: Any, endpoint_url: str | None = None) -> None:
+        self.session = session
+        self.endpoint_url = endpoint_url
+
+    def client(self, service: str) -> Any:
+        settings = {"endpoint_url": self.endpoint_url} if self.endpoint_url else {}
+        return read_only_client(self.session, service, **settings)
+
+    def collect(self) -> AccountState:
+        try:
+            return self._collect()
+        except NoCredentialsError as error:
+            raise CannotGradeError(
+                "no AWS credentials were found.",
+                "Configure them ('aws configure' or AWS_PROFILE), or use localaws "
+                "('make lab' sets everything up).",
+            ) from error
+        except NoRegionError as error:
+            raise CannotGradeError(
+                "no AWS region is set.", "Set AWS_DEFAULT_REGION=us-east-1 or pass --region."
+            ) from error
+        except EndpointConnectionError as error:
+            raise CannotGradeError(
+                f"cannot reach {error.kwargs.get('endpoint_url', 'the endpoint')}.",
+                "Is localaws running? Start it with 'localaws start' (or 'make lab').",
+            ) from error
+        except ClientError as error:
+            raise _client_error(error) from error
+
+    def _collect(self) -> AccountState:
+        identity = self.client("sts").get_caller_identity()
+        outputs = self._stack_outputs()
+        names = self._bucket_names(outputs)
+        function = self._function()
+        original = self._bucket(names[0]) if names[0] else None
+        resized = self._bucket(names[1], keys=_image_keys(original)) if names[1] else None
+        return AccountState(
+            account=identity["Account"],
+            region=self.session.region_name or "us-east-1",
+            backend="local" if self.endpoint_url else "aws",
+            function=function,
+            original=original,
+            resized=resized,
+            reports=self._reports(),
+            stack_outputs=outputs,
+        )
+
+    def _stack_outputs(self) -> dict[str, str]:
+        try:
+            stacks = self.client("cloudformation").describe_stacks(StackName=STACK_NAME)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ValidationError":
+                return {}
+            raise
+        outputs = stacks["Stacks"][0].get("Outputs", [])
+        return {output["OutputKey"]: output["OutputValue"] for output in outputs}
+
+    def _bucket_names(self, outputs: dict[str, str]) -> tuple[str | None, str | None]:
+        original = outputs.get("OriginalBucketName")
+        resized = outputs.get("ResizedBucketName")
+        if original and resized:
+            return original, resized
+        names = [bucket["Name"] for bucket in self.client("s3").list_buckets()["Buckets"]]
+        original = original or next((name for name in names if "original" in name), None)
+        resized = resized or next((name for name in names if "resized" in name), None)
+        return original, resized
+
+    def _bucket(self, name: str, keys: list[str] | None = None) -> BucketState:
+        s3 = self.client("s3")
+        notifications = s3.get_bucket_notification_configuration(Bucket=name)
+        listing = s3.list_objects_v2(Bucket=name, MaxKeys=1000).get("Contents", [])
+        wanted = keys if keys is not None else [item["Key"] for item in listing]
+        objects = []
+        for item in listing:
+            width = height = None
+            if item["Key"] in wanted[:MAX_IMAGES_PER_BUCKET]:
+                size = self._image_size(name, item["Key"])
+                width, height = size if size else (None, None)
+            objects.append(ImageObject(item["Key"], int(item["Size"]), width, height))
+        return BucketState(
+            name=name,
+            lambda_notifications=tuple(
+                {"LambdaFunctionArn": c["LambdaFunctionArn"], "Events": list(c["Events"])}
+                for c in notifications.get("LambdaFunctionConfigurations", [])
+            ),
+            objects=tuple(objects),
+        )
+
+    def _image_size(self, bucket: str, key: str) -> tuple[int, int] | None:
+        s3 = self.client("s3")
+        head = s3.get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{HEADER_BYTES - 1}")
+        size = image_size(head["Body"].read())
+        if size is None and head.get("ContentRange"):
+            size = image_size(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        return size
+
+    def _function(self) -> FunctionState | None:
+        lam = self.client("lambda")
+        try:
+            function = lam.get_function(FunctionName=FUNCTION_NAME)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ResourceNotFoundException":
+                return None
+            raise
+        config = function["Configuration"]
+        try:
+            policy = json.loads(lam.get_policy(FunctionName=FUNCTION_NAME)["Policy"])
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ResourceNotFoundException":
+                raise
+            policy = {}
+        return FunctionState(
+            name=config["FunctionName"],
+            runtime=config.get("Runtime", ""),
+            role_arn=config.get("Role", ""),
+            handler=config.get("Handler", ""),
+            memory_mb=int(config.get("MemorySize", 128)),
+            timeout_seconds=int(config.get("Timeout", 3)),
+            layer_arns=tuple(layer["Arn"] for layer in config.get("Layers", [])),
+            variables=dict(config.get("Environment", {}).get("Variables", {})),
+            code_files=_python_sources(function.get("Code", {}).get("Location")),
+            policy_statements=tuple(policy.get("Statement", [])),
+        )
+
+    def _reports(self) -> tuple[ReportLine, ...]:
+        logs = self.client("logs")
+        group = f"/aws/lambda/{FUNCTION_NAME}"
+        try:
+            pages = logs.get_paginator("filter_log_events").paginate(logGroupName=group)
+            messages = [event["message"] for page in pages for event in page["events"]]
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ResourceNotFoundException":
+                return ()
+            raise
+        return tuple(line for line in map(parse_report, messages) if line is not None)
+
+
+def _image_keys(bucket: BucketState | None) -> list[str]:
+    if bucket is None:
+        return []
+    return [item.key for item in bucket.objects if item.width]
+
+
+def _python_sources(location: str | None) -> dict[str, str]:
+    """The .py files of the deployment package (downloaded from its presigned URL)."""
+    if not location:
+        return {}
+    with urllib.request.urlopen(location, timeout=30) as response:
+        package = response.read()
+    sources = {}
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        for info in archive.infolist():
+            if info.filename.endswith(".py") and info.file_size <= MAX_SOURCE_BYTES:
+                sources[info.filename] = archive.read(info).decode("utf-8", "replace")
+    return sources
+
+
+def _client_error(error: ClientError) -> CannotGradeError:
+    code = error.response["Error"]["Code"]
+    operation = error.operation_name
+    if code in ("ExpiredToken", "ExpiredTokenException", "RequestExpired"):
+        return CannotGradeError(
+            "your AWS session has expired.", "Start a new lab session or refresh credentials."
+        )
+    if code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation"):
+        return CannotGradeError(
+            f"access denied for {operation}.",
+            "Grant the permission named in labcheck/policies/grader-readonly.json.",
+        )
+    if code in ("InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch"):
+        return CannotGradeError(
+            "AWS did not accept these credentials.",
+            "Check them with 'aws sts get-caller-identity'.",
+        )
+    return CannotGradeError(f"{operation} failed: {code}: {error.response['Error'].get('Message')}")

@@ -1,0 +1,147 @@
+"""labcheck grades the lab done by code against localaws: full marks, mistakes, evidence."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from labcheck.collect_live import LiveCollector
+from labcheck.readonly import is_read_operation
+from tests.helpers import AWS_TEST_ENV, PROJECT_ROOT, ServerProcess
+from tests.lab_build import ORIGINAL, RESIZED, client, do_task_4, do_tasks_1_to_3
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A localaws on which the whole lab has been done with the reference solution."""
+    server = ServerProcess(tmp_path_factory.mktemp("graded-lab")).start()
+    image = do_tasks_1_to_3(server.endpoint)
+    do_task_4(server.endpoint, image)
+    yield server
+    server.stop()
+
+
+def labcheck(server: ServerProcess | None, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **AWS_TEST_ENV}
+    if server is not None:
+        env["AWS_ENDPOINT_URL"] = server.endpoint
+    return subprocess.run(
+        [sys.executable, "-m", "labcheck", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=PROJECT_ROOT,
+    )
+
+
+def failed_checks(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["id"]: c for t in report["tasks"] for c in t["checks"] if not c["passed"]}
+
+
+def test_the_reference_lab_gets_full_marks(lab: ServerProcess, tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence.json"
+    result = labcheck(lab, "grade", "--json", "--save-evidence", str(evidence))
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["backend"] == "local" and report["account"] == "123456789012"
+    assert report["score"] == report["max_score"] > 0
+    assert [task["task"] for task in report["tasks"]] == ["task1", "task2", "task3", "task4"]
+
+    offline = labcheck(None, "grade", "--json", "--evidence", str(evidence))
+    assert offline.returncode == 0, offline.stderr
+    replayed = json.loads(offline.stdout)
+    assert replayed["backend"] == "evidence"
+    assert replayed["tasks"] == report["tasks"]
+    assert "testing" not in evidence.read_text()  # no credentials in the file
+
+    text = labcheck(lab, "grade", "task2")
+    assert text.returncode == 0
+    assert "task2: 4/4" in text.stdout and "PASS" in text.stdout
+
+
+def test_a_tampered_evidence_file_cannot_be_graded(lab: ServerProcess, tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence.json"
+    assert labcheck(lab, "grade", "--json", "--save-evidence", str(evidence)).returncode == 0
+    document = json.loads(evidence.read_text())
+    document["state"]["function"]["memory_mb"] = 128
+    evidence.write_text(json.dumps(document))
+    result = labcheck(None, "grade", "--evidence", str(evidence))
+    assert result.returncode == 2
+    assert "does not match its checksum" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_grader_only_reads(lab: ServerProcess) -> None:
+    called: list[str] = []
+    session = boto3.Session(
+        region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+    session.events.register(
+        "before-call",
+        lambda model, **_: called.append(f"{model.service_model.service_name}:{model.name}"),
+    )
+    LiveCollector(session, lab.endpoint).collect()
+    assert called and all(is_read_operation(name.split(":")[1]) for name in called)
+    policy = json.loads((PROJECT_ROOT / "labcheck/policies/grader-readonly.json").read_text())
+    allowed = set(policy["Statement"][0]["Action"])
+    needed = {IAM_ACTION[name] for name in called}
+    assert needed <= allowed, needed - allowed
+
+
+IAM_ACTION = {
+    "sts:GetCallerIdentity": "sts:GetCallerIdentity",
+    "cloudformation:DescribeStacks": "cloudformation:DescribeStacks",
+    "s3:ListBuckets": "s3:ListAllMyBuckets",
+    "s3:ListObjectsV2": "s3:ListBucket",
+    "s3:GetBucketNotificationConfiguration": "s3:GetBucketNotification",
+    "s3:GetObject": "s3:GetObject",
+    "lambda:GetFunction": "lambda:GetFunction",
+    "lambda:GetPolicy": "lambda:GetPolicy",
+    "logs:FilterLogEvents": "logs:FilterLogEvents",
+}
+
+
+def test_common_mistakes_are_caught_with_a_hint(lab: ServerProcess) -> None:
+    lam = client(lab.endpoint, "lambda")
+    lam.update_function_configuration(
+        FunctionName="resize_image", Environment={"Variables": {"RESIZED_BUCKET": ORIGINAL}}
+    )
+    lam.remove_permission(FunctionName="resize_image", StatementId="s3-trigger")
+    try:
+        result = labcheck(lab, "grade", "task1", "task2", "--json")
+        assert result.returncode == 1
+        failures = failed_checks(json.loads(result.stdout))
+        assert set(failures) == {"task1.resized-bucket", "task2.permission"}
+        assert "endless loop that costs money" in failures["task1.resized-bucket"]["message"]
+        assert RESIZED in failures["task1.resized-bucket"]["hint"]
+        assert "add-permission" in failures["task2.permission"]["hint"]
+    finally:
+        lam.update_function_configuration(
+            FunctionName="resize_image", Environment={"Variables": {"RESIZED_BUCKET": RESIZED}}
+        )
+        lam.add_permission(
+            FunctionName="resize_image",
+            StatementId="s3-trigger",
+            Action="lambda:InvokeFunction",
+            Principal="s3.amazonaws.com",
+            SourceArn=f"arn:aws:s3:::{ORIGINAL}",
+        )
+
+
+def test_unreachable_endpoint_and_unknown_task_are_one_clear_line(tmp_path: Path) -> None:
+    unreachable = labcheck(None, "grade", "--endpoint-url", "http://127.0.0.1:9")
+    assert unreachable.returncode == 2
+    assert unreachable.stderr.startswith("labcheck: error: cannot reach")
+    assert "localaws start" in unreachable.stderr and "Traceback" not in unreachable.stderr
+    unknown = labcheck(None, "grade", "task9", "--evidence", str(tmp_path / "none.json"))
+    assert unknown.returncode == 2 and "labcheck: error:" in unknown.stderr

@@ -1,0 +1,77 @@
+"""Doing the lab by code against localaws, as a learner would with boto3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from tests.helpers import PROJECT_ROOT
+from tests.lab_fixtures import create_role, zip_bytes
+from tests.pillow_layer import noisy_jpeg, pillow_layer_zip, this_python_runtime
+
+ORIGINAL = "lab-original"
+RESIZED = "lab-resized"
+IMAGE_KEY = "photos/big.jpg"
+
+
+def client(endpoint: str, service: str) -> Any:
+    config = Config(retries={"max_attempts": 1}, read_timeout=300)
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=config,
+    )
+
+
+def do_tasks_1_to_3(endpoint: str, image: bytes | None = None) -> bytes:
+    """Buckets, role and layer (the set-up), then the function, its trigger and an upload."""
+    s3, lam = client(endpoint, "s3"), client(endpoint, "lambda")
+    s3.create_bucket(Bucket=ORIGINAL)
+    s3.create_bucket(Bucket=RESIZED)
+    layer = lam.publish_layer_version(
+        LayerName="PillowPythonLambdaLayer", Content={"ZipFile": pillow_layer_zip()}
+    )["LayerVersionArn"]
+    handler = (PROJECT_ROOT / "solutions/resize_image/lambda_function.py").read_text()
+    function_arn = lam.create_function(
+        FunctionName="resize_image",
+        Runtime=this_python_runtime(),
+        Role=create_role(client(endpoint, "iam"), "ResizeImageLambdaRole"),
+        Handler="lambda_function.lambda_handler",
+        Code={"ZipFile": zip_bytes({"lambda_function.py": handler})},
+        MemorySize=512,
+        Timeout=120,
+        Layers=[layer],
+        Environment={"Variables": {"RESIZED_BUCKET": RESIZED}},
+    )["FunctionArn"]
+    lam.add_permission(
+        FunctionName="resize_image",
+        StatementId="s3-trigger",
+        Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+        SourceArn=f"arn:aws:s3:::{ORIGINAL}",
+    )
+    s3.put_bucket_notification_configuration(
+        Bucket=ORIGINAL,
+        NotificationConfiguration={
+            "LambdaFunctionConfigurations": [
+                {"LambdaFunctionArn": function_arn, "Events": ["s3:ObjectCreated:*"]}
+            ]
+        },
+    )
+    picture = image or noisy_jpeg()
+    s3.put_object(Bucket=ORIGINAL, Key=IMAGE_KEY, Body=picture)
+    return picture
+
+
+def do_task_4(endpoint: str, image: bytes) -> None:
+    """Rerun at 1,024, 2,048 and 3,008 MB (each upload triggers a run)."""
+    s3, lam = client(endpoint, "s3"), client(endpoint, "lambda")
+    for memory in (1024, 2048, 3008):
+        lam.update_function_configuration(FunctionName="resize_image", MemorySize=memory)
+        for _ in range(2):  # the second run is warm
+            s3.put_object(Bucket=ORIGINAL, Key=IMAGE_KEY, Body=image)
