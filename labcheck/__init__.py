@@ -1,3 +1,23 @@
-"""labcheck: the Serverless Lab grader (account state -> checks -> report)."""
+"""labcheck: the Serverless Lab grader (account state -> checks -> report).
+
+In a notebook: ``labcheck.grade("task2")`` shows a table; ``labcheck.assert_passed("task2")``
+fails a graded cell with the hints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 __version__ = "0.1.0"
+
+
+def grade(*tasks: str, endpoint_url: str | None = None) -> Any:
+    from labcheck.notebook import grade as notebook_grade
+
+    return notebook_grade(*tasks, endpoint_url=endpoint_url)
+
+
+def assert_passed(*tasks: str, endpoint_url: str | None = None) -> None:
+    from labcheck.notebook import assert_passed as notebook_assert
+
+    notebook_assert(*tasks, endpoint_url=endpoint_url)

@@ -9,8 +9,9 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from labcheck import __version__
 from labcheck.checks import TASKS, UnknownTaskError, grade
@@ -38,7 +39,95 @@ def build_parser() -> argparse.ArgumentParser:
         help="AWS endpoint (default: $AWS_ENDPOINT_URL, else real AWS)",
     )
     grade_command.add_argument("--region", help="AWS region (default: the AWS configuration)")
+
+    setup = commands.add_parser("setup", help="create the lab's starting resources (idempotent)")
+    _add_account_options(setup)
+    setup.add_argument(
+        "--python-versions",
+        help="Python versions the Pillow layer serves, e.g. 3.12,3.13 (default: every supported "
+        "runtime on AWS; those localaws can run here offline)",
+    )
+    cleanup = commands.add_parser("cleanup", help="delete the lab's resources (asks first)")
+    _add_account_options(cleanup)
+    cleanup.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     return parser
+
+
+def _add_account_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--endpoint-url", help="AWS endpoint (default: $AWS_ENDPOINT_URL)")
+    parser.add_argument("--region", help="AWS region (default: the AWS configuration)")
+
+
+def _endpoint(args: argparse.Namespace) -> str | None:
+    return args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+def _writing_clients(args: argparse.Namespace) -> Callable[[str], Any]:
+    """Clients for setup and cleanup, the only commands that change the account."""
+    import boto3
+
+    session = boto3.Session(region_name=args.region)
+    endpoint = _endpoint(args)
+    settings = {"endpoint_url": endpoint} if endpoint else {}
+    return lambda service: session.client(service, **settings)
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from labcheck.image import ensure_lab_image
+    from labcheck.setup import AWS_RUNTIMES, LabSetup, local_python_versions
+
+    target = "local" if _endpoint(args) else "aws"
+    if args.python_versions:
+        versions = [v.strip() for v in args.python_versions.split(",") if v.strip()]
+    else:
+        versions = local_python_versions() if target == "local" else list(AWS_RUNTIMES)
+    result = _with_aws_errors(lambda: LabSetup(_writing_clients(args), target, _say).run(versions))
+    image = ensure_lab_image()
+    print("Created: " + (", ".join(result.created) if result.created else "nothing (all there)"))
+    for key, value in sorted(result.outputs.items()):
+        print(f"{key}: {value}")
+    print(f"LayerVersionArn: {result.layer_arn}")
+    print(f"Lab image: {image} ({image.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+def cmd_cleanup(args: argparse.Namespace) -> int:
+    from labcheck.cleanup import plan_cleanup
+
+    steps = _with_aws_errors(lambda: plan_cleanup(_writing_clients(args)))
+    if not steps:
+        print("Nothing to clean up.")
+        return 0
+    print("This deletes:\n" + "\n".join(f"  - {what}" for what, _ in steps))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CannotGradeError("cleanup needs confirmation.", "Run 'labcheck cleanup --yes'.")
+        if input("Delete all of this? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("Nothing was deleted.")
+            return 0
+    for what, delete in steps:
+        _with_aws_errors(delete)
+        print(f"Deleted {what}.")
+    return 0
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+T = TypeVar("T")
+
+
+def _with_aws_errors(call: Callable[[], T]) -> T:
+    """Run ``call``; AWS errors become one clear line (CannotGradeError)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from labcheck.collect_live import describe_aws_error
+
+    try:
+        return call()
+    except (BotoCoreError, ClientError) as error:
+        raise describe_aws_error(error) from error
 
 
 def collect_state(args: argparse.Namespace) -> AccountState:
@@ -48,9 +137,8 @@ def collect_state(args: argparse.Namespace) -> AccountState:
 
     from labcheck.collect_live import LiveCollector
 
-    endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
     session = boto3.Session(region_name=args.region)
-    return LiveCollector(session, endpoint).collect()
+    return LiveCollector(session, _endpoint(args)).collect()
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -65,10 +153,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0 if all(check.passed for r in results for check in r.checks) else 1
 
 
+COMMANDS = {"grade": cmd_grade, "setup": cmd_setup, "cleanup": cmd_cleanup}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return cmd_grade(args)
+        return COMMANDS[args.command](args)
     except (CannotGradeError, UnknownTaskError) as error:
         print(f"labcheck: error: {error}", file=sys.stderr)
         return 2

@@ -10,6 +10,7 @@ import zipfile
 from typing import Any
 
 from botocore.exceptions import (
+    BotoCoreError,
     ClientError,
     EndpointConnectionError,
     NoCredentialsError,
@@ -78,23 +79,8 @@ class LiveCollector:
     def collect(self) -> AccountState:
         try:
             return self._collect()
-        except NoCredentialsError as error:
-            raise CannotGradeError(
-                "no AWS credentials were found.",
-                "Configure them ('aws configure' or AWS_PROFILE), or use localaws "
-                "('make lab' sets everything up).",
-            ) from error
-        except NoRegionError as error:
-            raise CannotGradeError(
-                "no AWS region is set.", "Set AWS_DEFAULT_REGION=us-east-1 or pass --region."
-            ) from error
-        except EndpointConnectionError as error:
-            raise CannotGradeError(
-                f"cannot reach {error.kwargs.get('endpoint_url', 'the endpoint')}.",
-                "Is localaws running? Start it with 'localaws start' (or 'make lab').",
-            ) from error
-        except ClientError as error:
-            raise _client_error(error) from error
+        except (BotoCoreError, ClientError) as error:
+            raise describe_aws_error(error) from error
 
     def _collect(self) -> AccountState:
         identity = self.client("sts").get_caller_identity()
@@ -224,7 +210,25 @@ def _python_sources(location: str | None) -> dict[str, str]:
     return sources
 
 
-def _client_error(error: ClientError) -> CannotGradeError:
+def describe_aws_error(error: Exception) -> CannotGradeError:
+    """One clear line (and what to do) for the AWS errors a learner meets."""
+    if isinstance(error, NoCredentialsError):
+        return CannotGradeError(
+            "no AWS credentials were found.",
+            "Configure them ('aws configure' or AWS_PROFILE), or use localaws "
+            "('make lab' sets everything up).",
+        )
+    if isinstance(error, NoRegionError):
+        return CannotGradeError(
+            "no AWS region is set.", "Set AWS_DEFAULT_REGION=us-east-1 or pass --region."
+        )
+    if isinstance(error, EndpointConnectionError):
+        return CannotGradeError(
+            f"cannot reach {error.kwargs.get('endpoint_url', 'the endpoint')}.",
+            "Is localaws running? Start it with 'localaws start' (or 'make lab').",
+        )
+    if not isinstance(error, ClientError):
+        return CannotGradeError(f"the AWS call failed: {error}")
     code = error.response["Error"]["Code"]
     operation = error.operation_name
     if code in ("ExpiredToken", "ExpiredTokenException", "RequestExpired"):

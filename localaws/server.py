@@ -110,7 +110,7 @@ class LocalAwsServer:
         from werkzeug.serving import make_server
 
         from localaws.executor.wiring import install_executor
-        from localaws.extensions import install_all
+        from localaws.extensions import after_restore, install_all
 
         self.claim.acquire()
         self._socket = bind_socket(self.settings.host, self.settings.port)
@@ -136,7 +136,9 @@ class LocalAwsServer:
             }
         )
         threading.Thread(target=self._http.serve_forever, name="http", daemon=True).start()
+        install_all(self.settings.endpoint)
         result = persistence.restore()
+        after_restore()
         if result.moved_aside_to is not None:
             notice = (
                 f"the saved state could not be read ({result.reason}); "
@@ -144,7 +146,6 @@ class LocalAwsServer:
             )
             self.info.notices.append(notice)
             log.error("localaws: error: %s", notice)
-        install_all(self.settings.endpoint)
         self.executor = install_executor(
             persistence, self.layout.root / "lambda", self.settings.endpoint
         )

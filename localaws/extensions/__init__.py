@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from localaws.extensions import code_location
+from localaws.extensions import cfn_managed_policies, code_location, managed_policies
 
 
 def install_all(endpoint: str) -> None:
-    """Apply every extension; ``endpoint`` is the address clients reach localaws at."""
+    """Apply every extension (before state is restored); ``endpoint`` is localaws's address."""
     code_location.install(endpoint)
+    cfn_managed_policies.install()
+    managed_policies.install()
+
+
+def after_restore() -> None:
+    """Bring state restored from an older snapshot up to what the extensions provide."""
+    managed_policies.backfill_restored()

@@ -1,0 +1,85 @@
+"""Build the PillowPythonLambdaLayer: Pillow wheels for each Python runtime, in one zip.
+
+Lambda puts ``/opt/python/lib/python3.X/site-packages`` on ``sys.path`` for the runtime's own
+version, so one layer holding a Pillow per version serves every Python runtime. Wheels come
+from PyPI through pip: manylinux x86_64 wheels for AWS, this machine's platform for localaws.
+Downloads are cached, so a second set-up builds the layer without the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from labcheck.errors import CannotGradeError
+
+AWS_PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_28_x86_64")
+DEFAULT_CACHE = Path.home() / ".cache" / "serverless-lab" / "wheels"
+
+
+def download_pillow(
+    python_version: str, target: str, cache: Path, say: Callable[[str], None]
+) -> Path:
+    """The Pillow wheel for ``python_version`` ("3.12") and ``target`` (local or aws)."""
+    folder = cache / target / python_version
+    wheels = sorted(folder.glob("pillow-*.whl")) + sorted(folder.glob("Pillow-*.whl"))
+    if wheels:
+        return wheels[-1]
+    folder.mkdir(parents=True, exist_ok=True)
+    say(f"Downloading Pillow for Python {python_version} ({target})...")
+    command = [
+        sys.executable, "-m", "pip", "download", "pillow", "--quiet", "--no-deps",
+        "--only-binary=:all:", "--implementation", "cp", "--python-version", python_version,
+        "--dest", str(folder), "--disable-pip-version-check",
+    ]  # fmt: skip
+    if target == "aws":
+        for platform in AWS_PLATFORMS:
+            command += ["--platform", platform]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    wheels = sorted(folder.glob("*.whl"))
+    if result.returncode != 0 or not wheels:
+        raise CannotGradeError(
+            f"could not download Pillow for Python {python_version}: "
+            f"{result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'no wheel'}.",
+            "Check the connection to PyPI and run 'labcheck setup' again.",
+        )
+    return wheels[-1]
+
+
+def build_layer(wheels: dict[str, Path]) -> bytes:
+    """One zip with each wheel's files under python/lib/python3.X/site-packages/."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as layer:
+        for version, wheel in sorted(wheels.items()):
+            prefix = f"python/lib/python{version}/site-packages/"
+            with zipfile.ZipFile(wheel) as source:
+                for info in source.infolist():
+                    if info.is_dir():
+                        continue
+                    entry = zipfile.ZipInfo(prefix + info.filename, info.date_time)
+                    entry.external_attr = info.external_attr or (0o644 << 16)
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    layer.writestr(entry, source.read(info))
+    return buffer.getvalue()
+
+
+def layer_fingerprint(wheels: dict[str, Path]) -> str:
+    names = ",".join(f"{version}:{wheel.name}" for version, wheel in sorted(wheels.items()))
+    return hashlib.sha256(names.encode()).hexdigest()[:16]
+
+
+def pillow_layer(
+    python_versions: Sequence[str],
+    target: str,
+    say: Callable[[str], None],
+    cache: Path = DEFAULT_CACHE,
+) -> tuple[bytes, str]:
+    """The layer zip and its fingerprint (to recognise a layer already published)."""
+    wheels = {version: download_pillow(version, target, cache, say) for version in python_versions}
+    say(f"Packing the layer ({len(wheels)} Python versions)...")
+    return build_layer(wheels), layer_fingerprint(wheels)
