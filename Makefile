@@ -22,6 +22,7 @@ install: $(STAMP)
 
 lab: install
 	$(BIN)/localaws start --port $(PORT)
+	$(OFFLINE_ENV) $(BIN)/labcheck setup
 	$(OFFLINE_ENV) $(BIN)/jupyter lab --notebook-dir=notebooks $(JUPYTER_ARGS)
 
 lab-aws: install
