@@ -39,6 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="AWS endpoint (default: $AWS_ENDPOINT_URL, else real AWS)",
     )
     grade_command.add_argument("--region", help="AWS region (default: the AWS configuration)")
+    grade_command.add_argument(
+        "--roster", type=Path, help="CSV of learners' accounts (account_id,name) to grade"
+    )
+    grade_command.add_argument(
+        "--assume-role", metavar="ROLE_NAME", help="with --roster: the role to assume in each"
+    )
+    grade_command.add_argument(
+        "--out", type=Path, default=Path("grades"), help="with --roster: where results go"
+    )
 
     setup = commands.add_parser("setup", help="create the lab's starting resources (idempotent)")
     _add_account_options(setup)
@@ -141,7 +150,32 @@ def collect_state(args: argparse.Namespace) -> AccountState:
     return LiveCollector(session, _endpoint(args)).collect()
 
 
+def cmd_grade_roster(args: argparse.Namespace) -> int:
+    import boto3
+
+    from labcheck.collect_live import LiveCollector
+    from labcheck.roster import RosterGrader, assume_role_sessions, read_roster
+
+    if not args.assume_role:
+        raise CannotGradeError("--roster needs --assume-role ROLE_NAME.")
+    learners = read_roster(args.roster)
+    endpoint = _endpoint(args)
+    sessions = assume_role_sessions(
+        boto3.Session(region_name=args.region), args.assume_role, endpoint
+    )
+    grader = RosterGrader(sessions, lambda s: LiveCollector(s, endpoint).collect(), args.out)
+    rows = grader.grade_all(learners)
+    for row in rows:
+        result = f"{row.score}/{row.max_score}" if row.error == "" else f"not graded: {row.error}"
+        print(f"{row.learner.account_id} {row.learner.name}: {result}")
+    print(f"Scores: {args.out / 'scores.csv'}")
+    graded = sum(1 for row in rows if not row.error)
+    return 0 if graded == len(rows) else (1 if graded else 2)
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
+    if args.roster:
+        return cmd_grade_roster(args)
     state = collect_state(args)
     results = grade(state, args.tasks)
     if args.save_evidence:

@@ -145,3 +145,21 @@ def test_unreachable_endpoint_and_unknown_task_are_one_clear_line(tmp_path: Path
     assert "localaws start" in unreachable.stderr and "Traceback" not in unreachable.stderr
     unknown = labcheck(None, "grade", "task9", "--evidence", str(tmp_path / "none.json"))
     assert unknown.returncode == 2 and "labcheck: error:" in unknown.stderr
+
+
+def test_missing_credentials_are_one_clear_line(lab: ServerProcess) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_ENDPOINT_URL=lab.endpoint,
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "labcheck", "grade"],
+        capture_output=True, text=True, timeout=120, env=env, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith("labcheck: error: no AWS credentials were found.")
+    assert "Traceback" not in result.stderr
