@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from localaws.admin import AdminApp, ServerInfo
+from localaws.executor.tracing import set_request_trace
 from localaws.requests import is_read_only
 from localaws.state.persistence import Persistence, PersistenceError
 
@@ -48,6 +49,7 @@ class LocalAwsApp:
         if environ.get("PATH_INFO", "").startswith("/_localaws/"):
             return self.admin(environ, start_response)
         self.info.ready.wait()
+        set_request_trace(environ.get("HTTP_X_AMZN_TRACE_ID"))
         if is_read_only(environ):
             with self.persistence.reading():
                 status, headers, body = _run_to_completion(self.moto_app, environ)

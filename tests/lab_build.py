@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from tests.helpers import PROJECT_ROOT
+from tests.helpers import PROJECT_ROOT, eventually
 from tests.lab_fixtures import create_role, zip_bytes
 from tests.pillow_layer import noisy_jpeg, pillow_layer_zip, this_python_runtime
 
@@ -65,13 +65,32 @@ def do_tasks_1_to_3(endpoint: str, image: bytes | None = None) -> bytes:
     )
     picture = image or noisy_jpeg()
     s3.put_object(Bucket=ORIGINAL, Key=IMAGE_KEY, Body=picture)
+    wait_for_runs(endpoint, 1)  # S3 invokes the function asynchronously
     return picture
 
 
 def do_task_4(endpoint: str, image: bytes) -> None:
     """Rerun at 1,024, 2,048 and 3,008 MB (each upload triggers a run)."""
     s3, lam = client(endpoint, "s3"), client(endpoint, "lambda")
+    runs = len(report_lines(endpoint))
     for memory in (1024, 2048, 3008):
         lam.update_function_configuration(FunctionName="resize_image", MemorySize=memory)
         for _ in range(2):  # the second run is warm
             s3.put_object(Bucket=ORIGINAL, Key=IMAGE_KEY, Body=image)
+            runs += 1
+            wait_for_runs(endpoint, runs)
+
+
+def report_lines(endpoint: str) -> list[str]:
+    logs = client(endpoint, "logs")
+    try:
+        events = logs.filter_log_events(logGroupName="/aws/lambda/resize_image")["events"]
+    except logs.exceptions.ResourceNotFoundException:
+        return []
+    return [event["message"] for event in events if event["message"].startswith("REPORT")]
+
+
+def wait_for_runs(endpoint: str, count: int, deadline: float = 120) -> None:
+    """Wait until resize_image's logs hold ``count`` REPORT lines."""
+    if not eventually(lambda: len(report_lines(endpoint)) >= count, deadline):
+        raise AssertionError(f"resize_image did not run {count} time(s) within {deadline} s")

@@ -260,7 +260,9 @@ class ExecutionEnvironment:
             "Runtime.InitTimeout", f"Init phase timed out after {INIT_LIMIT_SECONDS:.2f} seconds"
         )
 
-    def invoke(self, request_id: str, payload: bytes, client_context: str | None) -> InvokeOutcome:
+    def invoke(
+        self, request_id: str, payload: bytes, client_context: str | None, trace_header: str
+    ) -> InvokeOutcome:
         """Run one event through the handler; the environment stays warm unless it failed hard."""
         assert self._api is not None and self._process is not None
         self._move(State.INVOKING)
@@ -271,7 +273,7 @@ class ExecutionEnvironment:
             payload=payload,
             deadline_ms=int(time.time() * 1000) + timeout * 1000,
             function_arn=self.config.arn,
-            trace_id=f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};Sampled=0",
+            trace_id=trace_header,
             client_context=client_context,
         )
         limit = self._process.cpu_limit()

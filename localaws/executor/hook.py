@@ -3,13 +3,16 @@
 moto routes the Invoke API, S3 notifications, SNS and SQS deliveries through this one method;
 without Docker it would return a canned reply. Here it runs the handler for real. moto also runs
 Event and DryRun invocations synchronously and ignores reserved concurrency; this seam answers
-DryRun without running, queues Event invocations (202), and throttles with 429 as AWS does.
+DryRun without running, queues Event invocations (202) for the asynchronous invoker, and
+throttles with 429 as AWS does. A request made from inside a handler continues its causal
+chain (see ``tracing``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import Any
 
 from moto.awslambda.exceptions import LambdaClientError
@@ -19,9 +22,11 @@ from moto.core.exceptions import JsonRESTError
 from localaws.executor.config import FunctionConfig
 from localaws.executor.pool import Throttled
 from localaws.executor.runtimes import UnsupportedRuntimeError, runtime_minor
-from localaws.executor.service import BackgroundRunner, InvocationService
+from localaws.executor.service import InvocationService
+from localaws.executor.tracing import Chain, request_chain
 from localaws.state.rwlock import ReadWriteLock
 
+SubmitAsync = Callable[[Any, bytes, Chain | None], None]  # function model, payload, chain
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
 ASYNC_PAYLOAD_LIMIT = 1024 * 1024
 
@@ -109,10 +114,12 @@ def _client_context(headers: Any) -> str | None:
 class MotoInvokeHook:
     """Replaces moto's ``LambdaFunction.invoke`` with a real run."""
 
-    def __init__(self, service: InvocationService, lock: ReadWriteLock) -> None:
+    def __init__(
+        self, service: InvocationService, lock: ReadWriteLock, submit_async: SubmitAsync
+    ) -> None:
         self.service = service
         self.lock = lock
-        self.background = BackgroundRunner(service)
+        self.submit_async = submit_async
 
     def invoke(
         self, function: Any, body: Any, request_headers: Any, response_headers: Any
@@ -130,12 +137,17 @@ class MotoInvokeHook:
         response_headers["x-amz-executed-version"] = config.version
         if invocation_type == "DryRun":
             return b""
+        chain = request_chain()
         if invocation_type == "Event":
-            self.background.submit(config, payload)
+            with self.lock.released():
+                self.submit_async(function, payload, chain)
             return b""
+        trace = chain.next().header() if chain else None
         with self.lock.released():
             try:
-                result = self.service.invoke(config, payload, _client_context(request_headers))
+                result = self.service.invoke(
+                    config, payload, _client_context(request_headers), trace_header=trace
+                )
             except Throttled:
                 raise TooManyRequestsException() from None
         if result.function_error:

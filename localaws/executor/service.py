@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ from localaws.executor.config import FunctionConfig
 from localaws.executor.environment import ExecutionEnvironment, InvokeOutcome
 from localaws.executor.pool import EnvironmentPool, Throttled
 from localaws.executor.sinks import LogEvent, MotoSinks
+from localaws.executor.tracing import Chain
 
 MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100  # AWS's 6,291,556-byte limit
 TAIL_BYTES = 4096
@@ -44,7 +43,12 @@ class InvocationService:
         self.sinks = sinks
 
     def invoke(
-        self, config: FunctionConfig, payload: bytes, client_context: str | None = None
+        self,
+        config: FunctionConfig,
+        payload: bytes,
+        client_context: str | None = None,
+        trace_header: str | None = None,
+        request_id: str | None = None,
     ) -> InvokeResult:
         """Run ``payload`` through the function; Throttled when concurrency is used up."""
         try:
@@ -53,9 +57,12 @@ class InvocationService:
             self.sinks.write_metrics(config.account, config.region, config.name, {"Throttles": 1})
             raise
         concurrent = self.pool.in_flight(config)
-        request_id = str(uuid.uuid4())
+        request_id = request_id or str(uuid.uuid4())
+        trace_header = trace_header or Chain.new().next().header()
         try:
-            return self._run(env, cold, config, request_id, payload, client_context, concurrent)
+            return self._run(
+                env, cold, config, request_id, payload, (client_context, trace_header), concurrent
+            )
         finally:
             self.pool.release(env)
 
@@ -66,9 +73,10 @@ class InvocationService:
         config: FunctionConfig,
         request_id: str,
         payload: bytes,
-        client_context: str | None,
+        headers: tuple[str | None, str],
         concurrent: int,
     ) -> InvokeResult:
+        """Initialize if cold, then invoke; ``headers`` are (client context, trace header)."""
         events: list[LogEvent] = []
         init_ms: float | None = None
         if cold:
@@ -87,7 +95,7 @@ class InvocationService:
                     env, config, request_id, outcome, init_ms, events, concurrent, report_now()
                 )
         started_ms = report_now()
-        outcome = env.invoke(request_id, payload, client_context)
+        outcome = env.invoke(request_id, payload, *headers)
         if outcome.kind == "ok" and len(outcome.response or b"") > MAX_RESPONSE_BYTES:
             outcome.kind = "error"
             outcome.error = {
@@ -157,18 +165,3 @@ class InvocationService:
 
 def report_now() -> int:
     return int(time.time() * 1000)
-
-
-class BackgroundRunner:
-    """Runs Event invocations after the caller got its 202 (full async semantics come later)."""
-
-    def __init__(self, service: InvocationService) -> None:
-        self.service = service
-
-    def submit(self, config: FunctionConfig, payload: bytes) -> None:
-        threading.Thread(target=self._run, args=(config, payload), daemon=True).start()
-
-    def _run(self, config: FunctionConfig, payload: bytes) -> None:
-        # A throttled event is counted in Throttles; retries come with the asynchronous queue.
-        with contextlib.suppress(Throttled):
-            self.service.invoke(config, payload)

@@ -7,19 +7,24 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from localaws.executor.async_invoker import AsyncInvoker
 from localaws.executor.config import FunctionConfig
 from localaws.executor.cpu import CpuLimiter, choose_limiter
 from localaws.executor.environment import ExecutionEnvironment
-from localaws.executor.hook import MotoInvokeHook
+from localaws.executor.hook import MotoInvokeHook, function_config
 from localaws.executor.packages import PackageStore
 from localaws.executor.pool import EnvironmentPool
 from localaws.executor.process import LocalProcessLauncher
 from localaws.executor.service import InvocationService
 from localaws.executor.sinks import MotoSinks
+from localaws.executor.tracing import Chain
+from localaws.extensions import s3_async_notifications
 from localaws.state.persistence import Persistence
 
 ENV_IDLE_SECONDS = "LOCALAWS_LAMBDA_IDLE_SECONDS"
+ENV_RETRY_SCALE = "LOCALAWS_ASYNC_RETRY_SCALE"
 DEFAULT_IDLE_SECONDS = 300.0
 
 
@@ -29,6 +34,7 @@ class Executor:
 
     pool: EnvironmentPool
     limiter: CpuLimiter
+    async_invoker: AsyncInvoker
     _stop: threading.Event
 
     @property
@@ -36,10 +42,15 @@ class Executor:
         return self.limiter.mode
 
     def status(self) -> dict[str, object]:
-        return {"environments": self.pool.counts(), "cpu_throttle_mode": self.cpu_mode}
+        return {
+            "environments": self.pool.counts(),
+            "cpu_throttle_mode": self.cpu_mode,
+            "queued_events": self.async_invoker.pending(),
+        }
 
     def shutdown(self) -> None:
         self._stop.set()
+        self.async_invoker.stop()
         self.pool.shutdown()
 
 
@@ -59,7 +70,25 @@ def install_executor(
     idle_seconds = float(environ.get(ENV_IDLE_SECONDS) or DEFAULT_IDLE_SECONDS)
     pool = EnvironmentPool(new_environment, idle_seconds)
     service = InvocationService(pool, MotoSinks(persistence))
-    MotoInvokeHook(service, persistence.lock).install()
+    retry_scale = float(environ.get(ENV_RETRY_SCALE) or 1.0)
+    invoker = AsyncInvoker(service, persistence, function_config, retry_scale)
+
+    def submit_function_event(function: Any, payload: bytes, chain: Chain | None) -> None:
+        qualifier = None if function.version == "$LATEST" else str(function.version)
+        invoker.submit(
+            function.account_id, function.region, function.function_name, payload, chain, qualifier
+        )
+
+    def submit_s3_event(
+        account: str, region: str, arn: str, payload: bytes, chain: Chain | None
+    ) -> None:
+        parts = arn.split(":")
+        qualifier = parts[7] if len(parts) > 7 and parts[7] != "$LATEST" else None
+        invoker.submit(account, region, parts[6], payload, chain, qualifier)
+
+    MotoInvokeHook(service, persistence.lock, submit_function_event).install()
+    s3_async_notifications.install(submit_s3_event)
+    invoker.start()
     stop = threading.Event()
 
     def reap() -> None:
@@ -67,4 +96,4 @@ def install_executor(
             pool.reap_idle()
 
     threading.Thread(target=reap, name="reaper", daemon=True).start()
-    return Executor(pool, limiter, stop)
+    return Executor(pool, limiter, invoker, stop)

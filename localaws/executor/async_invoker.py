@@ -1,0 +1,241 @@
+"""Asynchronous invocation as Lambda does it: queue, retries, event age, destinations, loops.
+
+Events wait in the persisted queue; worker threads run those that are due. A throttled event
+waits and tries again (not lost). A function error is retried ``MaximumRetryAttempts`` times
+(default 2), about 1 and then 2 minutes later as on AWS; ``LOCALAWS_ASYNC_RETRY_SCALE``
+shortens those waits for classrooms and tests (0.01 turns a minute into 0.6 s). The outcome
+goes to the on-success or on-failure destination. A chain of events that has already invoked
+functions 16 times is stopped, as Lambda's recursive loop detection does.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from moto.awslambda.models import lambda_backends
+
+from localaws.executor.async_queue import AsyncEvent, queue_backend
+from localaws.executor.destinations import deliver, destination_record
+from localaws.executor.pool import Throttled
+from localaws.executor.service import InvocationService, InvokeResult
+from localaws.executor.tracing import Chain
+from localaws.state.persistence import Persistence
+
+log = logging.getLogger("localaws.async")
+
+RETRY_DELAYS_SECONDS = (60.0, 120.0)
+THROTTLE_WAIT_SECONDS = 1.0
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_EVENT_AGE = 21600
+RECURSION_LIMIT = 16
+
+
+class AsyncInvoker:
+    def __init__(
+        self,
+        service: InvocationService,
+        persistence: Persistence,
+        config_for: Callable[[Any], Any],
+        retry_scale: float = 1.0,
+        workers: int = 4,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.service = service
+        self.persistence = persistence
+        self.config_for = config_for
+        self.retry_scale = retry_scale
+        self.clock = clock
+        self._wake = threading.Condition()
+        self._stop = threading.Event()
+        self._workers = [
+            threading.Thread(target=self._work, name=f"async-{n}", daemon=True)
+            for n in range(workers)
+        ]
+
+    def start(self) -> None:
+        """Release events a crashed server had started, then start the workers."""
+        with self.persistence.lock.exclusive():
+            for event in queue_backend().events:
+                event.claimed = False
+        for worker in self._workers:
+            worker.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._wake:
+            self._wake.notify_all()
+
+    def submit(
+        self,
+        account: str,
+        region: str,
+        function_name: str,
+        payload: bytes,
+        chain: Chain | None = None,
+        qualifier: str | None = None,
+    ) -> str:
+        """Queue an event durably; its request id. The caller must not hold a shared lock."""
+        now = self.clock()
+        event = AsyncEvent(
+            account, region, function_name, qualifier, payload, now, now, chain or Chain.new()
+        )
+        with self.persistence.writing():
+            queue_backend().events.append(event)
+            self.service.sinks.write_metrics(
+                account, region, function_name, {"AsyncEventsReceived": 1}
+            )
+        with self._wake:
+            self._wake.notify()
+        return event.request_id
+
+    def pending(self) -> int:
+        with self.persistence.reading():
+            return len(queue_backend().events)
+
+    def _claim_next(self) -> AsyncEvent | None:
+        now = self.clock()
+        with self.persistence.lock.exclusive():
+            for event in queue_backend().events:
+                if not event.claimed and event.due_at <= now:
+                    event.claimed = True
+                    return event
+        return None
+
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            event = self._claim_next()
+            if event is None:
+                with self._wake:
+                    self._wake.wait(0.05)
+                continue
+            try:
+                self._process(event)
+            except Exception:  # a bug must not kill the worker or lose the event
+                log.exception("asynchronous event %s failed unexpectedly", event.request_id)
+                self._reschedule(event, THROTTLE_WAIT_SECONDS)
+
+    def _function(self, event: AsyncEvent) -> Any:
+        with self.persistence.reading():
+            try:
+                backend = lambda_backends[event.account][event.region]
+                return backend.get_function(event.function_name, event.qualifier)
+            except Exception:  # moto raises its own not-found errors
+                return None
+
+    def _process(self, event: AsyncEvent) -> None:
+        function = self._function(event)
+        if function is None:
+            self._finish(event, None, "FunctionNotFound", None)
+            return
+        with self.persistence.reading():
+            config = self.config_for(function)
+            settings = (
+                dict(function.event_invoke_config[0].config) if function.event_invoke_config else {}
+            )
+        max_age = settings.get("MaximumEventAgeInSeconds", DEFAULT_MAX_EVENT_AGE)
+        age = self.clock() - event.received_at
+        if age > max_age:
+            self._finish(event, function, "EventAgeExceeded", None)
+            return
+        if event.chain.count >= RECURSION_LIMIT:
+            self._drop_recursive(event, function)
+            return
+        try:
+            result = self.service.invoke(
+                config,
+                event.payload,
+                trace_header=event.chain.next().header(),
+                request_id=event.request_id,
+            )
+        except Throttled:
+            self._reschedule(event, THROTTLE_WAIT_SECONDS)
+            return
+        event.attempts += 1
+        metrics = {"AsyncEventAge": age * 1000}
+        self.service.sinks.write_metrics(event.account, event.region, event.function_name, metrics)
+        if result.function_error is None:
+            self._finish(event, function, "Success", result)
+        elif event.attempts <= settings.get("MaximumRetryAttempts", DEFAULT_MAX_RETRIES):
+            delay = RETRY_DELAYS_SECONDS[min(event.attempts, len(RETRY_DELAYS_SECONDS)) - 1]
+            self._reschedule(event, delay * self.retry_scale)
+        else:
+            self._finish(event, function, "RetriesExhausted", result)
+
+    def _reschedule(self, event: AsyncEvent, delay: float) -> None:
+        with self.persistence.writing():
+            event.due_at = self.clock() + delay
+            event.claimed = False
+
+    def _drop_recursive(self, event: AsyncEvent, function: Any) -> None:
+        message = (
+            f"LOCALAWS: recursive loop detected: this chain of events has invoked functions "
+            f"{RECURSION_LIMIT} times; the next invocation of {event.function_name} was dropped "
+            f"(request {event.request_id}). Check that the function does not write to the "
+            "resource that triggers it."
+        )
+        log.warning(message)
+        sinks = self.service.sinks
+        with self.persistence.writing():
+            sinks.write_logs(
+                event.account, event.region, f"/aws/lambda/{event.function_name}",
+                "localaws/recursive-loop-detection", [(int(self.clock() * 1000), message)],
+            )  # fmt: skip
+            sinks.write_metrics(
+                event.account, event.region, event.function_name,
+                {"RecursiveInvocationsDropped": 1},
+            )  # fmt: skip
+            self._finish(event, function, "RecursiveInvocationDropped", None)
+
+    def _finish(
+        self, event: AsyncEvent, function: Any, condition: str, result: InvokeResult | None
+    ) -> None:
+        with self.persistence.writing():
+            events = queue_backend().events
+            if event in events:
+                events.remove(event)
+            if function is None:
+                return
+            success = condition == "Success"
+            target = self._destination(function, success)
+            if target is None:
+                if not success:
+                    self.service.sinks.write_metrics(
+                        event.account, event.region, event.function_name, {"AsyncEventsDropped": 1}
+                    )
+                return
+            record = destination_record(
+                event.request_id,
+                function.function_arn,
+                condition,
+                event.attempts,
+                event.payload,
+                result.payload if result else None,
+                result.function_error if result else None,
+            )
+            try:
+                deliver(target, record, self._submit_to_function(event), success)
+            except Exception as error:
+                log.warning("could not deliver to %s: %s", target, error)
+                self.service.sinks.write_metrics(
+                    event.account, event.region, event.function_name,
+                    {"DestinationDeliveryFailures": 1},
+                )  # fmt: skip
+
+    def _submit_to_function(self, event: AsyncEvent) -> Callable[[str, str, str, bytes], None]:
+        def submit(account: str, region: str, name: str, payload: bytes) -> None:
+            self.submit(account, region, name, payload, event.chain.next())
+
+        return submit
+
+    @staticmethod
+    def _destination(function: Any, success: bool) -> str | None:
+        if not function.event_invoke_config:
+            return None
+        destinations = function.event_invoke_config[0].config.get("DestinationConfig", {})
+        chosen = destinations.get("OnSuccess" if success else "OnFailure", {})
+        destination = chosen.get("Destination")
+        return str(destination) if destination else None

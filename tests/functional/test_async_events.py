@@ -1,0 +1,199 @@
+"""Asynchronous invocation: retries, destinations, S3 events, the recursive-loop stop, restarts."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from localaws.daemon import fetch_json
+from tests.helpers import ServerProcess, eventually
+from tests.lab_fixtures import create_role, deploy
+
+pytestmark = pytest.mark.server
+FAST_RETRIES = {"LOCALAWS_ASYNC_RETRY_SCALE": "0.01"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    process = ServerProcess(tmp_path_factory.mktemp("async"), env=FAST_RETRIES).start()
+    yield process
+    process.stop()
+
+
+def client(server: ServerProcess, service: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=server.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def messages(server: ServerProcess, queue_url: str, count: int) -> list[dict[str, Any]]:
+    sqs = client(server, "sqs")
+    found: list[dict[str, Any]] = []
+
+    def enough() -> bool:
+        for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get(
+            "Messages", []
+        ):
+            found.append(json.loads(message["Body"]))
+        return len(found) >= count
+
+    assert eventually(enough, deadline=60), found
+    return found
+
+
+def log_messages(server: ServerProcess, function: str) -> list[str]:
+    logs = client(server, "logs")
+    try:
+        events = logs.filter_log_events(logGroupName=f"/aws/lambda/{function}")["events"]
+    except logs.exceptions.ResourceNotFoundException:
+        return []
+    return [event["message"] for event in events]
+
+
+def test_failures_are_retried_then_sent_to_the_failure_destination(server: ServerProcess) -> None:
+    lam, sqs = client(server, "lambda"), client(server, "sqs")
+    failures = sqs.create_queue(QueueName="on-failure")["QueueUrl"]
+    successes = sqs.create_queue(QueueName="on-success")["QueueUrl"]
+    source = (
+        "def lambda_handler(event, context):\n"
+        "    if event.get('fail'):\n"
+        "        raise RuntimeError('cannot resize ' + event['key'])\n"
+        "    return {'resized': event['key']}\n"
+    )
+    arn = deploy(lam, client(server, "iam"), "flaky", source)["FunctionArn"]
+    lam.put_function_event_invoke_config(
+        FunctionName="flaky",
+        DestinationConfig={
+            "OnSuccess": {"Destination": "arn:aws:sqs:us-east-1:123456789012:on-success"},
+            "OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:on-failure"},
+        },
+    )
+    accepted = lam.invoke(
+        FunctionName="flaky", InvocationType="Event", Payload=json.dumps({"fail": True, "key": "a"})
+    )
+    assert accepted["StatusCode"] == 202
+    lam.invoke(FunctionName="flaky", InvocationType="Event", Payload=json.dumps({"key": "b"}))
+
+    [failed] = messages(server, failures, 1)
+    assert failed["version"] == "1.0"
+    assert failed["requestContext"]["condition"] == "RetriesExhausted"
+    assert failed["requestContext"]["approximateInvokeCount"] == 3  # the first try and 2 retries
+    assert failed["requestContext"]["functionArn"] == f"{arn}:$LATEST"
+    assert failed["requestPayload"] == {"fail": True, "key": "a"}
+    assert failed["responseContext"] == {
+        "statusCode": 200,
+        "executedVersion": "$LATEST",
+        "functionError": "Unhandled",
+    }
+    assert failed["responsePayload"]["errorMessage"] == "cannot resize a"
+    [succeeded] = messages(server, successes, 1)
+    assert succeeded["requestContext"]["condition"] == "Success"
+    assert succeeded["requestContext"]["approximateInvokeCount"] == 1
+    assert succeeded["responsePayload"] == {"resized": "b"}
+    starts = [m for m in log_messages(server, "flaky") if m.startswith("START")]
+    assert len(starts) == 4
+    # a retried event keeps its request id, as on AWS
+    assert len({line.split()[2] for line in starts}) == 2
+
+
+def test_s3_events_are_asynchronous_with_the_full_record(server: ServerProcess) -> None:
+    lam, s3 = client(server, "lambda"), client(server, "s3")
+    s3.create_bucket(Bucket="async-uploads")
+    source = "import json\ndef lambda_handler(event, context):\n    print(json.dumps(event))\n"
+    arn = deploy(lam, client(server, "iam"), "recorder", source)["FunctionArn"]
+    s3.put_bucket_notification_configuration(
+        Bucket="async-uploads",
+        NotificationConfiguration={
+            "LambdaFunctionConfigurations": [
+                {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}
+            ]
+        },
+    )
+    s3.put_object(Bucket="async-uploads", Key="holiday photos/beach day.jpg", Body=b"jpeg")
+    assert eventually(lambda: any(m.startswith("{") for m in log_messages(server, "recorder")), 30)
+    event = json.loads(next(m for m in log_messages(server, "recorder") if m.startswith("{")))
+    [record] = event["Records"]
+    assert record["eventSource"] == "aws:s3" and record["eventName"] == "ObjectCreated:Put"
+    assert record["s3"]["object"]["key"] == "holiday+photos/beach+day.jpg"
+    assert record["s3"]["object"]["size"] == 4
+    assert record["s3"]["object"]["sequencer"]
+    assert record["userIdentity"]["principalId"]
+    assert record["requestParameters"]["sourceIPAddress"] == "127.0.0.1"
+    assert set(record["responseElements"]) == {"x-amz-request-id", "x-amz-id-2"}
+    assert record["s3"]["bucket"]["arn"] == "arn:aws:s3:::async-uploads"
+
+
+def test_a_function_writing_to_its_own_trigger_bucket_is_stopped_at_16(
+    server: ServerProcess,
+) -> None:
+    lam, s3 = client(server, "lambda"), client(server, "s3")
+    s3.create_bucket(Bucket="loop-bucket")
+    source = (
+        "import boto3\nfrom urllib.parse import unquote_plus\n"
+        "s3 = boto3.client('s3')\n"
+        "def lambda_handler(event, context):\n"
+        "    key = unquote_plus(event['Records'][0]['s3']['object']['key'])\n"
+        "    s3.put_object(Bucket='loop-bucket', Key=key, Body=b'again')\n"
+    )
+    arn = deploy(lam, client(server, "iam"), "looper", source)["FunctionArn"]
+    s3.put_bucket_notification_configuration(
+        Bucket="loop-bucket",
+        NotificationConfiguration={
+            "LambdaFunctionConfigurations": [
+                {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}
+            ]
+        },
+    )
+    s3.put_object(Bucket="loop-bucket", Key="photo.jpg", Body=b"first")
+
+    def stopped() -> bool:
+        return any("recursive loop detected" in m for m in log_messages(server, "looper"))
+
+    assert eventually(stopped, deadline=120)
+    reports = [m for m in log_messages(server, "looper") if m.startswith("REPORT")]
+    assert len(reports) == 16
+    points = client(server, "cloudwatch").get_metric_statistics(
+        Namespace="AWS/Lambda",
+        MetricName="RecursiveInvocationsDropped",
+        Dimensions=[{"Name": "FunctionName", "Value": "looper"}],
+        StartTime=time.time() - 600,
+        EndTime=time.time() + 60,
+        Period=60,
+        Statistics=["Sum"],
+    )["Datapoints"]
+    assert sum(point["Sum"] for point in points) == 1
+
+
+def test_queued_events_survive_a_restart(tmp_path_factory: pytest.TempPathFactory) -> None:
+    server = ServerProcess(tmp_path_factory.mktemp("async-restart"), env=FAST_RETRIES).start()
+    try:
+        lam = client(server, "lambda")
+        deploy(
+            lam, client(server, "iam"), "held", "def lambda_handler(e, c):\n    print('ran', e)\n"
+        )
+        lam.put_function_concurrency(FunctionName="held", ReservedConcurrentExecutions=0)
+        lam.invoke(FunctionName="held", InvocationType="Event", Payload=b'{"n": 1}')
+        status = f"{server.endpoint}/_localaws/status"
+        assert fetch_json(status)[1]["lambda"]["queued_events"] == 1  # throttled, waiting
+        server.kill()
+        server.start()
+        assert fetch_json(status)[1]["lambda"]["queued_events"] == 1
+        client(server, "lambda").delete_function_concurrency(FunctionName="held")
+        assert eventually(lambda: "ran {'n': 1}" in log_messages(server, "held"), deadline=30)
+        assert eventually(lambda: fetch_json(status)[1]["lambda"]["queued_events"] == 0, 10)
+    finally:
+        server.stop()
+
+
+def test_role_helper_is_idempotent(server: ServerProcess) -> None:
+    iam = client(server, "iam")
+    assert create_role(iam) == create_role(iam)
