@@ -1,0 +1,107 @@
+"""Soak the asynchronous queue: 1,000 events, reserved concurrency 2, a 10 % failing handler.
+
+Every event must end exactly once in the on-success or the on-failure destination (failing
+ones after their 2 retries). Prints throughput and queue latency (accepted -> outcome).
+Run: ``.venv/bin/python -m benchmarks.async_soak``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from typing import Any
+
+from benchmarks.lambda_executor import client, deploy
+from benchmarks.localaws_server import free_port
+
+EVENTS = 1000
+HANDLER = (
+    "def lambda_handler(event, context):\n"
+    "    if event['n'] % 10 == 0:\n"
+    "        raise ValueError('unlucky ' + str(event['n']))\n"
+    "    return event['n']\n"
+)
+
+
+def drain(sqs: Any, url: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    while True:
+        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not batch:
+            return found
+        for message in batch:
+            found.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def main() -> None:
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        port = str(free_port())
+        env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+               "LOCALAWS_ASYNC_RETRY_SCALE": "0.01"}  # fmt: skip
+        base = [sys.executable, "-m", "localaws"]
+        subprocess.run([*base, "start", "--port", port, "--state-dir", scratch], env=env,
+                       check=True, capture_output=True)  # fmt: skip
+        try:
+            run(f"http://127.0.0.1:{port}")
+        finally:
+            subprocess.run([*base, "stop", "--state-dir", scratch], env=env, capture_output=True)
+
+
+def run(endpoint: str) -> None:
+    lam = deploy(endpoint, "soak", HANDLER, memory=1769)
+    sqs = client(endpoint, "sqs")
+    urls = {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name in ("ok", "failed")}
+    lam.put_function_concurrency(FunctionName="soak", ReservedConcurrentExecutions=2)
+    lam.put_function_event_invoke_config(
+        FunctionName="soak",
+        DestinationConfig={
+            "OnSuccess": {"Destination": "arn:aws:sqs:us-east-1:123456789012:ok"},
+            "OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:failed"},
+        },
+    )
+    accepted: dict[int, float] = {}
+    started = time.time()
+    for number in range(EVENTS):
+        lam.invoke(FunctionName="soak", InvocationType="Event", Payload=json.dumps({"n": number}))
+        accepted[number] = time.time()
+    submitted = time.time() - started
+    outcomes: dict[str, list[dict[str, Any]]] = {"ok": [], "failed": []}
+    deadline = time.time() + 1800
+    while sum(map(len, outcomes.values())) < EVENTS and time.time() < deadline:
+        for name, url in urls.items():
+            outcomes[name] += drain(sqs, url)
+        time.sleep(0.5)
+    took = time.time() - started
+    ok = [record["requestPayload"]["n"] for record in outcomes["ok"]]
+    failed = [record["requestPayload"]["n"] for record in outcomes["failed"]]
+    counts = [record["requestContext"]["approximateInvokeCount"] for record in outcomes["failed"]]
+    latency = [
+        datetime.fromisoformat(r["timestamp"].replace("Z", "+00:00")).timestamp()
+        - accepted[r["requestPayload"]["n"]]
+        for r in outcomes["ok"]
+    ]
+    assert sorted(ok + failed) == list(range(EVENTS)), "an event was lost or duplicated"
+    assert sorted(failed) == list(range(0, EVENTS, 10)) and set(counts) == {3}
+    print(
+        f"{EVENTS} events accepted in {submitted:.1f} s; all outcomes in {took:.1f} s "
+        f"({EVENTS / took:.1f} events/s, {(EVENTS + 2 * len(failed)) / took:.1f} invocations/s)"
+    )
+    print(f"successes {len(ok)}, failures {len(failed)} (each after 3 attempts), none lost or "
+          "duplicated")  # fmt: skip
+    print(f"queue latency for successes (accepted -> outcome): p50 {statistics.median(latency):.1f}"
+          f" s, p95 {statistics.quantiles(latency, n=20)[18]:.1f} s")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
