@@ -12,17 +12,19 @@ DEPRECATED = ("python3.9", "python3.10")
 LAB_MEMORY_MB = 512
 CREATE_HINT = (
     f"Create a function named {FUNCTION_NAME} (Lambda console > Create function, or "
-    "'aws lambda create-function'), then run the check again."
+    "'aws lambda create-function'), then run the check again. Created it already? Check that "
+    "labcheck looks in the same region (AWS_DEFAULT_REGION or --region)."
 )
 
 
-def _missing() -> Verdict:
-    return failed(f"There is no function named {FUNCTION_NAME}.", CREATE_HINT)
+def _missing(region: str = "") -> Verdict:
+    where = f" in {region}" if region else ""
+    return failed(f"There is no function named {FUNCTION_NAME}{where}.", CREATE_HINT)
 
 
 def function_exists(state: AccountState) -> Verdict:
     if state.function is None:
-        return _missing()
+        return _missing(state.region)
     return passed(f"Found {FUNCTION_NAME}.")
 
 
