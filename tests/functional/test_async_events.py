@@ -7,11 +7,11 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from localaws.daemon import fetch_json
 from tests.helpers import ServerProcess, eventually
+from tests.lab_build import client as lab_client
 from tests.lab_fixtures import create_role, deploy
 
 pytestmark = pytest.mark.server
@@ -26,13 +26,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 
 def client(server: ServerProcess, service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return lab_client(server.endpoint, service)
 
 
 def messages(server: ServerProcess, queue_url: str, count: int) -> list[dict[str, Any]]:
