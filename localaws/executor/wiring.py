@@ -20,7 +20,7 @@ from localaws.executor.process import LocalProcessLauncher
 from localaws.executor.service import InvocationService
 from localaws.executor.sinks import MotoSinks
 from localaws.executor.tracing import Chain
-from localaws.extensions import s3_async_notifications
+from localaws.extensions import s3_async_notifications, sns_async_lambda
 from localaws.state.persistence import Persistence
 
 ENV_IDLE_SECONDS = "LOCALAWS_LAMBDA_IDLE_SECONDS"
@@ -79,7 +79,7 @@ def install_executor(
             function.account_id, function.region, function.function_name, payload, chain, qualifier
         )
 
-    def submit_s3_event(
+    def submit_arn_event(
         account: str, region: str, arn: str, payload: bytes, chain: Chain | None
     ) -> None:
         parts = arn.split(":")
@@ -87,7 +87,8 @@ def install_executor(
         invoker.submit(account, region, parts[6], payload, chain, qualifier)
 
     MotoInvokeHook(service, persistence.lock, submit_function_event).install()
-    s3_async_notifications.install(submit_s3_event)
+    s3_async_notifications.install(submit_arn_event)
+    sns_async_lambda.install(submit_arn_event)
     invoker.start()
     stop = threading.Event()
 

@@ -191,3 +191,29 @@ def test_queued_events_survive_a_restart(tmp_path_factory: pytest.TempPathFactor
 def test_role_helper_is_idempotent(server: ServerProcess) -> None:
     iam = client(server, "iam")
     assert create_role(iam) == create_role(iam)
+
+
+def test_sns_fans_out_to_two_functions_asynchronously(server: ServerProcess) -> None:
+    lam, sns = client(server, "lambda"), client(server, "sns")
+    topic = sns.create_topic(Name="uploads")["TopicArn"]
+    source = "import json\ndef lambda_handler(event, context):\n    print(json.dumps(event))\n"
+    for name in ("fan_a", "fan_b"):
+        arn = deploy(lam, client(server, "iam"), name, source)["FunctionArn"]
+        sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=arn)
+    message_id = sns.publish(
+        TopicArn=topic,
+        Message="a new image",
+        Subject="upload",
+        MessageAttributes={"size": {"DataType": "String", "StringValue": "large"}},
+    )["MessageId"]
+    for name in ("fan_a", "fan_b"):
+        assert eventually(
+            lambda n=name: any(m.startswith("{") for m in log_messages(server, n)), 30
+        )
+        event = json.loads(next(m for m in log_messages(server, name) if m.startswith("{")))
+        [record] = event["Records"]
+        assert record["EventSource"] == "aws:sns"
+        assert record["EventSubscriptionArn"].startswith(topic + ":")
+        assert record["Sns"]["TopicArn"] == topic and record["Sns"]["MessageId"] == message_id
+        assert record["Sns"]["Message"] == "a new image" and record["Sns"]["Subject"] == "upload"
+        assert record["Sns"]["MessageAttributes"] == {"size": {"Type": "String", "Value": "large"}}
