@@ -8,7 +8,7 @@ import boto3
 from botocore.config import Config
 
 from tests.helpers import PROJECT_ROOT, eventually
-from tests.lab_fixtures import create_role, zip_bytes
+from tests.lab_fixtures import allow_s3_to_invoke, create_role, trigger_on_uploads, zip_bytes
 from tests.pillow_layer import noisy_jpeg, pillow_layer_zip, this_python_runtime
 
 ORIGINAL = "lab-original"
@@ -48,21 +48,8 @@ def do_tasks_1_to_3(endpoint: str, image: bytes | None = None) -> bytes:
         Layers=[layer],
         Environment={"Variables": {"RESIZED_BUCKET": RESIZED}},
     )["FunctionArn"]
-    lam.add_permission(
-        FunctionName="resize_image",
-        StatementId="s3-trigger",
-        Action="lambda:InvokeFunction",
-        Principal="s3.amazonaws.com",
-        SourceArn=f"arn:aws:s3:::{ORIGINAL}",
-    )
-    s3.put_bucket_notification_configuration(
-        Bucket=ORIGINAL,
-        NotificationConfiguration={
-            "LambdaFunctionConfigurations": [
-                {"LambdaFunctionArn": function_arn, "Events": ["s3:ObjectCreated:*"]}
-            ]
-        },
-    )
+    allow_s3_to_invoke(lam, "resize_image", ORIGINAL)
+    trigger_on_uploads(s3, ORIGINAL, function_arn)
     picture = image or noisy_jpeg()
     s3.put_object(Bucket=ORIGINAL, Key=IMAGE_KEY, Body=picture)
     wait_for_runs(endpoint, 1)  # S3 invokes the function asynchronously

@@ -64,3 +64,26 @@ def deploy(
             **settings,
         )
     )
+
+
+def allow_s3_to_invoke(lam: Any, function_name: str, bucket: str) -> None:
+    """The resource policy statement the console adds with an S3 trigger."""
+    lam.add_permission(
+        FunctionName=function_name,
+        StatementId="s3-trigger",
+        Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+        SourceArn=f"arn:aws:s3:::{bucket}",
+    )
+
+
+def trigger_on_uploads(s3: Any, bucket: str, function_arn: str) -> None:
+    """Every object created in ``bucket`` invokes the function."""
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket,
+        NotificationConfiguration={
+            "LambdaFunctionConfigurations": [
+                {"LambdaFunctionArn": function_arn, "Events": ["s3:ObjectCreated:*"]}
+            ]
+        },
+    )

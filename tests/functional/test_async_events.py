@@ -12,7 +12,7 @@ import pytest
 from localaws.daemon import fetch_json
 from tests.helpers import ServerProcess, eventually
 from tests.lab_build import client as lab_client
-from tests.lab_fixtures import create_role, deploy
+from tests.lab_fixtures import create_role, deploy, trigger_on_uploads
 
 pytestmark = pytest.mark.server
 FAST_RETRIES = {"LOCALAWS_ASYNC_RETRY_SCALE": "0.01"}
@@ -104,14 +104,7 @@ def test_s3_events_are_asynchronous_with_the_full_record(server: ServerProcess) 
     s3.create_bucket(Bucket="async-uploads")
     source = "import json\ndef lambda_handler(event, context):\n    print(json.dumps(event))\n"
     arn = deploy(lam, client(server, "iam"), "recorder", source)["FunctionArn"]
-    s3.put_bucket_notification_configuration(
-        Bucket="async-uploads",
-        NotificationConfiguration={
-            "LambdaFunctionConfigurations": [
-                {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}
-            ]
-        },
-    )
+    trigger_on_uploads(s3, "async-uploads", arn)
     s3.put_object(Bucket="async-uploads", Key="holiday photos/beach day.jpg", Body=b"jpeg")
     assert eventually(lambda: any(m.startswith("{") for m in log_messages(server, "recorder")), 30)
     event = json.loads(next(m for m in log_messages(server, "recorder") if m.startswith("{")))
@@ -139,14 +132,7 @@ def test_a_function_writing_to_its_own_trigger_bucket_is_stopped_at_16(
         "    s3.put_object(Bucket='loop-bucket', Key=key, Body=b'again')\n"
     )
     arn = deploy(lam, client(server, "iam"), "looper", source)["FunctionArn"]
-    s3.put_bucket_notification_configuration(
-        Bucket="loop-bucket",
-        NotificationConfiguration={
-            "LambdaFunctionConfigurations": [
-                {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}
-            ]
-        },
-    )
+    trigger_on_uploads(s3, "loop-bucket", arn)
     s3.put_object(Bucket="loop-bucket", Key="photo.jpg", Body=b"first")
 
     def stopped() -> bool:

@@ -17,6 +17,7 @@ from labcheck.collect_live import LiveCollector
 from labcheck.readonly import is_read_operation
 from tests.helpers import AWS_TEST_ENV, PROJECT_ROOT, ServerProcess
 from tests.lab_build import ORIGINAL, RESIZED, client, do_task_4, do_tasks_1_to_3
+from tests.lab_fixtures import allow_s3_to_invoke
 
 pytestmark = pytest.mark.server
 
@@ -129,13 +130,7 @@ def test_common_mistakes_are_caught_with_a_hint(lab: ServerProcess) -> None:
         lam.update_function_configuration(
             FunctionName="resize_image", Environment={"Variables": {"RESIZED_BUCKET": RESIZED}}
         )
-        lam.add_permission(
-            FunctionName="resize_image",
-            StatementId="s3-trigger",
-            Action="lambda:InvokeFunction",
-            Principal="s3.amazonaws.com",
-            SourceArn=f"arn:aws:s3:::{ORIGINAL}",
-        )
+        allow_s3_to_invoke(lam, "resize_image", ORIGINAL)
 
 
 def test_unreachable_endpoint_and_unknown_task_are_one_clear_line(tmp_path: Path) -> None:

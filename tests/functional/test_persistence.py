@@ -15,7 +15,7 @@ import pytest
 from botocore.config import Config
 
 from tests.helpers import ServerProcess, eventually, free_port, run_localaws
-from tests.lab_fixtures import TRUST_POLICY, handler_zip, zip_bytes
+from tests.lab_fixtures import TRUST_POLICY, handler_zip, trigger_on_uploads, zip_bytes
 
 pytestmark = pytest.mark.server
 
@@ -55,14 +55,7 @@ def create_lab_like_state(endpoint: str) -> dict[str, Any]:
         Principal="s3.amazonaws.com",
         SourceArn="arn:aws:s3:::persist-original",
     )
-    s3.put_bucket_notification_configuration(
-        Bucket="persist-original",
-        NotificationConfiguration={
-            "LambdaFunctionConfigurations": [
-                {"LambdaFunctionArn": function_arn, "Events": ["s3:ObjectCreated:*"]}
-            ]
-        },
-    )
+    trigger_on_uploads(s3, "persist-original", function_arn)
     logs = client(endpoint, "logs")
     logs.create_log_group(logGroupName="/aws/lambda/resize_image")
     logs.create_log_stream(logGroupName="/aws/lambda/resize_image", logStreamName="stream")
