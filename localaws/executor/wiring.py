@@ -19,6 +19,7 @@ from localaws.executor.pool import EnvironmentPool
 from localaws.executor.process import LocalProcessLauncher
 from localaws.executor.service import InvocationService
 from localaws.executor.sinks import MotoSinks
+from localaws.executor.sqs_poller import SqsPoller
 from localaws.executor.tracing import Chain
 from localaws.extensions import s3_async_notifications, sns_async_lambda
 from localaws.state.persistence import Persistence
@@ -35,6 +36,7 @@ class Executor:
     pool: EnvironmentPool
     limiter: CpuLimiter
     async_invoker: AsyncInvoker
+    sqs_poller: SqsPoller
     _stop: threading.Event
 
     @property
@@ -51,6 +53,7 @@ class Executor:
     def shutdown(self) -> None:
         self._stop.set()
         self.async_invoker.stop()
+        self.sqs_poller.stop()
         self.pool.shutdown()
 
 
@@ -90,6 +93,8 @@ def install_executor(
     s3_async_notifications.install(submit_arn_event)
     sns_async_lambda.install(submit_arn_event)
     invoker.start()
+    poller = SqsPoller(service, persistence, function_config)
+    poller.start()
     stop = threading.Event()
 
     def reap() -> None:
@@ -97,4 +102,4 @@ def install_executor(
             pool.reap_idle()
 
     threading.Thread(target=reap, name="reaper", daemon=True).start()
-    return Executor(pool, limiter, invoker, stop)
+    return Executor(pool, limiter, invoker, poller, stop)

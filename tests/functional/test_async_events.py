@@ -203,3 +203,47 @@ def test_sns_fans_out_to_two_functions_asynchronously(server: ServerProcess) -> 
         assert record["Sns"]["TopicArn"] == topic and record["Sns"]["MessageId"] == message_id
         assert record["Sns"]["Message"] == "a new image" and record["Sns"]["Subject"] == "upload"
         assert record["Sns"]["MessageAttributes"] == {"size": {"Type": "String", "Value": "large"}}
+
+
+def test_sqs_batches_with_partial_failures_are_redriven(server: ServerProcess) -> None:
+    lam, sqs = client(server, "lambda"), client(server, "sqs")
+    dead = sqs.create_queue(QueueName="work-dlq")["QueueUrl"]
+    work = sqs.create_queue(
+        QueueName="work",
+        Attributes={
+            "VisibilityTimeout": "1",
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:work-dlq",
+                 "maxReceiveCount": "1"}
+            ),
+        },
+    )["QueueUrl"]  # fmt: skip
+    source = (
+        "import json\n"
+        "def lambda_handler(event, context):\n"
+        "    print(json.dumps(sorted(r['body'] for r in event['Records'])))\n"
+        "    bad = [r['messageId'] for r in event['Records'] if r['body'] == 'bad']\n"
+        "    return {'batchItemFailures': [{'itemIdentifier': i} for i in bad]}\n"
+    )
+    deploy(lam, client(server, "iam"), "worker", source)
+    for body in ("one", "bad", "two"):
+        sqs.send_message(QueueUrl=work, MessageBody=body)
+    lam.create_event_source_mapping(
+        FunctionName="worker",
+        EventSourceArn="arn:aws:sqs:us-east-1:123456789012:work",
+        BatchSize=10,
+        MaximumBatchingWindowInSeconds=1,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+    )
+    found: list[str] = []
+
+    def dead_lettered() -> bool:
+        found.extend(m["Body"] for m in sqs.receive_message(QueueUrl=dead).get("Messages", []))
+        return found == ["bad"]
+
+    assert eventually(dead_lettered, deadline=30)
+    batches = [json.loads(m) for m in log_messages(server, "worker") if m.startswith("[")]
+    assert batches[0] == ["bad", "one", "two"]  # one batch of all three
+    assert all("one" not in batch for batch in batches[1:])  # successes were deleted
+    attributes = sqs.get_queue_attributes(QueueUrl=work, AttributeNames=["All"])["Attributes"]
+    assert attributes["ApproximateNumberOfMessages"] == "0"
