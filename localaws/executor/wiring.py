@@ -21,11 +21,12 @@ from localaws.executor.service import InvocationService
 from localaws.executor.sinks import MotoSinks
 from localaws.executor.sqs_poller import SqsPoller
 from localaws.executor.tracing import Chain
-from localaws.extensions import s3_async_notifications, sns_async_lambda
+from localaws.extensions import eventbridge_lambda, s3_async_notifications, sns_async_lambda
 from localaws.state.persistence import Persistence
 
 ENV_IDLE_SECONDS = "LOCALAWS_LAMBDA_IDLE_SECONDS"
 ENV_RETRY_SCALE = "LOCALAWS_ASYNC_RETRY_SCALE"
+ENV_SCHEDULE_SCALE = "LOCALAWS_SCHEDULE_SCALE"
 DEFAULT_IDLE_SECONDS = 300.0
 
 
@@ -37,6 +38,7 @@ class Executor:
     limiter: CpuLimiter
     async_invoker: AsyncInvoker
     sqs_poller: SqsPoller
+    scheduler: eventbridge_lambda.Scheduler
     _stop: threading.Event
 
     @property
@@ -54,6 +56,7 @@ class Executor:
         self._stop.set()
         self.async_invoker.stop()
         self.sqs_poller.stop()
+        self.scheduler.stop()
         self.pool.shutdown()
 
 
@@ -92,6 +95,11 @@ def install_executor(
     MotoInvokeHook(service, persistence.lock, submit_function_event).install()
     s3_async_notifications.install(submit_arn_event)
     sns_async_lambda.install(submit_arn_event)
+    eventbridge_lambda.install(submit_arn_event)
+    scheduler = eventbridge_lambda.Scheduler(
+        persistence, float(environ.get(ENV_SCHEDULE_SCALE) or 1.0)
+    )
+    scheduler.start()
     invoker.start()
     poller = SqsPoller(service, persistence, function_config)
     poller.start()
@@ -102,4 +110,4 @@ def install_executor(
             pool.reap_idle()
 
     threading.Thread(target=reap, name="reaper", daemon=True).start()
-    return Executor(pool, limiter, invoker, poller, stop)
+    return Executor(pool, limiter, invoker, poller, scheduler, stop)

@@ -15,7 +15,7 @@ from tests.lab_build import client as lab_client
 from tests.lab_fixtures import create_role, deploy, trigger_on_uploads
 
 pytestmark = pytest.mark.server
-FAST_RETRIES = {"LOCALAWS_ASYNC_RETRY_SCALE": "0.01"}
+FAST_RETRIES = {"LOCALAWS_ASYNC_RETRY_SCALE": "0.01", "LOCALAWS_SCHEDULE_SCALE": "0.02"}
 
 
 @pytest.fixture(scope="module")
@@ -247,3 +247,32 @@ def test_sqs_batches_with_partial_failures_are_redriven(server: ServerProcess) -
     assert all("one" not in batch for batch in batches[1:])  # successes were deleted
     attributes = sqs.get_queue_attributes(QueueUrl=work, AttributeNames=["All"])["Attributes"]
     assert attributes["ApproximateNumberOfMessages"] == "0"
+
+
+def test_eventbridge_rules_invoke_lambda_and_schedules_fire(server: ServerProcess) -> None:
+    lam, events = client(server, "lambda"), client(server, "events")
+    source = "import json\ndef lambda_handler(event, context):\n    print(json.dumps(event))\n"
+    arn = deploy(lam, client(server, "iam"), "on_event", source)["FunctionArn"]
+    events.put_rule(Name="uploads", EventPattern=json.dumps({"source": ["lab.uploads"]}))
+    events.put_targets(Rule="uploads", Targets=[{"Id": "fn", "Arn": arn}])
+    events.put_rule(Name="every-minute", ScheduleExpression="rate(1 minute)")
+    events.put_targets(Rule="every-minute", Targets=[{"Id": "fn", "Arn": arn}])
+    events.put_events(
+        Entries=[
+            {"Source": "lab.uploads", "DetailType": "Upload", "Detail": json.dumps({"key": "a"})},
+            {"Source": "somewhere.else", "DetailType": "Other", "Detail": "{}"},
+        ]
+    )
+
+    def seen() -> list[dict[str, Any]]:
+        return [json.loads(m) for m in log_messages(server, "on_event") if m.startswith("{")]
+
+    assert eventually(lambda: any(e["detail-type"] == "Scheduled Event" for e in seen()), 30)
+    assert eventually(lambda: any(e["source"] == "lab.uploads" for e in seen()), 30)
+    uploads = [e for e in seen() if e["source"] == "lab.uploads"]
+    assert len(uploads) == 1 and uploads[0]["detail"] == {"key": "a"}
+    assert not any(e["source"] == "somewhere.else" for e in seen())
+    scheduled = next(e for e in seen() if e["detail-type"] == "Scheduled Event")
+    assert scheduled["source"] == "aws.events" and scheduled["resources"][0].endswith(
+        "rule/every-minute"
+    )
