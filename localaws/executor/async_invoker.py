@@ -19,10 +19,16 @@ from typing import Any
 from moto.awslambda.models import lambda_backends
 
 from localaws.executor.async_queue import AsyncEvent, queue_backend
-from localaws.executor.destinations import deliver, destination_record
+from localaws.executor.destinations import (
+    dead_letter,
+    deliver,
+    destination_record,
+    error_message_of,
+)
 from localaws.executor.pool import Throttled
 from localaws.executor.service import InvocationService, InvokeResult
 from localaws.executor.tracing import Chain
+from localaws.extensions.dead_letter_config import dead_letter_target
 from localaws.state.persistence import Persistence
 
 log = logging.getLogger("localaws.async")
@@ -200,6 +206,8 @@ class AsyncInvoker:
             if function is None:
                 return
             success = condition == "Success"
+            if not success:
+                self._dead_letter(event, function, condition, result)
             target = self._destination(function, success)
             if target is None:
                 if not success:
@@ -224,6 +232,23 @@ class AsyncInvoker:
                     event.account, event.region, event.function_name,
                     {"DestinationDeliveryFailures": 1},
                 )  # fmt: skip
+
+    def _dead_letter(
+        self, event: AsyncEvent, function: Any, condition: str, result: InvokeResult | None
+    ) -> None:
+        target = dead_letter_target(function)
+        if target is None:
+            return
+        error_code, error_message = condition, condition
+        if result is not None and result.function_error:
+            error_code, error_message = "200", error_message_of(result.payload)
+        try:
+            dead_letter(target, event.payload, event.request_id, error_code, error_message)
+        except Exception as failure:
+            log.warning("could not send to the dead-letter queue %s: %s", target, failure)
+            self.service.sinks.write_metrics(
+                event.account, event.region, event.function_name, {"DeadLetterErrors": 1}
+            )
 
     def _submit_to_function(self, event: AsyncEvent) -> Callable[[str, str, str, bytes], None]:
         def submit(account: str, region: str, name: str, payload: bytes) -> None:

@@ -1,8 +1,9 @@
-"""Where an asynchronous invocation's outcome goes: its on-success or on-failure destination.
+"""Where an asynchronous invocation's outcome goes: destinations and the dead-letter queue.
 
 The record is the one AWS documents (version 1.0, requestContext with the condition and
 approximateInvokeCount, requestPayload, responseContext, responsePayload), delivered to SQS,
-SNS, EventBridge or another function. Callers hold the persistence lock.
+SNS, EventBridge or another function. A dead-letter queue (SQS or SNS) gets the event itself
+with RequestID, ErrorCode and ErrorMessage attributes. Callers hold the persistence lock.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ def _json_or_text(data: bytes | None) -> Any:
         return json.loads(data)
     except ValueError:
         return data.decode("utf-8", "replace")
+
+
+def error_message_of(payload: bytes) -> str:
+    """The errorMessage of a function error payload (the payload itself if it is not JSON)."""
+    error = _json_or_text(payload)
+    return str(error.get("errorMessage", "")) if isinstance(error, dict) else str(error)
 
 
 def destination_record(
@@ -86,3 +93,20 @@ def deliver(arn: str, message: dict[str, Any], submit: SubmitToFunction, success
         )
     else:
         raise ValueError(f"unsupported destination {arn}")
+
+
+def dead_letter(
+    arn: str, payload: bytes, request_id: str, error_code: str, error_message: str
+) -> None:
+    """Send a failed event to the function's dead-letter queue or topic, as AWS does."""
+    service, region, account, resource = _arn_parts(arn)
+    attributes = {"RequestID": request_id, "ErrorCode": error_code, "ErrorMessage": error_message}
+    body = payload.decode("utf-8", "replace")
+    if service == "sqs":
+        values = {k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()}
+        sqs_backends[account][region].send_message(resource, body, message_attributes=values)
+    elif service == "sns":
+        values = {k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()}
+        sns_backends[account][region].publish(body, arn=arn, message_attributes=values)
+    else:
+        raise ValueError(f"unsupported dead-letter target {arn}")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from localaws.extensions import cfn_managed_policies, code_location, managed_policies
+from localaws.extensions import (
+    cfn_managed_policies,
+    code_location,
+    dead_letter_config,
+    managed_policies,
+)
 
 
 def install_all(endpoint: str) -> None:
@@ -10,6 +15,7 @@ def install_all(endpoint: str) -> None:
     code_location.install(endpoint)
     cfn_managed_policies.install()
     managed_policies.install()
+    dead_letter_config.install()
 
 
 def after_restore() -> None:

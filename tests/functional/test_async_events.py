@@ -276,3 +276,36 @@ def test_eventbridge_rules_invoke_lambda_and_schedules_fire(server: ServerProces
     assert scheduled["source"] == "aws.events" and scheduled["resources"][0].endswith(
         "rule/every-minute"
     )
+
+
+def test_a_dead_letter_queue_gets_events_that_fail_every_attempt(server: ServerProcess) -> None:
+    lam, sqs = client(server, "lambda"), client(server, "sqs")
+    dlq = sqs.create_queue(QueueName="function-dlq")["QueueUrl"]
+    source = "def lambda_handler(event, context):\n    raise ValueError('broken image')\n"
+    deploy(
+        lam,
+        client(server, "iam"),
+        "dead_lettered",
+        source,
+        DeadLetterConfig={"TargetArn": "arn:aws:sqs:us-east-1:123456789012:function-dlq"},
+    )
+    config = lam.get_function_configuration(FunctionName="dead_lettered")
+    assert config["DeadLetterConfig"]["TargetArn"].endswith(":function-dlq")
+    lam.put_function_event_invoke_config(FunctionName="dead_lettered", MaximumRetryAttempts=0)
+    lam.invoke(FunctionName="dead_lettered", InvocationType="Event", Payload=b'{"key": "x"}')
+    found: list[dict[str, Any]] = []
+
+    def arrived() -> bool:
+        found.extend(
+            sqs.receive_message(QueueUrl=dlq, MessageAttributeNames=["All"]).get("Messages", [])
+        )
+        return bool(found)
+
+    assert eventually(arrived, deadline=30)
+    message = found[0]
+    assert json.loads(message["Body"]) == {"key": "x"}
+    attributes = {k: v["StringValue"] for k, v in message["MessageAttributes"].items()}
+    assert attributes["ErrorMessage"] == "broken image"
+    assert attributes["RequestID"] and attributes["ErrorCode"] == "200"
+    starts = [m for m in log_messages(server, "dead_lettered") if m.startswith("START")]
+    assert len(starts) == 1  # MaximumRetryAttempts 0: no retry
