@@ -7,6 +7,7 @@ from typing import Any
 
 from localaws.admin import AdminApp, ServerInfo
 from localaws.executor.tracing import set_request_trace
+from localaws.extensions import recursion_config
 from localaws.requests import is_read_only
 from localaws.state.persistence import Persistence, PersistenceError
 
@@ -50,13 +51,14 @@ class LocalAwsApp:
             return self.admin(environ, start_response)
         self.info.ready.wait()
         set_request_trace(environ.get("HTTP_X_AMZN_TRACE_ID"))
+        app = recursion_config.serve if recursion_config.handles(environ) else self.moto_app
         if is_read_only(environ):
             with self.persistence.reading():
-                status, headers, body = _run_to_completion(self.moto_app, environ)
+                status, headers, body = _run_to_completion(app, environ)
         else:
             try:
                 with self.persistence.writing():
-                    status, headers, body = _run_to_completion(self.moto_app, environ)
+                    status, headers, body = _run_to_completion(app, environ)
             except PersistenceError:
                 start_response("500 Internal Server Error", [("Content-Type", "application/json")])
                 return [_NOT_SAVED]

@@ -29,6 +29,7 @@ from localaws.executor.pool import Throttled
 from localaws.executor.service import InvocationService, InvokeResult
 from localaws.executor.tracing import Chain
 from localaws.extensions.dead_letter_config import dead_letter_target
+from localaws.extensions.recursion_config import recursive_loop
 from localaws.state.persistence import Persistence
 
 log = logging.getLogger("localaws.async")
@@ -147,7 +148,7 @@ class AsyncInvoker:
         if age > max_age:
             self._finish(event, function, "EventAgeExceeded", None)
             return
-        if event.chain.count >= RECURSION_LIMIT:
+        if event.chain.count >= RECURSION_LIMIT and recursive_loop(function) != "Allow":
             self._drop_recursive(event, function)
             return
         try:

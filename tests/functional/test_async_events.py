@@ -309,3 +309,28 @@ def test_a_dead_letter_queue_gets_events_that_fail_every_attempt(server: ServerP
     assert attributes["RequestID"] and attributes["ErrorCode"] == "200"
     starts = [m for m in log_messages(server, "dead_lettered") if m.startswith("START")]
     assert len(starts) == 1  # MaximumRetryAttempts 0: no retry
+
+
+def test_recursion_config_allow_lets_a_loop_continue(server: ServerProcess) -> None:
+    lam, s3 = client(server, "lambda"), client(server, "s3")
+    s3.create_bucket(Bucket="allowed-loop")
+    source = (
+        "import boto3\n"
+        "s3 = boto3.client('s3')\n"
+        "def lambda_handler(event, context):\n"
+        "    n = int(event['Records'][0]['s3']['object']['key'].split('-')[1])\n"
+        "    if n < 20:\n"
+        "        s3.put_object(Bucket='allowed-loop', Key=f'step-{n + 1}', Body=b'x')\n"
+    )
+    arn = deploy(lam, client(server, "iam"), "allowed", source)["FunctionArn"]
+    assert lam.get_function_recursion_config(FunctionName="allowed")["RecursiveLoop"] == "Terminate"
+    lam.put_function_recursion_config(FunctionName="allowed", RecursiveLoop="Allow")
+    assert lam.get_function_recursion_config(FunctionName="allowed")["RecursiveLoop"] == "Allow"
+    trigger_on_uploads(s3, "allowed-loop", arn)
+    s3.put_object(Bucket="allowed-loop", Key="step-1", Body=b"x")
+
+    def reports() -> int:
+        return len([m for m in log_messages(server, "allowed") if m.startswith("REPORT")])
+
+    assert eventually(lambda: reports() == 20, deadline=120)
+    assert not any("recursive loop" in m for m in log_messages(server, "allowed"))
