@@ -163,3 +163,12 @@ def test_bad_evidence_files_are_refused(tmp_path: Path, content: str, message: s
 def test_missing_evidence_file(tmp_path: Path) -> None:
     with pytest.raises(CannotGradeError, match="no evidence file"):
         load_evidence(tmp_path / "absent.json")
+
+
+def test_small_noise_above_one_vcpu_still_counts_as_falling() -> None:
+    state = complete_state()
+    noisy = replace(state, reports=(report(512, 2000), report(1024, 1000), report(2048, 600),
+                                    report(3008, 700), report(3008, 640)))  # fmt: skip
+    assert verdicts(noisy, "task4")["task4.duration-falls"] is True
+    flat = replace(state, reports=(report(512, 1000), report(1024, 1100), report(2048, 1050)))
+    assert verdicts(flat, "task4")["task4.duration-falls"] is False
