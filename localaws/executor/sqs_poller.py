@@ -5,7 +5,9 @@ instead polls the queue, invokes the function synchronously with a batch (up to 
 waiting up to MaximumBatchingWindowInSeconds to fill it), deletes the batch when the function
 succeeds, leaves it to reappear after the visibility timeout when it fails (so the queue's
 redrive policy moves repeated failures to its dead-letter queue), and with
-``ReportBatchItemFailures`` deletes all but the messages the function names.
+``ReportBatchItemFailures`` deletes all but the messages the function names. A message sent
+from inside a handler carries the handler's trace header, so a handler -> queue -> handler
+loop is counted and stopped like any other.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from collections.abc import Callable
 from typing import Any
 
 from moto.awslambda.models import LambdaBackend, lambda_backends
-from moto.sqs.models import sqs_backends
+from moto.sqs.models import SQSBackend, sqs_backends
 
+from localaws.executor.async_invoker import RECURSION_LIMIT
 from localaws.executor.pool import Throttled
 from localaws.executor.service import InvocationService
+from localaws.executor.tracing import Chain, request_chain
+from localaws.extensions.recursion_config import recursive_loop
 from localaws.state.persistence import Persistence
 
 log = logging.getLogger("localaws.sqs")
@@ -29,6 +34,29 @@ POLL_SECONDS = 0.2
 DEFAULT_BATCH_SIZE = 10
 
 _original_create = LambdaBackend.create_event_source_mapping
+_original_send = SQSBackend.send_message
+
+
+def _send_with_trace_header(
+    self: Any, queue_name: str, message_body: str, *args: Any, **kwargs: Any
+) -> Any:
+    """Messages sent from inside a handler carry its trace header (AWSTraceHeader), as on AWS."""
+    chain = request_chain()
+    system = dict(kwargs.get("system_attributes") or {})
+    if chain is not None and "AWSTraceHeader" not in system:
+        system["AWSTraceHeader"] = {"DataType": "String", "StringValue": chain.header()}
+        kwargs["system_attributes"] = system
+    return _original_send(self, queue_name, message_body, *args, **kwargs)
+
+
+def batch_chain(messages: list[Any]) -> Chain:
+    """The causal chain a batch continues: the longest one among its messages."""
+    chains = [
+        Chain.from_header((m.system_attributes.get("AWSTraceHeader") or {}).get("StringValue"))
+        for m in messages
+    ]
+    known = [chain for chain in chains if chain is not None]
+    return max(known, key=lambda chain: chain.count) if known else Chain.new()
 
 
 def _create_without_push(self: Any, spec: dict[str, Any]) -> Any:
@@ -85,6 +113,7 @@ class SqsPoller:
 
     def start(self) -> None:
         LambdaBackend.create_event_source_mapping = _create_without_push  # type: ignore[method-assign]
+        SQSBackend.send_message = _send_with_trace_header  # type: ignore[method-assign]
         self._thread.start()
 
     def stop(self) -> None:
@@ -137,9 +166,13 @@ class SqsPoller:
             records = [sqs_record(message, queue) for message in messages]
             function = lambda_backends[esm.account_id][esm.region].get_function(esm.function_name)
             config = self.config_for(function)
+        chain = batch_chain(messages)
+        if chain.count >= RECURSION_LIMIT and recursive_loop(function) != "Allow":
+            self._drop_recursive(esm, backend, name, messages)
+            return
         payload = json.dumps({"Records": records}).encode()
         try:
-            result = self.service.invoke(config, payload)
+            result = self.service.invoke(config, payload, trace_header=chain.next().header())
         except Throttled:
             self._release(backend, name, messages)
             return
@@ -152,6 +185,25 @@ class SqsPoller:
             for message in messages:
                 if message.id not in keep:
                     backend.delete_message(name, str(message.receipt_handle))
+
+    def _drop_recursive(self, esm: Any, backend: Any, name: str, messages: list[Any]) -> None:
+        message = (
+            f"LOCALAWS: recursive loop detected: messages from {name} have invoked functions "
+            f"{RECURSION_LIMIT} times in one chain; {len(messages)} message(s) were dropped "
+            f"instead of invoking {esm.function_name}."
+        )
+        log.warning(message)
+        sinks = self.service.sinks
+        with self.persistence.writing():
+            for item in messages:
+                backend.delete_message(name, str(item.receipt_handle))
+            sinks.write_logs(
+                esm.account_id, esm.region, f"/aws/lambda/{esm.function_name}",
+                "localaws/recursive-loop-detection", [(int(time.time() * 1000), message)],
+            )  # fmt: skip
+            sinks.write_metrics(
+                esm.account_id, esm.region, esm.function_name, {"RecursiveInvocationsDropped": 1}
+            )
 
     def _release(self, backend: Any, name: str, messages: list[Any]) -> None:
         with self.persistence.writing():

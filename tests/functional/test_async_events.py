@@ -334,3 +334,26 @@ def test_recursion_config_allow_lets_a_loop_continue(server: ServerProcess) -> N
 
     assert eventually(lambda: reports() == 20, deadline=120)
     assert not any("recursive loop" in m for m in log_messages(server, "allowed"))
+
+
+def test_a_handler_feeding_its_own_queue_is_stopped_at_16(server: ServerProcess) -> None:
+    lam, sqs = client(server, "lambda"), client(server, "sqs")
+    queue = sqs.create_queue(QueueName="echo")["QueueUrl"]
+    source = (
+        "import boto3\n"
+        "sqs = boto3.client('sqs')\n"
+        "def lambda_handler(event, context):\n"
+        f"    sqs.send_message(QueueUrl='{queue}', MessageBody='again')\n"
+    )
+    deploy(lam, client(server, "iam"), "echoer", source)
+    lam.create_event_source_mapping(
+        FunctionName="echoer", EventSourceArn="arn:aws:sqs:us-east-1:123456789012:echo", BatchSize=1
+    )
+    sqs.send_message(QueueUrl=queue, MessageBody="start")
+
+    def stopped() -> bool:
+        return any("recursive loop detected" in m for m in log_messages(server, "echoer"))
+
+    assert eventually(stopped, deadline=120)
+    reports = [m for m in log_messages(server, "echoer") if m.startswith("REPORT")]
+    assert len(reports) == 16
