@@ -4,8 +4,8 @@ moto delivers rule matches to log groups, SQS, archives and other buses, but not
 functions, and never fires ``rate(...)`` schedules. AWS invokes Lambda targets asynchronously
 with the event (or the target's Input / InputTransformer result) and fires scheduled rules
 with a "Scheduled Event". Here matches go to localaws's asynchronous queue, and a small
-scheduler fires rate schedules (``LOCALAWS_SCHEDULE_SCALE`` shortens the period for tests;
-cron expressions are not fired yet).
+scheduler fires rate(...) schedules (``LOCALAWS_SCHEDULE_SCALE`` shortens the period for
+tests) and cron(...) schedules (see ``cron``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from moto.events.models import Rule, events_backends
 from moto.events.utils import EventTemplateParser
 
 from localaws.executor.tracing import Chain, request_chain
+from localaws.extensions.cron import cron_matches
 from localaws.state.persistence import Persistence
 
 log = logging.getLogger("localaws.events")
@@ -82,12 +83,13 @@ def _send_to_targets(self: Any, original_event: Any, transform_input: bool = Tru
 
 
 class Scheduler:
-    """Fires ENABLED rules with a rate(...) schedule on their period."""
+    """Fires ENABLED rules: rate(...) on their (scaled) period, cron(...) in matching minutes."""
 
     def __init__(self, persistence: Persistence, scale: float = 1.0) -> None:
         self.persistence = persistence
         self.scale = scale
         self._next: dict[str, float] = {}
+        self._fired_minute: dict[str, datetime] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
 
@@ -113,9 +115,18 @@ class Scheduler:
                 for bus in list(backend.event_buses.values())  # type: ignore[attr-defined]
                 for rule in list(bus.rules.values())
             ]
+        minute = datetime.now(timezone.utc).replace(second=0, microsecond=0)
         for rule in rules:
-            period = rate_seconds(rule.scheduled_expression)
-            if period is None or rule.state != "ENABLED":
+            if rule.state != "ENABLED":
+                continue
+            expression = rule.scheduled_expression or ""
+            if expression.startswith("cron(") and cron_matches(expression, minute):
+                if self._fired_minute.get(rule.arn) != minute:
+                    self._fired_minute[rule.arn] = minute
+                    self._fire(rule)
+                continue
+            period = rate_seconds(expression)
+            if period is None:
                 self._next.pop(rule.arn, None)
                 continue
             due = self._next.setdefault(rule.arn, now + period * self.scale)
