@@ -7,6 +7,7 @@ from localaws.extensions import (
     code_location,
     dead_letter_config,
     managed_policies,
+    s3_notification_permission,
 )
 
 
@@ -16,6 +17,7 @@ def install_all(endpoint: str) -> None:
     cfn_managed_policies.install()
     managed_policies.install()
     dead_letter_config.install()
+    s3_notification_permission.install()
 
 
 def after_restore() -> None:

@@ -12,7 +12,7 @@ import pytest
 from localaws.daemon import fetch_json
 from tests.helpers import ServerProcess, eventually
 from tests.lab_build import client as lab_client
-from tests.lab_fixtures import create_role, deploy, trigger_on_uploads
+from tests.lab_fixtures import allow_s3_to_invoke, create_role, deploy, trigger_on_uploads
 
 pytestmark = pytest.mark.server
 FAST_RETRIES = {"LOCALAWS_ASYNC_RETRY_SCALE": "0.01", "LOCALAWS_SCHEDULE_SCALE": "0.02"}
@@ -104,6 +104,7 @@ def test_s3_events_are_asynchronous_with_the_full_record(server: ServerProcess) 
     s3.create_bucket(Bucket="async-uploads")
     source = "import json\ndef lambda_handler(event, context):\n    print(json.dumps(event))\n"
     arn = deploy(lam, client(server, "iam"), "recorder", source)["FunctionArn"]
+    allow_s3_to_invoke(lam, "recorder", "async-uploads")
     trigger_on_uploads(s3, "async-uploads", arn)
     s3.put_object(Bucket="async-uploads", Key="holiday photos/beach day.jpg", Body=b"jpeg")
     assert eventually(lambda: any(m.startswith("{") for m in log_messages(server, "recorder")), 30)
@@ -132,6 +133,7 @@ def test_a_function_writing_to_its_own_trigger_bucket_is_stopped_at_16(
         "    s3.put_object(Bucket='loop-bucket', Key=key, Body=b'again')\n"
     )
     arn = deploy(lam, client(server, "iam"), "looper", source)["FunctionArn"]
+    allow_s3_to_invoke(lam, "looper", "loop-bucket")
     trigger_on_uploads(s3, "loop-bucket", arn)
     s3.put_object(Bucket="loop-bucket", Key="photo.jpg", Body=b"first")
 
@@ -326,6 +328,7 @@ def test_recursion_config_allow_lets_a_loop_continue(server: ServerProcess) -> N
     assert lam.get_function_recursion_config(FunctionName="allowed")["RecursiveLoop"] == "Terminate"
     lam.put_function_recursion_config(FunctionName="allowed", RecursiveLoop="Allow")
     assert lam.get_function_recursion_config(FunctionName="allowed")["RecursiveLoop"] == "Allow"
+    allow_s3_to_invoke(lam, "allowed", "allowed-loop")
     trigger_on_uploads(s3, "allowed-loop", arn)
     s3.put_object(Bucket="allowed-loop", Key="step-1", Body=b"x")
 
@@ -357,3 +360,19 @@ def test_a_handler_feeding_its_own_queue_is_stopped_at_16(server: ServerProcess)
     assert eventually(stopped, deadline=120)
     reports = [m for m in log_messages(server, "echoer") if m.startswith("REPORT")]
     assert len(reports) == 16
+
+
+def test_a_trigger_without_the_permission_is_refused(server: ServerProcess) -> None:
+    from botocore.exceptions import ClientError
+
+    lam, s3 = client(server, "lambda"), client(server, "s3")
+    s3.create_bucket(Bucket="no-permission")
+    arn = deploy(
+        lam, client(server, "iam"), "unpermitted", "def lambda_handler(e, c):\n    pass\n"
+    )["FunctionArn"]
+    with pytest.raises(ClientError) as refused:
+        trigger_on_uploads(s3, "no-permission", arn)
+    assert refused.value.response["Error"]["Code"] == "InvalidArgument"
+    assert "Unable to validate" in refused.value.response["Error"]["Message"]
+    allow_s3_to_invoke(lam, "unpermitted", "no-permission")
+    trigger_on_uploads(s3, "no-permission", arn)  # now accepted
