@@ -56,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="Python versions the Pillow layer serves, e.g. 3.12,3.13 (default: every supported "
         "runtime on AWS; those localaws can run here offline)",
     )
+    plot = commands.add_parser("plot", help="draw duration and cost against memory (task 4)")
+    plot.add_argument("--function", default="resize_image", help="the function (resize_image)")
+    plot.add_argument(
+        "--out", type=Path, default=Path("memory-curve.png"), help="PNG or SVG file to write"
+    )
+    _add_account_options(plot)
+
     cleanup = commands.add_parser("cleanup", help="delete the lab's resources (asks first)")
     _add_account_options(cleanup)
     cleanup.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -187,7 +194,20 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0 if all(check.passed for r in results for check in r.checks) else 1
 
 
-COMMANDS = {"grade": cmd_grade, "setup": cmd_setup, "cleanup": cmd_cleanup}
+def cmd_plot(args: argparse.Namespace) -> int:
+    import boto3
+
+    from labcheck.collect_live import LiveCollector
+    from labcheck.plot import save_memory_curve
+
+    collector = LiveCollector(boto3.Session(region_name=args.region), _endpoint(args))
+    lines = collector.reports(args.function)
+    path = save_memory_curve(lines, args.out, args.function)
+    print(f"Memory curve of {args.function} ({len(lines)} runs): {path}")
+    return 0
+
+
+COMMANDS = {"grade": cmd_grade, "setup": cmd_setup, "plot": cmd_plot, "cleanup": cmd_cleanup}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -101,7 +101,7 @@ class LiveCollector:
             function=function,
             original=original,
             resized=resized,
-            reports=self._reports(),
+            reports=self.reports(FUNCTION_NAME),
             stack_outputs=outputs,
         )
 
@@ -182,9 +182,16 @@ class LiveCollector:
             policy_statements=tuple(policy.get("Statement", [])),
         )
 
-    def _reports(self) -> tuple[ReportLine, ...]:
+    def reports(self, function_name: str) -> tuple[ReportLine, ...]:
+        """The REPORT lines in the function's log group, oldest first."""
+        try:
+            return self._reports(function_name)
+        except (BotoCoreError, ClientError) as error:
+            raise describe_aws_error(error) from error
+
+    def _reports(self, function_name: str) -> tuple[ReportLine, ...]:
         logs = self.client("logs")
-        group = f"/aws/lambda/{FUNCTION_NAME}"
+        group = f"/aws/lambda/{function_name}"
         try:
             pages = logs.get_paginator("filter_log_events").paginate(logGroupName=group)
             messages = [event["message"] for page in pages for event in page["events"]]

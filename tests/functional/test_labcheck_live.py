@@ -158,3 +158,13 @@ def test_missing_credentials_are_one_clear_line(lab: ServerProcess) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("labcheck: error: no AWS credentials were found.")
     assert "Traceback" not in result.stderr
+
+
+def test_plot_draws_the_labs_memory_curve(lab: ServerProcess, tmp_path: Path) -> None:
+    out = tmp_path / "curve.png"
+    result = labcheck(lab, "plot", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Memory curve of resize_image" in result.stdout and str(out) in result.stdout
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    missing = labcheck(lab, "plot", "--function", "nobody", "--out", str(tmp_path / "n.png"))
+    assert missing.returncode == 2 and "a curve needs two" in missing.stderr

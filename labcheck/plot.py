@@ -1,0 +1,111 @@
+"""The memory-vs-duration curve of lab task 4, from the function's own REPORT lines.
+
+Duration (median per memory size, the spread, every run as a point, cold starts marked) and
+cost per invocation (x86 and arm64 prices, billed duration including a cold start's init) are
+drawn against memory, with the ideal curve where duration falls as 1/CPU (one thread: no gain
+past 1,769 MB, one vCPU).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from labcheck.errors import CannotGradeError
+from labcheck.state import ReportLine
+
+MB_PER_VCPU = 1769
+PRICE_PER_GB_SECOND = {"x86_64": 0.0000166667, "arm64": 0.0000133334}
+PRICE_PER_REQUEST = 0.20 / 1_000_000
+LAB_SIZES = (512, 1024, 2048, 3008)
+
+
+def cost_per_invocation(line: ReportLine, architecture: str = "x86_64") -> float:
+    """Dollars for one invocation: billed GB-seconds (init included) plus the request."""
+    gb_seconds = (line.memory_mb / 1024) * (line.billed_ms / 1000)
+    return gb_seconds * PRICE_PER_GB_SECOND[architecture] + PRICE_PER_REQUEST
+
+
+def _by_size(lines: Sequence[ReportLine]) -> dict[int, list[ReportLine]]:
+    groups: dict[int, list[ReportLine]] = {}
+    for line in lines:
+        if line.status is None:
+            groups.setdefault(line.memory_mb, []).append(line)
+    return dict(sorted(groups.items()))
+
+
+def memory_curve(lines: Sequence[ReportLine], function_name: str = "resize_image") -> Any:
+    """A matplotlib Figure of duration and cost against memory; CannotGradeError if too few."""
+    groups = _by_size(lines)
+    if len(groups) < 2:
+        missing = [size for size in LAB_SIZES if size not in groups]
+        raise CannotGradeError(
+            f"{function_name} has clean runs at {len(groups)} memory size(s); a curve needs two.",
+            "Still to run: " + ", ".join(f"{size} MB" for size in missing) + ".",
+        )
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    sizes = list(groups)
+    figure = Figure(figsize=(10, 4.5), layout="constrained")
+    duration_axes, cost_axes = figure.subplots(1, 2)
+    medians = [statistics.median(line.duration_ms for line in groups[size]) for size in sizes]
+    low = [
+        m - min(line.duration_ms for line in groups[s]) for m, s in zip(medians, sizes, strict=True)
+    ]
+    high = [
+        max(line.duration_ms for line in groups[s]) - m for m, s in zip(medians, sizes, strict=True)
+    ]
+    duration_axes.errorbar(sizes, medians, yerr=[low, high], fmt="o-", capsize=4,
+                           label="median (bars: fastest to slowest)")  # fmt: skip
+    warm = [
+        (line.memory_mb, line.duration_ms)
+        for line in lines
+        if line.status is None and line.init_ms is None
+    ]
+    cold = [
+        (line.memory_mb, line.duration_ms)
+        for line in lines
+        if line.status is None and line.init_ms is not None
+    ]
+    if warm:
+        duration_axes.scatter(*zip(*warm, strict=True), s=14, alpha=0.5, label="warm runs")
+    if cold:
+        duration_axes.scatter(*zip(*cold, strict=True), s=40, marker="x", label="cold starts")
+    reference = sizes[0]
+    share = min(reference / MB_PER_VCPU, 1.0)
+    ideal = [medians[0] * share / min(size / MB_PER_VCPU, 1.0) for size in sizes]
+    duration_axes.plot(
+        sizes, ideal, "--", color="grey", label="ideal: duration ∝ 1/CPU (one thread)"
+    )
+    duration_axes.set(title="Duration against memory", xlabel="memory (MB)", ylabel="duration (ms)")
+    duration_axes.legend(fontsize="small")
+    for architecture, marker in (("x86_64", "o-"), ("arm64", "s-")):
+        costs = [
+            statistics.median(cost_per_invocation(line, architecture) for line in groups[size])
+            * 1e6
+            for size in sizes
+        ]
+        cost_axes.plot(sizes, costs, marker, label=architecture)
+    cost_axes.set(
+        title="Cost per invocation", xlabel="memory (MB)", ylabel="cost (millionths of a dollar)"
+    )
+    cost_axes.legend(fontsize="small")
+    for axes in (duration_axes, cost_axes):
+        axes.set_xticks(sizes)
+        axes.grid(alpha=0.3)
+    figure.suptitle(f"{function_name}: what memory buys")
+    return figure
+
+
+def save_memory_curve(lines: Sequence[ReportLine], out: Path, function_name: str) -> Path:
+    """Draw and save as PNG or SVG (by the file's extension)."""
+    if out.suffix.lower() not in (".png", ".svg"):
+        raise CannotGradeError(f"cannot save a plot as {out.suffix or 'no extension'}.",
+                               "Use a .png or .svg file name.")  # fmt: skip
+    memory_curve(lines, function_name).savefig(out, dpi=120)
+    return out
