@@ -25,12 +25,7 @@ def assert_passed(*tasks: str, endpoint_url: str | None = None) -> None:
 
 def plot_memory_curve(function: str = "resize_image", endpoint_url: str | None = None) -> Any:
     """Duration and cost against memory from the function's REPORT lines (a Figure)."""
-    import os
-
-    import boto3
-
-    from labcheck.collect_live import LiveCollector
+    from labcheck.collect_live import live_collector
     from labcheck.plot import memory_curve
 
-    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
-    return memory_curve(LiveCollector(boto3.Session(), endpoint).reports(function), function)
+    return memory_curve(live_collector(endpoint_url).reports(function), function)

@@ -149,12 +149,9 @@ def _with_aws_errors(call: Callable[[], T]) -> T:
 def collect_state(args: argparse.Namespace) -> AccountState:
     if args.evidence:
         return load_evidence(args.evidence)
-    import boto3
+    from labcheck.collect_live import live_collector
 
-    from labcheck.collect_live import LiveCollector
-
-    session = boto3.Session(region_name=args.region)
-    return LiveCollector(session, _endpoint(args)).collect()
+    return live_collector(args.endpoint_url, args.region).collect()
 
 
 def cmd_grade_roster(args: argparse.Namespace) -> int:
@@ -195,13 +192,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    import boto3
-
-    from labcheck.collect_live import LiveCollector
+    from labcheck.collect_live import live_collector
     from labcheck.plot import save_memory_curve
 
-    collector = LiveCollector(boto3.Session(region_name=args.region), _endpoint(args))
-    lines = collector.reports(args.function)
+    lines = live_collector(args.endpoint_url, args.region).reports(args.function)
     path = save_memory_curve(lines, args.out, args.function)
     print(f"Memory curve of {args.function} ({len(lines)} runs): {path}")
     return 0

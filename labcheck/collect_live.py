@@ -202,6 +202,17 @@ class LiveCollector:
         return tuple(line for line in map(parse_report, messages) if line is not None)
 
 
+def live_collector(endpoint_url: str | None = None, region: str | None = None) -> LiveCollector:
+    """A collector for the account the standard AWS chain finds, at the endpoint given, or at
+    $AWS_ENDPOINT_URL (localaws), or on real AWS."""
+    import os
+
+    import boto3
+
+    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    return LiveCollector(boto3.Session(region_name=region), endpoint)
+
+
 def _image_keys(bucket: BucketState | None) -> list[str]:
     if bucket is None:
         return []

@@ -26,12 +26,9 @@ def _autograding() -> bool:
 def _state(endpoint_url: str | None) -> AccountState:
     if _autograding():
         return load_evidence(EVIDENCE_FILE)
-    import boto3
+    from labcheck.collect_live import live_collector
 
-    from labcheck.collect_live import LiveCollector
-
-    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
-    return LiveCollector(boto3.Session(), endpoint).collect()
+    return live_collector(endpoint_url).collect()
 
 
 def _graded(

@@ -185,16 +185,11 @@ class AsyncInvoker:
             "resource that triggers it."
         )
         log.warning(message)
-        sinks = self.service.sinks
         with self.persistence.writing():
-            sinks.write_logs(
-                event.account, event.region, f"/aws/lambda/{event.function_name}",
-                "localaws/recursive-loop-detection", [(int(self.clock() * 1000), message)],
-            )  # fmt: skip
-            sinks.write_metrics(
-                event.account, event.region, event.function_name,
-                {"RecursiveInvocationsDropped": 1},
-            )  # fmt: skip
+            now_ms = int(self.clock() * 1000)
+            self.service.sinks.record_recursion_drop(
+                event.account, event.region, event.function_name, message, now_ms
+            )
             self._finish(event, function, "RecursiveInvocationDropped", None)
 
     def _finish(

@@ -66,3 +66,17 @@ class MotoSinks:
         ]
         with self.persistence.writing():
             cloudwatch_backends[account][region].put_metric_data("AWS/Lambda", data)
+
+    def record_recursion_drop(
+        self, account: str, region: str, function_name: str, message: str, epoch_ms: int
+    ) -> None:
+        """A dropped recursive invocation: a log line the learner sees, and the metric."""
+        with self.persistence.writing():
+            self.write_logs(
+                account,
+                region,
+                f"/aws/lambda/{function_name}",
+                "localaws/recursive-loop-detection",
+                [(epoch_ms, message)],
+            )
+            self.write_metrics(account, region, function_name, {"RecursiveInvocationsDropped": 1})

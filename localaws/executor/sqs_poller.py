@@ -193,16 +193,11 @@ class SqsPoller:
             f"instead of invoking {esm.function_name}."
         )
         log.warning(message)
-        sinks = self.service.sinks
         with self.persistence.writing():
             for item in messages:
                 backend.delete_message(name, str(item.receipt_handle))
-            sinks.write_logs(
-                esm.account_id, esm.region, f"/aws/lambda/{esm.function_name}",
-                "localaws/recursive-loop-detection", [(int(time.time() * 1000), message)],
-            )  # fmt: skip
-            sinks.write_metrics(
-                esm.account_id, esm.region, esm.function_name, {"RecursiveInvocationsDropped": 1}
+            self.service.sinks.record_recursion_drop(
+                esm.account_id, esm.region, esm.function_name, message, int(time.time() * 1000)
             )
 
     def _release(self, backend: Any, name: str, messages: list[Any]) -> None:

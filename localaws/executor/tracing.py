@@ -12,6 +12,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _ROOT = re.compile(r"Root=1-[0-9a-f]{8}-(?P<chain>[0-9a-f]{24})")
@@ -57,3 +58,7 @@ def set_request_trace(header: str | None) -> None:
 def request_chain() -> Chain | None:
     """The chain of the request this thread serves (None: it did not come from a handler)."""
     return Chain.from_header(getattr(_current, "header", None))
+
+
+#: Queues an asynchronous invocation for a function ARN: (account, region, arn, payload, chain).
+SubmitArnEvent = Callable[[str, str, str, bytes, "Chain | None"], None]

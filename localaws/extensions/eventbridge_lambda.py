@@ -16,19 +16,18 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
 from moto.events.models import Rule, events_backends
 from moto.events.utils import EventTemplateParser
 
-from localaws.executor.tracing import Chain, request_chain
+from localaws.executor.tracing import SubmitArnEvent, request_chain
 from localaws.extensions.cron import cron_matches
 from localaws.state.persistence import Persistence
 
 log = logging.getLogger("localaws.events")
-Submit = Callable[[str, str, str, bytes, Chain | None], None]  # account, region, arn, body, chain
+Submit = SubmitArnEvent
 RATE = re.compile(r"^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$")
 UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 _original_send = Rule.send_to_targets

@@ -13,15 +13,14 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus, unquote_plus
 
 from moto.s3 import notifications
 
-from localaws.executor.tracing import Chain, request_chain
+from localaws.executor.tracing import SubmitArnEvent, request_chain
 
-Submit = Callable[[str, str, str, bytes, Chain | None], None]  # account, region, arn, body, chain
+Submit = SubmitArnEvent
 _submit: Submit | None = None
 
 

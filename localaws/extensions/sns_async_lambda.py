@@ -9,15 +9,14 @@ attributes; here the event goes to localaws's asynchronous queue, continuing the
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
 from moto.sns.models import Subscription
 
-from localaws.executor.tracing import Chain, request_chain
+from localaws.executor.tracing import SubmitArnEvent, request_chain
 
-Submit = Callable[[str, str, str, bytes, Chain | None], None]  # account, region, arn, body, chain
+Submit = SubmitArnEvent
 _original_publish = Subscription.publish
 _submit: Submit | None = None
 
