@@ -172,3 +172,15 @@ def test_small_noise_above_one_vcpu_still_counts_as_falling() -> None:
     assert verdicts(noisy, "task4")["task4.duration-falls"] is True
     flat = replace(state, reports=(report(512, 1000), report(1024, 1100), report(2048, 1050)))
     assert verdicts(flat, "task4")["task4.duration-falls"] is False
+
+
+def test_sizes_above_one_vcpu_are_a_plateau_not_a_rise() -> None:
+    state = complete_state()
+    plateau = replace(state, reports=(report(512, 2000), report(1024, 1000), report(2048, 190),
+                                      report(3008, 240)))  # fmt: skip
+    assert verdicts(plateau, "task4")["task4.duration-falls"] is True
+    below_one_vcpu = replace(state, reports=(report(512, 2000), report(1024, 2600),
+                                             report(2048, 900)))  # fmt: skip
+    assert verdicts(below_one_vcpu, "task4")["task4.duration-falls"] is False
+    slower_than_smallest = replace(state, reports=(report(2048, 900), report(3008, 1300)))
+    assert verdicts(slower_than_smallest, "task4")["task4.duration-falls"] is False
