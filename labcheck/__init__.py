@@ -1,13 +1,19 @@
 """labcheck: the Serverless Lab grader (account state -> checks -> report).
 
-In a notebook: ``labcheck.grade("task2")`` shows a table; ``labcheck.assert_passed("task2")``
-fails a graded cell with the hints.
+In a notebook: ``aws = labcheck.connect()`` says which account the demos use;
+``labcheck.Sandbox(aws)`` creates demo resources and cleans them up;
+``labcheck.grade("task2")`` shows a table; ``labcheck.assert_passed("task2")`` fails a graded
+cell with the hints.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from labcheck.connect import Account, connect
+from labcheck.sandbox import Invocation, Sandbox
+
+__all__ = ["Account", "Invocation", "Sandbox", "assert_passed", "connect", "grade"]
 __version__ = "0.1.0"
 
 

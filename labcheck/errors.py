@@ -14,6 +14,10 @@ class CannotGradeError(Exception):
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
 
+    def _render_traceback_(self) -> list[str]:
+        """How IPython shows it in a notebook: the message and the next step, no traceback."""
+        return [f"labcheck: {self.message}", *([f"What to do: {self.hint}"] if self.hint else [])]
+
 
 class ReadOnlyViolation(CannotGradeError):
     """The grader tried a call that could change the account (a bug; refused)."""

@@ -1,0 +1,117 @@
+"""``labcheck.connect()``: the one place a notebook chooses its account, and says which it is.
+
+Precedence: the ``endpoint_url`` argument, else ``$AWS_ENDPOINT_URL`` (localaws, as ``make lab``
+sets it), else the real AWS account of the standard credential chain. Under nbgrader's
+autograder a private, empty localaws is started for the notebook run instead, and the
+process's AWS settings are pointed at it, so a submission never reaches a live account.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from labcheck.errors import CannotGradeError
+
+DEFAULT_REGION = "us-east-1"
+CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, read_timeout=300)
+_embedded: Any = None  # the autograder's private localaws, started once per process
+
+
+@dataclass(frozen=True)
+class Account:
+    """Where a notebook's demos run: localaws or a real AWS account, with its region."""
+
+    endpoint_url: str | None
+    region: str
+    account_id: str
+    identity_arn: str
+
+    @property
+    def offline(self) -> bool:
+        return self.endpoint_url is not None
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for ``service`` in this account and region."""
+        import boto3
+
+        return boto3.client(
+            service, endpoint_url=self.endpoint_url, region_name=self.region, config=CLIENT_CONFIG
+        )
+
+    def describe(self) -> str:
+        if self.offline:
+            return (
+                f"localaws (offline, no AWS account) at {self.endpoint_url}, region {self.region}"
+            )
+        return f"AWS account {self.account_id}, region {self.region}, as {self.identity_arn}"
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def _repr_html_(self) -> str:
+        colour = "#1b7f3b" if self.offline else "#b35900"
+        return f'<p style="color:{colour}"><b>Connected:</b> {self.describe()}</p>'
+
+
+def autograding() -> bool:
+    """True inside nbgrader's autograder (or its validate step)."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+def connect(endpoint_url: str | None = None, region: str | None = None) -> Account:
+    """Choose the account for this notebook, print which one it is, and return it."""
+    if autograding():
+        endpoint_url = _start_embedded_localaws()
+    endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    region = region or _configured_region() or DEFAULT_REGION
+    os.environ["AWS_DEFAULT_REGION"] = region
+    if endpoint_url:
+        os.environ["AWS_ENDPOINT_URL"] = endpoint_url
+    account = Account(endpoint_url, region, *_identity(endpoint_url, region))
+    print(f"Connected: {account}")
+    return account
+
+
+def _configured_region() -> str | None:
+    import boto3
+
+    return boto3.session.Session().region_name
+
+
+def _identity(endpoint_url: str | None, region: str) -> tuple[str, str]:
+    import boto3
+
+    sts = boto3.client("sts", endpoint_url=endpoint_url, region_name=region, config=CLIENT_CONFIG)
+    try:
+        identity = sts.get_caller_identity()
+    except (BotoCoreError, ClientError) as error:
+        if endpoint_url:
+            raise CannotGradeError(
+                f"localaws does not answer at {endpoint_url}.",
+                "Start it with `make lab` (or `localaws start`) and run this cell again.",
+            ) from error
+        raise CannotGradeError(
+            f"No usable AWS credentials: {error}",
+            "Configure credentials (`aws configure` or `aws sso login`), or use localaws: "
+            "start JupyterLab with `make lab`.",
+        ) from error
+    return identity["Account"], identity["Arn"]
+
+
+def _start_embedded_localaws() -> str:
+    """Start (once) a private localaws and point this process's AWS settings at it."""
+    global _embedded
+    from localaws.embedded import HOST_AWS_VARIABLES, OFFLINE_ENV, EmbeddedServer
+
+    if _embedded is None:
+        _embedded = EmbeddedServer().start()
+    for name in HOST_AWS_VARIABLES:
+        os.environ.pop(name, None)
+    os.environ.update(OFFLINE_ENV)
+    os.environ["AWS_ENDPOINT_URL"] = _embedded.endpoint
+    return str(_embedded.endpoint)

@@ -1,0 +1,100 @@
+"""A private localaws for one Python process: started on a free loopback port, gone with it.
+
+nbgrader's autograder uses this so a submission's code runs against a fresh, empty account
+and never a live one. The server is a child process that the kernel stops at exit, and Linux
+stops it too if the parent dies first.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ctypes
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from localaws.daemon import is_healthy
+from localaws.errors import LocalAwsError
+
+#: Dummy credentials and an empty AWS configuration: nothing of the host's can leak in.
+OFFLINE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+HOST_AWS_VARIABLES = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+)
+START_DEADLINE_SECONDS = 60.0
+PR_SET_PDEATHSIG = 1
+
+
+class EmbeddedServer:
+    """``localaws serve`` as this process's child, with a temporary state directory."""
+
+    def __init__(self) -> None:
+        self.state_dir = Path(tempfile.mkdtemp(prefix="localaws-embedded-"))
+        self.port = _free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> EmbeddedServer:
+        env = {key: value for key, value in os.environ.items() if key not in HOST_AWS_VARIABLES}
+        command = [sys.executable, "-m", "localaws", "serve", "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            [*command, "--state-dir", str(self.state_dir)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**env, **OFFLINE_ENV},
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+        atexit.register(self.stop)
+        deadline = time.monotonic() + START_DEADLINE_SECONDS
+        while not is_healthy(self.endpoint):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise LocalAwsError(
+                    "the embedded localaws did not start; run `localaws serve` to see why"
+                )
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.state_dir, ignore_errors=True)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: receive SIGTERM when the parent process dies."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
