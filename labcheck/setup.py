@@ -75,11 +75,13 @@ class LabSetup:
     def _layer(self, python_versions: Sequence[str], created: list[str]) -> str:
         lam = self.clients("lambda")
         versions = lam.list_layer_versions(LayerName=LAYER_NAME).get("LayerVersions", [])
-        content, fingerprint = pillow_layer(python_versions, self.target, self.say)
+        layer = pillow_layer(python_versions, self.target, self.say)
+        fingerprint = layer.fingerprint
         for version in versions:
             if fingerprint in version.get("Description", ""):
                 self.say(f"Layer {LAYER_NAME} version {version['Version']} is up to date.")
                 return str(version["LayerVersionArn"])
+        content = layer.content(self.say)
         self.say(f"Publishing layer {LAYER_NAME} ({len(content) / 1e6:.1f} MB)...")
         published = lam.publish_layer_version(
             LayerName=LAYER_NAME,
