@@ -10,23 +10,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from labcheck.connect import Account, connect
-from labcheck.sandbox import Invocation, Sandbox
-
-__all__ = ["Account", "Invocation", "Sandbox", "assert_passed", "connect", "grade"]
 __version__ = "0.1.0"
 
+from labcheck.account import Account, connect
+from labcheck.lab import Lab
+from labcheck.sandbox import Invocation, Sandbox
 
-def grade(*tasks: str, endpoint_url: str | None = None) -> Any:
+__all__ = [
+    "Account",
+    "Invocation",
+    "Lab",
+    "Sandbox",
+    "assert_check",
+    "assert_passed",
+    "connect",
+    "grade",
+]
+
+
+def grade(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> Any:
+    """Show the checks of ``tasks`` (all when none) as a table; ``way`` is "code" or "console"."""
     from labcheck.notebook import grade as notebook_grade
 
-    return notebook_grade(*tasks, endpoint_url=endpoint_url)
+    return notebook_grade(*tasks, endpoint_url=endpoint_url, way=way)
 
 
-def assert_passed(*tasks: str, endpoint_url: str | None = None) -> None:
+def assert_passed(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> None:
+    """For graded cells: fail, with each failed check's hint, unless every check passes."""
     from labcheck.notebook import assert_passed as notebook_assert
 
-    notebook_assert(*tasks, endpoint_url=endpoint_url)
+    notebook_assert(*tasks, endpoint_url=endpoint_url, way=way)
+
+
+def assert_check(check_id: str, endpoint_url: str | None = None, way: str = "code") -> None:
+    """For a graded cell worth one check's points: show it and fail with its hint."""
+    from labcheck.notebook import assert_check as notebook_check
+
+    notebook_check(check_id, endpoint_url=endpoint_url, way=way)
 
 
 def plot_memory_curve(function: str = "resize_image", endpoint_url: str | None = None) -> Any:

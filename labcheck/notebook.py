@@ -1,69 +1,107 @@
 """labcheck inside notebooks: an HTML table for learners, assertions for graded cells.
 
-Live in JupyterLab, a grade also saves ``labcheck-evidence.json`` beside the notebook, so a
-submitted notebook carries its evidence; under nbgrader's autograder (``NBGRADER_EXECUTION``
-set) that file is graded instead of a live account. Nothing is written to stderr: nbgrader
-gives a graded cell with stderr output no points.
+Where the account state comes from:
+- a learner's run: the live account (localaws or AWS). Each grade also saves
+  ``labcheck-evidence.json`` beside the notebook, so a submission carries its evidence.
+- nbgrader's autograder, work done **by code**: the private localaws that
+  ``labcheck.connect()`` started for this run, where the submission's own cells just ran.
+- nbgrader's autograder, work done **in the console**: the saved evidence file.
+
+Nothing is written to stderr: nbgrader gives a graded cell with stderr output no points.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from labcheck.account import autograding, embedded_endpoint
+from labcheck.checks import TASKS
 from labcheck.checks import grade as run_checks
 from labcheck.evidence import load_evidence, save_evidence
-from labcheck.results import TaskResult
+from labcheck.results import CheckResult, TaskResult
 from labcheck.state import AccountState
 
 EVIDENCE_FILE = Path("labcheck-evidence.json")
+WAYS = ("code", "console")
 
 
-def _autograding() -> bool:
-    return bool(os.environ.get("NBGRADER_EXECUTION"))
-
-
-def _state(endpoint_url: str | None) -> AccountState:
-    if _autograding():
+def _state(endpoint_url: str | None, way: str) -> AccountState:
+    if way not in WAYS:
+        raise ValueError(f'way must be "code" or "console", not {way!r}')
+    if autograding() and (way == "console" or embedded_endpoint() is None):
         return load_evidence(EVIDENCE_FILE)
     from labcheck.collect_live import live_collector
 
+    if autograding():
+        endpoint_url = embedded_endpoint()
     return live_collector(endpoint_url).collect()
 
 
+def graded_state(way: str = "code", endpoint_url: str | None = None) -> AccountState:
+    """The account state grading uses for ``way`` (live, the autograder's localaws, evidence)."""
+    return _state(endpoint_url, way)
+
+
 def _graded(
-    tasks: tuple[str, ...], endpoint_url: str | None
+    tasks: tuple[str, ...], endpoint_url: str | None, way: str
 ) -> tuple[AccountState, list[TaskResult]]:
-    state = _state(endpoint_url)
+    state = _state(endpoint_url, way)
     results = run_checks(state, tasks)
-    if not _autograding():
+    if not autograding():
         save_evidence(EVIDENCE_FILE, state, run_checks(state))
     return state, results
 
 
-def grade(*tasks: str, endpoint_url: str | None = None) -> list[TaskResult]:
-    """Grade ``tasks`` (all when none) and show the results as a table."""
-    from labcheck.report import to_html
-
-    state, results = _graded(tasks, endpoint_url)
+def _show_html(markup: str, text: str) -> None:
     try:
         from IPython.display import HTML, display
-    except ImportError:  # plain Python: a text table instead
-        from labcheck.report import to_text
-
-        print(to_text(state, results, color=False))
+    except ImportError:  # plain Python: text instead
+        print(text)
     else:
-        display(HTML(to_html(results)))
+        display(HTML(markup))
+
+
+def grade(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> list[TaskResult]:
+    """Grade ``tasks`` (all when none) and show the results as a table."""
+    from labcheck.report import to_html, to_text
+
+    state, results = _graded(tasks, endpoint_url, way)
+    _show_html(to_html(results), to_text(state, results, color=False))
     return results
 
 
-def assert_passed(*tasks: str, endpoint_url: str | None = None) -> None:
+def assert_passed(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> None:
     """For graded cells: AssertionError listing each failed check and what to do."""
     failures = [
-        f"{check.title}: {check.message} Next: {check.hint}"
-        for result in _graded(tasks, endpoint_url)[1]
+        _failure_text(check)
+        for result in _graded(tasks, endpoint_url, way)[1]
         for check in result.checks
         if not check.passed
     ]
     if failures:
         raise AssertionError("\n".join(failures))
+
+
+def assert_check(check_id: str, endpoint_url: str | None = None, way: str = "code") -> None:
+    """For a graded cell worth one check's points: show it, and fail with its hint."""
+    task = check_id.split(".", 1)[0]
+    if task not in TASKS or check_id not in {check.id for check in TASKS[task]}:
+        raise ValueError(f"labcheck has no check {check_id!r}")
+    results = _graded((task,), endpoint_url, way)[1]
+    check = next(c for r in results for c in r.checks if c.id == check_id)
+    mark = "PASS" if check.passed else "FAIL"
+    summary = f"{mark} {check.title} ({check.points}/{check.max_points}): {check.message}"
+    colour = "#1a7f37" if check.passed else "#cf222e"
+    _show_html(f"<p><b style='color:{colour}'>{mark}</b> {_escape(summary[5:])}</p>", summary)
+    if not check.passed:
+        raise AssertionError(_failure_text(check))
+
+
+def _failure_text(check: CheckResult) -> str:
+    return f"{check.title}: {check.message} Next: {check.hint}"
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from labcheck.account import Account
 from labcheck.collect_live import parse_report
-from labcheck.connect import Account
 from labcheck.state import ReportLine
 
 ROLE_NAME = "serverless-lab-demo-role"

@@ -1,0 +1,139 @@
+"""``labcheck.Lab``: what each lab notebook starts with.
+
+``Lab(aws, way="code", task="task2")`` makes sure the lab's starting resources exist
+(running the set-up if not, with a message), names them for the learner's code, and grades
+that task — each check in its own graded cell, so every check earns its own points.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from labcheck.account import Account, autograding
+from labcheck.errors import CannotGradeError
+from labcheck.notebook import WAYS, assert_check, grade
+from labcheck.reference import IMAGE_KEY, TASK_ORDER, LabResources, catch_up
+from labcheck.results import TaskResult
+from labcheck.sandbox import this_python_runtime
+from labcheck.state import FUNCTION_NAME, LAYER_NAME, STACK_NAME
+
+#: On AWS the layer serves every supported Python; the course uses the newest.
+AWS_RUNTIME = "python3.13"
+IMAGE_CACHE = Path.home() / ".cache" / "serverless-lab" / "lab-image.jpg"
+
+
+class Lab:
+    """The lab in one account, for one task's notebook, done by ``way`` (code or console)."""
+
+    def __init__(self, account: Account, way: str = "code", task: str = "task1") -> None:
+        if way not in WAYS:
+            raise CannotGradeError(
+                f"WAY is {way!r}.", 'Set WAY = "code" or WAY = "console" and run the cell again.'
+            )
+        if task not in TASK_ORDER:
+            raise CannotGradeError(f"there is no lab task {task!r}.", "Use task1 to task4.")
+        self.account, self.way, self.task = account, way, task
+        self.resources = ensure_resources(account)
+        if autograding() and way == "code":
+            for step in catch_up(account, self.resources, task, self.image):
+                print(f"Earlier task done the reference way for this run: {step}")
+        else:
+            self._warn_if_earlier_tasks_missing()
+        print(f"Lab ready for {task}, done by {way}.")
+        print(f"  original bucket: {self.resources.original_bucket}")
+        print(f"  resized bucket:  {self.resources.resized_bucket}")
+        print(f"  role:            {self.resources.role_arn}")
+        print(f"  layer:           {self.resources.layer_arn}")
+        print(f"  runtime:         {self.resources.runtime}")
+
+    def grade(self, *tasks: str) -> list[TaskResult]:
+        """Show this task's checks (or ``tasks``') as a table."""
+        return grade(*(tasks or (self.task,)), way=self.way)
+
+    def check(self, check_id: str) -> None:
+        """A graded cell's body: one check, shown, failing with its hint."""
+        assert_check(check_id, way=self.way)
+
+    def plot(self) -> Any:
+        """Task 4's curve (duration and cost against memory) from the graded state's REPORTs."""
+        from labcheck.notebook import graded_state
+        from labcheck.plot import memory_curve
+
+        return memory_curve(graded_state(self.way).reports)
+
+    def compare_images(self, key: str = IMAGE_KEY) -> Any:
+        """Task 3: the original and its resized copy side by side, with their sizes."""
+        import io
+
+        from PIL import Image
+
+        s3 = self.account.client("s3")
+        pictures = []
+        for bucket in (self.resources.original_bucket, self.resources.resized_bucket):
+            try:
+                body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+            except s3.exceptions.NoSuchKey:
+                print(f"{key} is not in {bucket} (yet): upload it, then run this cell again.")
+                return None
+            pictures.append((bucket, len(body), Image.open(io.BytesIO(body))))
+        from matplotlib.figure import Figure
+
+        figure = Figure(figsize=(10, 4), layout="constrained")
+        for axes, (bucket, size, picture) in zip(figure.subplots(1, 2), pictures, strict=True):
+            axes.imshow(picture)
+            axes.set_title(f"{bucket}\n{picture.width}x{picture.height} px, {size / 1e6:.1f} MB")
+            axes.axis("off")
+        return figure
+
+    def image(self) -> bytes:
+        """The lab's large test image (about 5 MB), drawn once and cached."""
+        from labcheck.image import ensure_lab_image
+
+        return ensure_lab_image(IMAGE_CACHE).read_bytes()
+
+    def _warn_if_earlier_tasks_missing(self) -> None:
+        if self.task == "task1":
+            return
+        lam = self.account.client("lambda")
+        try:
+            lam.get_function(FunctionName=FUNCTION_NAME)
+        except lam.exceptions.ResourceNotFoundException:
+            print(f"Note: {FUNCTION_NAME} does not exist yet here. Do task 1 first.")
+
+
+def ensure_resources(account: Account) -> LabResources:
+    """The stack's outputs and the newest layer version, running the set-up if either is missing."""
+    outputs, layer_arn = _find_resources(account)
+    if outputs is None or layer_arn is None:
+        print("The lab's starting resources are not in this account yet: creating them now")
+        print("(the same as running `labcheck setup`)...")
+        from labcheck.setup import AWS_RUNTIMES, LabSetup
+
+        target = "local" if account.offline else "aws"
+        versions = [this_python_runtime()[6:]] if account.offline else list(AWS_RUNTIMES)
+        LabSetup(account.client, target, print).run(versions)
+        outputs, layer_arn = _find_resources(account)
+    if outputs is None or layer_arn is None:
+        raise CannotGradeError("the lab set-up did not finish.", "Run `labcheck setup` to see why.")
+    return LabResources(
+        original_bucket=outputs["OriginalBucketName"],
+        resized_bucket=outputs["ResizedBucketName"],
+        role_arn=outputs["ResizeImageLambdaRoleArn"],
+        layer_arn=layer_arn,
+        runtime=this_python_runtime() if account.offline else AWS_RUNTIME,
+    )
+
+
+def _find_resources(account: Account) -> tuple[dict[str, str] | None, str | None]:
+    from botocore.exceptions import ClientError
+
+    try:
+        stack = account.client("cloudformation").describe_stacks(StackName=STACK_NAME)
+    except ClientError:
+        return None, None
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Stacks"][0].get("Outputs", [])}
+    versions = account.client("lambda").list_layer_versions(LayerName=LAYER_NAME)["LayerVersions"]
+    newest = max(versions, key=lambda v: v["Version"], default=None)
+    return outputs, (str(newest["LayerVersionArn"]) if newest else None)
+
