@@ -42,14 +42,19 @@ def graded_state(way: str = "code", endpoint_url: str | None = None) -> AccountS
     return _state(endpoint_url, way)
 
 
+def collect_and_save(way: str, endpoint_url: str | None = None) -> AccountState:
+    """The state to grade; from a live account it is also saved as the evidence file."""
+    state = _state(endpoint_url, way)
+    if not autograding():
+        save_evidence(EVIDENCE_FILE, state, run_checks(state))
+    return state
+
+
 def _graded(
     tasks: tuple[str, ...], endpoint_url: str | None, way: str
 ) -> tuple[AccountState, list[TaskResult]]:
-    state = _state(endpoint_url, way)
-    results = run_checks(state, tasks)
-    if not autograding():
-        save_evidence(EVIDENCE_FILE, state, run_checks(state))
-    return state, results
+    state = collect_and_save(way, endpoint_url)
+    return state, run_checks(state, tasks)
 
 
 def _show_html(markup: str, text: str) -> None:
@@ -82,12 +87,23 @@ def assert_passed(*tasks: str, endpoint_url: str | None = None, way: str = "code
         raise AssertionError("\n".join(failures))
 
 
-def assert_check(check_id: str, endpoint_url: str | None = None, way: str = "code") -> None:
-    """For a graded cell worth one check's points: show it, and fail with its hint."""
+def assert_check(
+    check_id: str,
+    endpoint_url: str | None = None,
+    way: str = "code",
+    state: AccountState | None = None,
+) -> None:
+    """For a graded cell worth one check's points: show it, and fail with its hint.
+
+    ``state``: an account state already collected (by default it is collected now).
+    """
     task = check_id.split(".", 1)[0]
     if task not in TASKS or check_id not in {check.id for check in TASKS[task]}:
         raise ValueError(f"labcheck has no check {check_id!r}")
-    results = _graded((task,), endpoint_url, way)[1]
+    if state is None:
+        results = _graded((task,), endpoint_url, way)[1]
+    else:
+        results = run_checks(state, (task,))
     check = next(c for r in results for c in r.checks if c.id == check_id)
     mark = "PASS" if check.passed else "FAIL"
     summary = f"{mark} {check.title} ({check.points}/{check.max_points}): {check.message}"

@@ -45,13 +45,10 @@ def memory_curve(lines: Sequence[ReportLine], function_name: str = "resize_image
             f"{function_name} has clean runs at {len(groups)} memory size(s); a curve needs two.",
             "Still to run: " + ", ".join(f"{size} MB" for size in missing) + ".",
         )
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+    from labcheck.figures import new_figure
 
     sizes = list(groups)
-    figure = Figure(figsize=(10, 4.5), layout="constrained")
+    figure = new_figure(figsize=(10, 4.5), layout="constrained")
     duration_axes, cost_axes = figure.subplots(1, 2)
     medians = [statistics.median(line.duration_ms for line in groups[size]) for size in sizes]
     low = [
