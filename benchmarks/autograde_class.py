@@ -1,0 +1,102 @@
+"""Benchmark the autograder: one lab submission alone, then a class of them in parallel.
+
+Each submission is the model answers of the lab (four notebooks, worked by code); nbgrader
+runs each notebook against its own private localaws. Usage:
+``.venv/bin/python -m benchmarks.autograde_class --students 30 --parallel 2``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NOWHERE = {
+    "AWS_ACCESS_KEY_ID": "AKIANOWHERE000000000",
+    "AWS_SECRET_ACCESS_KEY": "nowhere",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+}
+
+
+def nbgrader(course: Path, *args: str) -> float:
+    """Run one nbgrader command in ``course``; its wall time in seconds."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | NOWHERE
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"nbgrader {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
+def make_course(folder: Path, assignment: str, students: int) -> None:
+    shutil.copy(PROJECT_ROOT / "nbgrader_config.py", folder)
+    shutil.copytree(PROJECT_ROOT / "notebooks" / assignment, folder / "notebooks" / assignment)
+    nbgrader(folder, "generate_assignment", assignment, "--force")
+    for number in range(students + 1):
+        submission = folder / "submitted" / f"learner{number:02d}" / assignment
+        submission.mkdir(parents=True)
+        for notebook in (folder / "notebooks" / assignment).glob("*.ipynb"):
+            shutil.copy(notebook, submission)
+
+
+def code_scores(folder: Path, assignment: str) -> dict[str, tuple[float, float]]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
+        return {
+            s.student.id: (s.code_score, s.max_code_score)
+            for s in gradebook.find_assignment(assignment).submissions
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--assignment", default="lab")
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--parallel", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    with tempfile.TemporaryDirectory() as workdir:
+        folder = Path(workdir)
+        make_course(folder, args.assignment, args.students)
+        alone = nbgrader(folder, "autograde", args.assignment, "--student", "learner00")
+        print(f"one submission alone: {alone:.1f} s")
+        learners = [f"learner{n:02d}" for n in range(1, args.students + 1)]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.parallel) as pool:
+            each = list(
+                pool.map(
+                    lambda who: nbgrader(folder, "autograde", args.assignment, "--student", who),
+                    learners,
+                )
+            )
+        total = time.perf_counter() - started
+        scores = code_scores(folder, args.assignment)
+        full = sum(1 for who in learners if scores[who][0] == scores[who][1])
+        print(
+            f"{args.students} submissions, {args.parallel} at a time: {total:.0f} s "
+            f"({total / args.students:.1f} s per submission; each took {min(each):.1f}-"
+            f"{max(each):.1f} s); full code marks: {full}/{args.students}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""The instructor's nbgrader loop on a temporary copy of the course, with the real CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.helpers import PROJECT_ROOT
+
+NOTEBOOKS = PROJECT_ROOT / "notebooks"
+#: Credentials and an endpoint that lead nowhere: autograding must not need a live account.
+NOWHERE_ENV = {
+    "AWS_ACCESS_KEY_ID": "AKIANOWHERE000000000",
+    "AWS_SECRET_ACCESS_KEY": "nowhere",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "NO_PROXY": "127.0.0.1,localhost",
+}
+COMMAND_DEADLINE_SECONDS = 900
+
+
+def assignments() -> list[str]:
+    """Every assignment of the course: the folders of notebooks/ holding notebooks."""
+    return sorted(p.name for p in NOTEBOOKS.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+@dataclass
+class Course:
+    """A copy of the course directory (config and source notebooks) for one test."""
+
+    root: Path
+
+    @classmethod
+    def copy(cls, destination: Path, assignment: str) -> Course:
+        shutil.copy(PROJECT_ROOT / "nbgrader_config.py", destination / "nbgrader_config.py")
+        shutil.copytree(
+            NOTEBOOKS / assignment,
+            destination / "notebooks" / assignment,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "labcheck-evidence.json"),
+        )
+        return cls(destination)
+
+    def env(self) -> dict[str, str]:
+        kept = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "NBGRADER"))}
+        bin_dir = str(Path(sys.executable).parent)
+        return {**kept, **NOWHERE_ENV, "PATH": f"{bin_dir}{os.pathsep}{kept.get('PATH', '')}"}
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "nbgrader", *args],
+            cwd=self.root,
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+
+    def run(self, *args: str) -> str:
+        """Run one nbgrader command; AssertionError with its output if it fails."""
+        return finish(self.start(*args), args)
+
+    def source(self, assignment: str) -> list[Path]:
+        return sorted((self.root / "notebooks" / assignment).glob("*.ipynb"))
+
+    def released(self, assignment: str) -> list[Path]:
+        return sorted((self.root / "release" / assignment).glob("*.ipynb"))
+
+    def submit(self, student: str, assignment: str, notebooks: list[Path]) -> None:
+        folder = self.root / "submitted" / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for notebook in notebooks:
+            shutil.copy(notebook, folder / notebook.name)
+
+
+def finish(process: subprocess.Popen[str], args: tuple[str, ...]) -> str:
+    output, _ = process.communicate(timeout=COMMAND_DEADLINE_SECONDS)
+    if process.returncode != 0:
+        raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{output[-4000:]}")
+    return output

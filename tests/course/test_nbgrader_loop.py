@@ -1,0 +1,101 @@
+"""For every assignment: generate, validate, autograde, feedback and export with nbgrader.
+
+Runs with credentials and an endpoint that lead nowhere: graded notebooks run against the
+private localaws ``labcheck.connect()`` starts under the autograder, never a live account.
+"""
+
+from __future__ import annotations
+
+import csv
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.course.nbgrader_course import Course, assignments
+
+PASSED = "Success! Your notebook passes all the tests."
+FAILED = "VALIDATION FAILED ON"
+#: Two nbgrader runs at a time: one per core.
+PARALLEL_RUNS = 2
+
+
+def graded_notebooks(paths: list[Path]) -> list[Path]:
+    """Notebooks with at least one autograded test cell."""
+    return [path for path in paths if _autograded_cells(nbformat.read(path, as_version=4))]
+
+
+def _autograded_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [
+        cell
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        and cell.metadata.get("nbgrader", {}).get("grade")
+        and not cell.metadata["nbgrader"].get("solution")
+    ]
+
+
+def errors_not_caused_by_missing_answers(notebook: Path) -> list[str]:
+    """Cells of an autograded blank submission that fail for another reason than an answer
+    the learner has not written yet (NotImplementedError) or a failing test."""
+    problems = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        grading = cell.metadata.get("nbgrader", {})
+        for output in cell.get("outputs", []):
+            if output.output_type != "error" or grading.get("grade") or grading.get("solution"):
+                continue
+            traceback = "\n".join(output.get("traceback", []))
+            if "NotImplementedError" not in traceback and output.ename != "NotImplementedError":
+                problems.append(f"{notebook.name}: {cell.source[:80]!r}: {output.ename}")
+    return problems
+
+
+@pytest.mark.course
+@pytest.mark.timeout(1500)
+@pytest.mark.parametrize("assignment", assignments())
+def test_the_instructors_loop(assignment: str, tmp_path: Path) -> None:
+    course = Course.copy(tmp_path, assignment)
+    course.run("generate_assignment", assignment, "--force")
+    source, released = course.source(assignment), course.released(assignment)
+    assert [p.name for p in released] == [p.name for p in source]
+    course.submit("alice", assignment, source)  # the model answers
+    course.submit("bob", assignment, released)  # handed in blank
+
+    runs = (
+        ("validate", *map(str, source)),
+        ("validate", *map(str, released)),
+        ("autograde", assignment, "--student", "alice", "--force"),
+        ("autograde", assignment, "--student", "bob", "--force"),
+    )
+    with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
+        outputs = list(pool.map(lambda args: course.run(*args), runs))
+    assert outputs[0].count(PASSED) == len(source), outputs[0][-3000:]
+    assert outputs[1].count(FAILED) == len(graded_notebooks(released)) > 0, outputs[1][-3000:]
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course.root / 'gradebook.db'}") as gradebook:
+        alice = gradebook.find_submission(assignment, "alice")
+        bob = gradebook.find_submission(assignment, "bob")
+        assert alice.max_code_score >= 2
+        assert alice.code_score == alice.max_code_score, "the model answers lose points"
+        assert bob.score < alice.score
+        scores = (alice.code_score, bob.code_score)
+    print(f"{assignment}: model answers {scores[0]}, blank {scores[1]} code points")
+
+    autograded = sorted((course.root / "autograded" / "bob" / assignment).glob("*.ipynb"))
+    assert autograded, "autograde wrote no notebooks for bob"
+    problems = [p for path in autograded for p in errors_not_caused_by_missing_answers(path)]
+    assert not problems, "cells fail in a blank submission for other reasons:\n" + "\n".join(
+        problems
+    )
+
+    course.run("generate_feedback", assignment, "--force")
+    for student in ("alice", "bob"):
+        feedback = sorted((course.root / "feedback" / student / assignment).glob("*.html"))
+        assert [p.stem for p in feedback] == [p.stem for p in source]
+    course.run("export", "--to", str(course.root / "grades.csv"))
+    with (course.root / "grades.csv").open() as grades:
+        rows = {row["student_id"]: row for row in csv.DictReader(grades)}
+    assert float(rows["alice"]["score"]) > float(rows["bob"]["score"])
