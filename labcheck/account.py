@@ -19,6 +19,8 @@ from labcheck.errors import CannotGradeError
 
 DEFAULT_REGION = "us-east-1"
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, read_timeout=300)
+#: A loopback port nothing listens on (9, "discard"): calls fail at once, locally.
+UNREACHABLE_ENDPOINT = "http://127.0.0.1:9"
 _embedded: Any = None  # the autograder's private localaws, started once per process
 
 
@@ -106,6 +108,20 @@ def _identity(endpoint_url: str | None, region: str) -> tuple[str, str]:
             "start JupyterLab with `make lab`.",
         ) from error
     return identity["Account"], identity["Arn"]
+
+
+def isolate_from_aws() -> None:
+    """Make this process (and the kernels it starts) unable to reach any real AWS account.
+
+    For nbgrader's autograde and validate runs: a notebook that calls AWS before (or
+    without) ``labcheck.connect()`` meets dummy credentials and a closed local port.
+    """
+    from localaws.embedded import HOST_AWS_VARIABLES, OFFLINE_ENV
+
+    for name in HOST_AWS_VARIABLES:
+        os.environ.pop(name, None)
+    os.environ.update(OFFLINE_ENV)
+    os.environ["AWS_ENDPOINT_URL"] = UNREACHABLE_ENDPOINT
 
 
 def _start_embedded_localaws() -> str:

@@ -1,0 +1,51 @@
+"""nbgrader_config.py: timeouts, and autograding cut off from every real AWS account."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.helpers import PROJECT_ROOT
+
+READ_CONFIG = """
+import json, os, sys
+from traitlets.config import Config
+sys.argv = ["nbgrader", sys.argv[1]]
+c = Config()
+exec(open("nbgrader_config.py").read(), {"get_config": lambda: c, "__file__": "nbgrader_config.py"})
+print(json.dumps({
+    "timeout": c.Execute.timeout,
+    "env": {k: v for k, v in os.environ.items() if k.startswith("AWS_")},
+}))
+"""
+HOST_ENV = {"AWS_PROFILE": "production", "AWS_ACCESS_KEY_ID": "AKIAREALKEY", "AWS_REGION": "x"}
+
+
+def read_config(command: str) -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", READ_CONFIG, command],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **HOST_ENV},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(result.stdout))
+
+
+def test_autograde_and_validate_see_only_dummy_credentials_and_a_dead_endpoint() -> None:
+    for command in ("autograde", "validate"):
+        env = read_config(command)["env"]
+        assert isinstance(env, dict)
+        assert "AWS_PROFILE" not in env
+        assert env["AWS_ACCESS_KEY_ID"] == "testing"
+        assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:9"
+
+
+def test_other_commands_leave_the_environment_alone() -> None:
+    config = read_config("generate_assignment")
+    assert config["env"] == {**{k: v for k, v in os.environ.items() if k.startswith("AWS_")},
+                             **HOST_ENV}  # fmt: skip
+    assert config["timeout"] == 180
