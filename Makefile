@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 4566
 ENDPOINT := http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed-stamp
-OPEN_WELCOME := --ServerApp.default_url=/lab/tree/00-welcome/00-welcome.ipynb
+OPEN_WELCOME := --LabApp.default_url=/lab/tree/00-welcome/00-welcome.ipynb
 # The offline account: dummy credentials only, never the host's real ones.
 OFFLINE_ENV := env -u AWS_PROFILE AWS_ENDPOINT_URL=$(ENDPOINT) AWS_ACCESS_KEY_ID=testing \
 	AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 \

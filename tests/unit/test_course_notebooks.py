@@ -82,4 +82,5 @@ def test_each_lab_check_is_its_own_graded_cell_worth_its_points(path: Path) -> N
 
 def test_make_lab_opens_the_welcome_notebook_first() -> None:
     makefile = (PROJECT_ROOT / "Makefile").read_text()
-    assert "default_url=/lab/tree/00-welcome/00-welcome.ipynb" in makefile
+    assert "--LabApp.default_url=/lab/tree/00-welcome/00-welcome.ipynb" in makefile
+    assert (NOTEBOOKS / "00-welcome" / "00-welcome.ipynb").is_file()
