@@ -41,7 +41,21 @@ def rate_seconds(expression: str | None) -> float | None:
     return int(match[1]) * UNIT_SECONDS[match[2].rstrip("s")]
 
 
+def delivered_event(event: dict[str, Any]) -> dict[str, Any]:
+    """The event as AWS hands it to a target: ``time`` in ISO 8601, no ``ingestion-time``.
+
+    moto keeps ``time`` as epoch seconds and adds ``ingestion-time`` internally; it converts
+    ``time`` itself only for its own SQS and log-group targets.
+    """
+    shaped = {key: value for key, value in event.items() if key != "ingestion-time"}
+    if isinstance(shaped.get("time"), (int, float)):
+        moment = datetime.fromtimestamp(float(shaped["time"]), timezone.utc)
+        shaped["time"] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return shaped
+
+
 def _target_payload(target: dict[str, Any], event: Any) -> bytes:
+    event = delivered_event(event)
     if "Input" in target:
         return str(target["Input"]).encode()
     transformer = target.get("InputTransformer")
