@@ -1,0 +1,80 @@
+"""Fixtures for the browser test: a copy of the course, JupyterLab on it, and headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.browser.jupyterlab import JupyterLabProcess
+from tests.helpers import PROJECT_ROOT, ServerProcess
+
+#: Screenshots of each step land here (git-ignored), kept after the run for people to look at.
+ARTIFACTS_DIR = PROJECT_ROOT / "test-artifacts" / "browser"
+
+#: Overrides the folder of notebooks the test copies (default: the course's ``notebooks/``).
+NOTEBOOKS_ENV = "LAB_BROWSER_NOTEBOOKS"
+
+#: Overrides the Chromium the test drives (default: ``chromium`` on PATH, Debian's package).
+CHROMIUM_ENV = "CHROMIUM"
+
+
+def notebooks_source() -> Path:
+    return Path(os.environ.get(NOTEBOOKS_ENV) or PROJECT_ROOT / "notebooks")
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A throwaway copy of the course's notebooks, so that running them never writes the repo."""
+    source = notebooks_source()
+    copy = tmp_path_factory.mktemp("course") / "notebooks"
+    shutil.copytree(
+        source,
+        copy,
+        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "labcheck-evidence.json"),
+    )
+    return copy
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(
+    course: Path, server: ServerProcess, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[JupyterLabProcess]:
+    lab = JupyterLabProcess(course, tmp_path_factory.mktemp("jupyter-home"), server.endpoint)
+    lab.start()
+    yield lab
+    lab.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = os.environ.get(CHROMIUM_ENV) or shutil.which("chromium")
+    if not executable:
+        pytest.fail(
+            "Chromium is not installed: `make chromium` installs Debian's package "
+            f"(or set {CHROMIUM_ENV}=/path/to/chromium)."
+        )
+    # Playwright drives the system's Chromium; it never downloads a browser of its own.
+    # It runs it without the setuid sandbox (--no-sandbox), which Chromium needs as root.
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    shutil.rmtree(ARTIFACTS_DIR, ignore_errors=True)
+    ARTIFACTS_DIR.mkdir(parents=True)
+    return ARTIFACTS_DIR
