@@ -21,16 +21,17 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The browser test (tests/browser/) drives Debian's chromium through Playwright; Playwright's
-# own browser downloads are not used. Installs it with apt-get (sudo when not root) if missing.
+# own browser downloads are not used. Installs it with apt-get (sudo when not root) if missing;
+# CHROMIUM=/path/to/chrome uses another Chromium instead.
 chromium:
-	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	@if [ -n "$(CHROMIUM)" ] || command -v chromium >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then sudo=; \
 	elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
 	else echo "make: chromium is missing and this is not root (no sudo either):" \
 		"install Debian's chromium package, then run make again." >&2; exit 1; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
 		echo "make: chromium is missing and there is no apt-get:" \
-			"install Chromium so that \`chromium\` is on PATH, then run make again." >&2; exit 1; fi; \
+			"install Chromium and put \`chromium\` on PATH (or set CHROMIUM=/path)." >&2; exit 1; fi; \
 	echo "Installing Debian's chromium for the browser test (apt-get)..."; \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
