@@ -8,13 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.browser.jupyterlab import JupyterLabProcess
 from tests.helpers import PROJECT_ROOT, ServerProcess
 
 #: Screenshots of each step land here (git-ignored), kept after the run for people to look at.
 ARTIFACTS_DIR = PROJECT_ROOT / "test-artifacts" / "browser"
+
+#: Deadline for JupyterLab's page to load and show its first tab.
+APP_LOADS_MS = 60_000
 
 #: Overrides the folder of notebooks the test copies (default: the course's ``notebooks/``).
 NOTEBOOKS_ENV = "LAB_BROWSER_NOTEBOOKS"
@@ -42,12 +45,19 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def jupyterlab(
-    course: Path, server: ServerProcess, tmp_path_factory: pytest.TempPathFactory
+    course: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[JupyterLabProcess]:
-    lab = JupyterLabProcess(course, tmp_path_factory.mktemp("jupyter-home"), server.endpoint)
-    lab.start()
-    yield lab
-    lab.stop()
+    """JupyterLab on the course copy, its kernels talking to a fresh localaws of their own."""
+    localaws = ServerProcess(tmp_path_factory.mktemp("localaws-state"))
+    lab = JupyterLabProcess(course, tmp_path_factory.mktemp("jupyter-home"), localaws.endpoint)
+    lab.launch()  # the two servers start side by side; kernels only need localaws later
+    try:
+        localaws.start()
+        lab.wait_ready(deadline=90)
+        yield lab
+    finally:
+        lab.stop()
+        localaws.stop()
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +76,22 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+@pytest.fixture(scope="module")
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """One browser profile for the module, so JupyterLab's scripts load from its cache."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
-    yield context.new_page()
+    yield context
     context.close()
+
+
+@pytest.fixture(scope="module")
+def lab_page(context: BrowserContext, jupyterlab: JupyterLabProcess) -> Iterator[Page]:
+    """JupyterLab loaded once in a page; the tests open their notebooks in it."""
+    page = context.new_page()
+    page.goto(jupyterlab.url())
+    page.locator(".jp-Launcher, .jp-NotebookPanel").first.wait_for(timeout=APP_LOADS_MS)
+    yield page
+    page.close()
 
 
 @pytest.fixture(scope="session")

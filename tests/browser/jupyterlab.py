@@ -47,11 +47,16 @@ class JupyterLabProcess:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def url(self, notebook: str) -> str:
-        """The page that opens ``notebook`` (relative to the notebook dir) in JupyterLab."""
-        return f"{self.base_url}/lab/tree/{notebook}?token={self.token}"
+    def url(self, notebook: str = "") -> str:
+        """JupyterLab's page, opening ``notebook`` (relative to the notebook dir) if given."""
+        tree = f"/tree/{notebook}" if notebook else ""
+        return f"{self.base_url}/lab{tree}?token={self.token}"
 
     def start(self, deadline: float = 60) -> JupyterLabProcess:
+        return self.launch().wait_ready(deadline)
+
+    def launch(self) -> JupyterLabProcess:
+        """Start the process without waiting (``wait_ready`` waits), to overlap other set-up."""
         settings_dir = self.home / "settings"
         for name, values in QUIET_SETTINGS.items():
             path = settings_dir / name
@@ -94,7 +99,11 @@ class JupyterLabProcess:
                 # nbgrader's server extension takes its course root from the working directory.
                 cwd=self.notebook_dir,
             )
+        return self
+
+    def wait_ready(self, deadline: float = 60) -> JupyterLabProcess:
         process = self.process
+        assert process is not None, "launch() first"
         ok = wait_for(lambda: process.poll() is not None or self._api_ok("/api/status"), deadline)
         if not ok or process.poll() is not None:
             self.stop()
