@@ -6,9 +6,10 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.browser.jupyterlab import JupyterLabProcess
 from tests.helpers import PROJECT_ROOT, ServerProcess
@@ -77,21 +78,33 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    """One browser profile for the module, so JupyterLab's scripts load from its cache."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    yield context
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def lab_page(context: BrowserContext, jupyterlab: JupyterLabProcess) -> Iterator[Page]:
+def lab_page(browser: Browser, jupyterlab: JupyterLabProcess) -> Iterator[Page]:
     """JupyterLab loaded once in a page; the tests open their notebooks in it."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.goto(jupyterlab.url())
     page.locator(".jp-Launcher, .jp-NotebookPanel").first.wait_for(timeout=APP_LOADS_MS)
     yield page
-    page.close()
+    context.close()
+
+
+@pytest.fixture
+def page(lab_page: Page, artifacts: Path, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """The JupyterLab page; a screenshot of it is saved when the test fails."""
+    yield lab_page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        path = artifacts / f"{request.node.name}-FAILED.png"
+        lab_page.screenshot(path=path)
+        print(f"screenshot: {path}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.report_call = report  # type: ignore[attr-defined]
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 Headless Chromium opens JupyterLab (served from a copy of ``notebooks/``, its kernels talking
 to a fresh localaws) the way a learner does. Screenshots of each step are saved under
-``test-artifacts/browser/``.
+``test-artifacts/browser/`` (and of the page as it was when a test fails).
 """
 
 from __future__ import annotations
@@ -40,11 +40,11 @@ def open_notebook(page: Page, course: Path, notebook: str) -> Locator:
     """Open ``notebook`` as a learner can, with File > Open from Path..., and return its panel."""
     if not (course / notebook).is_file():
         pytest.fail(f"{notebooks_source() / notebook} is missing: the browser test opens it.")
-    page.get_by_role("menuitem", name="File").click()
-    page.get_by_role("menuitem", name="Open from Path…").click()
+    page.get_by_role("menuitem", name="File", exact=True).click()
+    page.get_by_role("menuitem", name="Open from Path…", exact=True).click()
     dialog = page.locator(".jp-Dialog")
     dialog.locator("input").fill(notebook)
-    dialog.get_by_role("button", name="Open").click()
+    dialog.get_by_role("button", name="Open", exact=True).click()
     name = notebook.rsplit("/", 1)[-1]
     page.locator(".lm-TabBar-tab.lm-mod-current", has_text=name).wait_for(timeout=NOTEBOOK_OPENS_MS)
     panel = page.locator(NOTEBOOK)
@@ -57,14 +57,12 @@ def screenshot(page: Page, path: Path) -> None:
     print(f"screenshot: {path}")
 
 
-def test_welcome_renders_mermaid_diagram(lab_page: Page, course: Path, artifacts: Path) -> None:
-    page = lab_page
-    panel = open_notebook(lab_page, course, WELCOME)
+def test_welcome_renders_mermaid_diagram(page: Page, course: Path, artifacts: Path) -> None:
+    panel = open_notebook(page, course, WELCOME)
     diagram = panel.locator(MERMAID_SVG).first
     try:
         diagram.wait_for(timeout=DIAGRAM_RENDERS_MS)
     except PlaywrightError:
-        screenshot(page, artifacts / "01-welcome-mermaid-FAILED.png")
         pytest.fail(f"No Mermaid diagram rendered as SVG in {WELCOME} within the deadline.")
     diagram.scroll_into_view_if_needed()
     size = diagram.evaluate(
@@ -75,9 +73,8 @@ def test_welcome_renders_mermaid_diagram(lab_page: Page, course: Path, artifacts
     assert min(size) > 0, f"the Mermaid SVG is empty ({size})"
 
 
-def test_task1_grade_shows_results_table(lab_page: Page, course: Path, artifacts: Path) -> None:
-    page = lab_page
-    panel = open_notebook(lab_page, course, TASK1)
+def test_task1_grade_shows_results_table(page: Page, course: Path, artifacts: Path) -> None:
+    panel = open_notebook(page, course, TASK1)
     panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
         timeout=KERNEL_READY_MS
     )
@@ -85,7 +82,6 @@ def test_task1_grade_shows_results_table(lab_page: Page, course: Path, artifacts
     try:
         grade.wait_for(timeout=NOTEBOOK_OPENS_MS)
     except PlaywrightError:
-        screenshot(page, artifacts / "02-task1-grade-FAILED.png")
         pytest.fail(f"{TASK1} shows no code cell calling labcheck.grade(...).")
     # As a learner would: run the set-up cell that imports labcheck (when it is an earlier
     # cell), then the grade cell. Nothing else runs, so the account stays empty.
@@ -99,7 +95,6 @@ def test_task1_grade_shows_results_table(lab_page: Page, course: Path, artifacts
     try:
         table.or_(error).first.wait_for(timeout=GRADE_SHOWS_MS)
     except PlaywrightError:
-        screenshot(page, artifacts / "02-task1-grade-FAILED.png")
         pytest.fail("labcheck.grade(...) showed no results table within the deadline.")
     grade.scroll_into_view_if_needed()
     screenshot(page, artifacts / "02-task1-grade.png")
