@@ -11,7 +11,7 @@ OFFLINE_ENV := env -u AWS_PROFILE AWS_ENDPOINT_URL=$(ENDPOINT) AWS_ACCESS_KEY_ID
 	AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 \
 	AWS_REGION=us-east-1
 
-.PHONY: install lab lab-aws test lint stop clean
+.PHONY: install lab lab-aws test lint chromium stop clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,24 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# The browser test (tests/browser/) drives Debian's chromium through Playwright; Playwright's
+# own browser downloads are not used. Installs it with apt-get (sudo when not root) if missing;
+# CHROMIUM=/path/to/chrome uses another Chromium instead.
+chromium:
+	@if [ -n "$(CHROMIUM)" ] || command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=; \
+	elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+	else echo "make: chromium is missing and this is not root (no sudo either):" \
+		"install Debian's chromium package, then run make again." >&2; exit 1; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "make: chromium is missing and there is no apt-get:" \
+			"install Chromium and put \`chromium\` on PATH (or set CHROMIUM=/path)." >&2; exit 1; fi; \
+	echo "Installing Debian's chromium for the browser test (apt-get)..."; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		chromium >/dev/null || \
+	{ echo "make: could not install chromium with apt-get (see above)." >&2; exit 1; }
 
 lab: install
 	$(BIN)/localaws start --port $(PORT)
@@ -34,7 +52,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: lint chromium
 	$(BIN)/pytest
 
 stop:
