@@ -8,6 +8,7 @@ from localaws.extensions import (
     dead_letter_config,
     managed_policies,
     s3_notification_permission,
+    stepfunctions_tasks,
 )
 
 
@@ -18,6 +19,7 @@ def install_all(endpoint: str) -> None:
     managed_policies.install()
     dead_letter_config.install()
     s3_notification_permission.install()
+    stepfunctions_tasks.install(endpoint)
 
 
 def after_restore() -> None:
