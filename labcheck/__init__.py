@@ -28,11 +28,11 @@ __all__ = [
 ]
 
 
-def grade(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> Any:
+def grade(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> None:
     """Show the checks of ``tasks`` (all when none) as a table; ``way`` is "code" or "console"."""
     from labcheck.notebook import grade as notebook_grade
 
-    return notebook_grade(*tasks, endpoint_url=endpoint_url, way=way)
+    notebook_grade(*tasks, endpoint_url=endpoint_url, way=way)
 
 
 def assert_passed(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> None:

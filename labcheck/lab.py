@@ -15,7 +15,6 @@ from labcheck.account import Account, autograding
 from labcheck.errors import CannotGradeError
 from labcheck.notebook import WAYS, assert_check, collect_and_save, grade
 from labcheck.reference import IMAGE_KEY, TASK_ORDER, LabResources, catch_up
-from labcheck.results import TaskResult
 from labcheck.sandbox import this_python_runtime
 from labcheck.state import FUNCTION_NAME, LAYER_NAME, STACK_NAME, AccountState
 
@@ -50,9 +49,9 @@ class Lab:
         print(f"  layer:           {self.resources.layer_arn}")
         print(f"  runtime:         {self.resources.runtime}")
 
-    def grade(self, *tasks: str) -> list[TaskResult]:
+    def grade(self, *tasks: str) -> None:
         """Show this task's checks (or ``tasks``') as a table."""
-        return grade(*(tasks or (self.task,)), way=self.way)
+        grade(*(tasks or (self.task,)), way=self.way)
 
     def check(self, check_id: str) -> None:
         """A graded cell's body: one check, shown, failing with its hint.

@@ -66,13 +66,12 @@ def _show_html(markup: str, text: str) -> None:
         display(HTML(markup))
 
 
-def grade(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> list[TaskResult]:
+def grade(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> None:
     """Grade ``tasks`` (all when none) and show the results as a table."""
     from labcheck.report import to_html, to_text
 
     state, results = _graded(tasks, endpoint_url, way)
     _show_html(to_html(results), to_text(state, results, color=False))
-    return results
 
 
 def assert_passed(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> None:

@@ -63,8 +63,9 @@ def to_html(results: list[TaskResult]) -> str:
                 note += f"<br><strong>next:</strong> {html.escape(check.hint)}"
             rows.append(
                 f"<tr><td style='color:{colour}'>{'PASS' if check.passed else 'FAIL'}</td>"
-                f"<td>{html.escape(check.title)}</td>"
-                f"<td>{check.points}/{check.max_points}</td><td>{note}</td></tr>"
+                f"<td style='text-align:left'>{html.escape(check.title)}</td>"
+                f"<td>{check.points}/{check.max_points}</td>"
+                f"<td style='text-align:left'>{note}</td></tr>"
             )
     total = sum(r.score for r in results)
     possible = sum(r.max_score for r in results)
