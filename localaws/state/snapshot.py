@@ -7,12 +7,14 @@ services (a CloudFormation stack and the bucket it made) survive. Large byte and
 snapshot stays small and a blob is written once however many snapshots refer to it.
 
 A few moto objects do not pickle as they are; the reducers below give them state hooks:
-thread locks (recreated unlocked) and the ``WeakValueDictionary`` Lambda keeps its ARNs in.
+thread locks (recreated unlocked), the ``WeakValueDictionary`` Lambda keeps its ARNs in, and
+defaultdicts built by lambdas or subclassed with their own ``__init__`` (SSM).
 """
 
 from __future__ import annotations
 
 import copyreg
+import functools
 import hashlib
 import importlib
 import io
@@ -43,16 +45,40 @@ def _new_weak_value_dict(items: dict[Any, Any]) -> weakref.WeakValueDictionary[A
     return weakref.WeakValueDictionary(items)
 
 
+_PLAIN_TYPES = (dict, list, set, int, str)
+
+
+def _picklable_factory(factory: Callable[[], Any] | None) -> Callable[[], Any] | None:
+    """A lambda factory as the plain type it builds, or as ``partial(defaultdict, ...)`` when it
+    builds an empty defaultdict (SSM keeps tags in ``defaultdict(lambda: defaultdict(dict))``)."""
+    if factory is None or getattr(factory, "__name__", "") != "<lambda>":
+        return factory
+    sample = factory()
+    if type(sample) in _PLAIN_TYPES and not sample:
+        return type(sample)
+    if type(sample) is defaultdict and not sample:
+        return functools.partial(defaultdict, _picklable_factory(sample.default_factory))
+    raise pickle.PicklingError(f"cannot persist a defaultdict built by {factory!r}")
+
+
 def _reduce_defaultdict(value: defaultdict[Any, Any]) -> Any:
-    """A defaultdict whose factory is a lambda pickles with the plain type the lambda builds."""
-    factory = value.default_factory
-    if factory is not None and getattr(factory, "__name__", "") == "<lambda>":
-        sample = factory()
-        if type(sample) in (dict, list, set, int, str) and not sample:
-            factory = type(sample)
-        else:
-            raise pickle.PicklingError(f"cannot persist a defaultdict built by {factory!r}")
+    """A defaultdict whose factory is a lambda pickles with an equivalent picklable factory."""
+    factory = _picklable_factory(value.default_factory)
     return (defaultdict, (factory,), None, None, iter(value.items()))
+
+
+def _new_defaultdict_subclass(cls: type, factory: Callable[[], Any] | None) -> Any:
+    value: defaultdict[Any, Any] = defaultdict.__new__(cls)
+    defaultdict.__init__(value, factory)
+    return value
+
+
+def _reduce_defaultdict_subclass(value: defaultdict[Any, Any]) -> Any:
+    """A defaultdict subclass whose ``__init__`` takes other arguments (SSM's ``ParameterDict``):
+    rebuilt without calling it, then given its attributes and items back."""
+    factory = _picklable_factory(value.default_factory)
+    state = dict(vars(value)) or None
+    return (_new_defaultdict_subclass, (type(value), factory), state, None, iter(value.items()))
 
 
 _REDUCERS: dict[type, Callable[[Any], Any]] = {
@@ -109,6 +135,11 @@ class _SnapshotPickler(pickle.Pickler):
         self._sink = sink
         self.dispatch_table = copyreg.dispatch_table.copy()
         self.dispatch_table.update(_REDUCERS)
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, defaultdict) and type(obj) is not defaultdict:
+            return _reduce_defaultdict_subclass(obj)
+        return NotImplemented
 
     def persistent_id(self, obj: Any) -> Any:
         if type(obj) in (bytes, str) and len(obj) >= BLOB_THRESHOLD:

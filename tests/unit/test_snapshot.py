@@ -69,3 +69,34 @@ def test_a_defaultdict_with_an_arbitrary_factory_is_refused() -> None:
     odd: defaultdict[str, list[int]] = defaultdict(lambda: [1])
     with pytest.raises(Exception, match="cannot persist"):
         round_trip({("m", "a"): {"1": {"r": odd}}})
+
+
+def test_a_lambda_built_nested_defaultdict_survives_a_round_trip() -> None:
+    tags: defaultdict[str, defaultdict[str, dict[str, str]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )  # as moto's SSM backend keeps resource tags
+    tags["Parameter"]["/a"]["team"] = "x"
+    restored, _ = round_trip({("m", "a"): {"1": {"r": tags}}})
+    copy = restored[("m", "a")]["1"]["r"]
+    assert copy["Parameter"]["/a"] == {"team": "x"}
+    assert copy["Document"]["new"] == {}  # both levels are still defaultdicts
+
+
+class Versions(defaultdict[str, list[str]]):
+    """Like moto's SSM ``ParameterDict``: a defaultdict subclass with its own arguments."""
+
+    def __init__(self, account_id: str, region_name: str) -> None:
+        super().__init__(list)
+        self.account_id = account_id
+        self.region_name = region_name
+
+
+def test_a_defaultdict_subclass_with_its_own_arguments_survives_a_round_trip() -> None:
+    versions = Versions("123", "us-east-1")
+    versions["/db/password"].append("v1")
+    restored, _ = round_trip({("m", "a"): {"1": {"r": versions}}})
+    copy = restored[("m", "a")]["1"]["r"]
+    assert type(copy) is Versions
+    assert (copy.account_id, copy.region_name) == ("123", "us-east-1")
+    assert copy["/db/password"] == ["v1"]
+    assert copy["/new"] == []
