@@ -10,7 +10,7 @@ OFFLINE_ENV := env -u AWS_PROFILE AWS_ENDPOINT_URL=$(ENDPOINT) AWS_ACCESS_KEY_ID
 	AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 \
 	AWS_REGION=us-east-1
 
-.PHONY: install lab lab-aws test lint stop clean
+.PHONY: install lab lab-aws demo test lint stop clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ lab: install
 lab-aws: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(JUPYTER_ARGS)
 
+# The whole lab with the reference solution on a fresh localaws (port DEMO_PORT), graded and
+# plotted; that localaws is stopped afterwards.
+DEMO_PORT ?= 4599
+demo: install
+	env -u AWS_PROFILE $(BIN)/python -m solutions.demo --port $(DEMO_PORT)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,4 +46,4 @@ stop:
 	@if [ -x $(BIN)/localaws ]; then $(BIN)/localaws stop || true; fi
 
 clean: stop
-	rm -rf $(VENV) .localaws .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .localaws .localaws-demo .pytest_cache .mypy_cache .ruff_cache *.egg-info

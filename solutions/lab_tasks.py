@@ -6,6 +6,7 @@ Run after ``labcheck setup`` (it makes the buckets, the role and the layer)::
     python -m solutions.lab_tasks task2          # S3 trigger and the permission it needs
     python -m solutions.lab_tasks task3          # upload the image, wait for the half-size copy
     python -m solutions.lab_tasks task4          # rerun at 1,024, 2,048 and 3,008 MB
+    python -m solutions.lab_tasks task4 --memory 512,1769 --runs 3
     python -m solutions.lab_tasks all --handler solutions/resize_image_fast/lambda_function.py
 
 The endpoint comes from $AWS_ENDPOINT_URL (localaws) or ``--endpoint-url``; without either,
@@ -213,22 +214,31 @@ def clients_for(endpoint_url: str | None, region: str | None) -> Clients:
     return lambda service: session.client(service, endpoint_url=endpoint, config=config)
 
 
-def run_tasks(
-    tasks: Sequence[str], clients: Clients, handler: Path, runtime: str, image: Path
-) -> None:
+def run_tasks(tasks: Sequence[str], clients: Clients, args: argparse.Namespace) -> None:
     lab = find_resources(clients)
     for task in tasks:
         if task == "task1":
-            print(f"task1: created {task1(clients, lab, handler, runtime)}")
+            print(f"task1: ready: {task1(clients, lab, args.handler, args.runtime)}")
         elif task == "task2":
             task2(clients, lab)
             print(f"task2: every object created in {lab.original_bucket} invokes {FUNCTION_NAME}")
         elif task == "task3":
-            copy = task3(clients, lab, image.read_bytes())
+            copy = task3(clients, lab, args.image.read_bytes())
             print(f"task3: {lab.resized_bucket}/{IMAGE_KEY} ({len(copy) / 1e6:.1f} MB)")
         elif task == "task4":
-            task4(clients, lab)
-            print(f"task4: ran at {', '.join(f'{size} MB' for size in TUNED_SIZES)}")
+            task4(clients, lab, args.memory, args.runs)
+            sizes = ", ".join(f"{size} MB" for size in args.memory)
+            print(f"task4: ran {args.runs} time(s) at each of {sizes}")
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of MB: {text!r}") from None
+    if not all(128 <= size <= 10_240 for size in sizes):
+        raise argparse.ArgumentTypeError(f"sizes must be 128-10240 MB: {text!r}")
+    return sizes
 
 
 TASKS = ("task1", "task2", "task3", "task4")
@@ -244,16 +254,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the handler's source (default: the reference solution)")  # fmt: skip
     parser.add_argument("--runtime", default="python3.12", help="task1's runtime (python3.12)")
     parser.add_argument("--image", type=Path, default=LAB_IMAGE, help="task3's image")
+    parser.add_argument("--memory", type=_sizes, default=TUNED_SIZES,
+                        help="task4's sizes in MB (default 1024,2048,3008)")  # fmt: skip
+    parser.add_argument("--runs", type=int, default=2, help="task4's runs per size (2)")
     parser.add_argument("--endpoint-url", help="AWS endpoint (default: $AWS_ENDPOINT_URL)")
     parser.add_argument("--region", help="AWS region (default: the AWS configuration)")
     args = parser.parse_args(argv)
     tasks = TASKS if "all" in args.tasks else args.tasks
     try:
-        for path in (args.handler, *([args.image] if "task3" in tasks else [])):
-            if not path.is_file():
-                raise LabTaskError(f"no such file: {path} ('labcheck setup' draws the image)")
-        run_tasks(tasks, clients_for(args.endpoint_url, args.region), args.handler,
-                  args.runtime, args.image)  # fmt: skip
+        if not args.handler.is_file():
+            raise LabTaskError(f"no such handler file: {args.handler}")
+        if "task3" in tasks and not args.image.is_file():
+            raise LabTaskError(f"no such image: {args.image} ('labcheck setup' draws it)")
+        run_tasks(tasks, clients_for(args.endpoint_url, args.region), args)
     except (LabTaskError, BotoCoreError, ClientError) as error:
         print(f"lab_tasks: error: {error}", file=sys.stderr)
         return 2
