@@ -11,7 +11,7 @@ OFFLINE_ENV := env -u AWS_PROFILE AWS_ENDPOINT_URL=$(ENDPOINT) AWS_ACCESS_KEY_ID
 	AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 \
 	AWS_REGION=us-east-1
 
-.PHONY: install lab lab-aws test lint chromium stop clean
+.PHONY: install lab lab-aws demo test lint chromium stop clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ lab: install
 lab-aws: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(OPEN_WELCOME) $(JUPYTER_ARGS)
 
+# The whole lab with the reference solution on a fresh localaws (port DEMO_PORT), graded and
+# plotted; that localaws is stopped afterwards.
+DEMO_PORT ?= 4599
+demo: install
+	env -u AWS_PROFILE $(BIN)/python -m solutions.demo --port $(DEMO_PORT)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -59,4 +65,4 @@ stop:
 	@if [ -x $(BIN)/localaws ]; then $(BIN)/localaws stop || true; fi
 
 clean: stop
-	rm -rf $(VENV) .localaws .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .localaws .localaws-demo .pytest_cache .mypy_cache .ruff_cache *.egg-info

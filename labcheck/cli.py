@@ -19,6 +19,7 @@ from labcheck.errors import CannotGradeError
 from labcheck.evidence import load_evidence, save_evidence
 from labcheck.report import to_json, to_text
 from labcheck.state import AccountState
+from labcheck.tune.cli import add_tune_parser, cmd_tune
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("memory-curve.png"), help="PNG or SVG file to write"
     )
     _add_account_options(plot)
+
+    add_tune_parser(commands)
 
     cleanup = commands.add_parser("cleanup", help="delete the lab's resources (asks first)")
     _add_account_options(cleanup)
@@ -201,7 +204,13 @@ def cmd_plot(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"grade": cmd_grade, "setup": cmd_setup, "plot": cmd_plot, "cleanup": cmd_cleanup}
+COMMANDS = {
+    "grade": cmd_grade,
+    "setup": cmd_setup,
+    "plot": cmd_plot,
+    "tune": cmd_tune,
+    "cleanup": cmd_cleanup,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -36,8 +36,15 @@ def _by_size(lines: Sequence[ReportLine]) -> dict[int, list[ReportLine]]:
     return dict(sorted(groups.items()))
 
 
-def memory_curve(lines: Sequence[ReportLine], function_name: str = "resize_image") -> Any:
-    """A matplotlib Figure of duration and cost against memory; CannotGradeError if too few."""
+def memory_curve(
+    lines: Sequence[ReportLine],
+    function_name: str = "resize_image",
+    highlight: tuple[int, str] | None = None,
+) -> Any:
+    """A matplotlib Figure of duration and cost against memory; CannotGradeError if too few.
+
+    ``highlight`` (memory, label) marks one size on both plots, e.g. a recommendation.
+    """
     groups = _by_size(lines)
     if len(groups) < 2:
         missing = [size for size in LAB_SIZES if size not in groups]
@@ -93,16 +100,29 @@ def memory_curve(lines: Sequence[ReportLine], function_name: str = "resize_image
     )
     cost_axes.legend(fontsize="small")
     for axes in (duration_axes, cost_axes):
+        if highlight:
+            axes.axvline(highlight[0], color="green", alpha=0.5, label=highlight[1])
+            axes.legend(fontsize="small")
         axes.set_xticks(sizes)
         axes.grid(alpha=0.3)
     figure.suptitle(f"{function_name}: what memory buys")
     return figure
 
 
-def save_memory_curve(lines: Sequence[ReportLine], out: Path, function_name: str) -> Path:
-    """Draw and save as PNG or SVG (by the file's extension)."""
+def check_plot_path(out: Path) -> None:
+    """CannotGradeError unless ``out`` names a PNG or SVG file."""
     if out.suffix.lower() not in (".png", ".svg"):
         raise CannotGradeError(f"cannot save a plot as {out.suffix or 'no extension'}.",
                                "Use a .png or .svg file name.")  # fmt: skip
-    memory_curve(lines, function_name).savefig(out, dpi=120)
+
+
+def save_memory_curve(
+    lines: Sequence[ReportLine],
+    out: Path,
+    function_name: str,
+    highlight: tuple[int, str] | None = None,
+) -> Path:
+    """Draw and save as PNG or SVG (by the file's extension)."""
+    check_plot_path(out)
+    memory_curve(lines, function_name, highlight).savefig(out, dpi=120)
     return out

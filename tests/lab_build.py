@@ -1,14 +1,17 @@
-"""Doing the lab by code against localaws, as a learner would with boto3."""
+"""Doing the lab by code against localaws with the solution scripts (solutions/lab_tasks.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
-from tests.helpers import PROJECT_ROOT, eventually
-from tests.lab_fixtures import allow_s3_to_invoke, create_role, trigger_on_uploads, zip_bytes
+from solutions.lab_tasks import REFERENCE_HANDLER, LabResources, task1, task2, task3, task4
+from tests.helpers import eventually
+from tests.lab_fixtures import create_role
 from tests.pillow_layer import noisy_jpeg, pillow_layer_zip, this_python_runtime
 
 ORIGINAL = "lab-original"
@@ -28,44 +31,42 @@ def client(endpoint: str, service: str) -> Any:
     )
 
 
-def do_tasks_1_to_3(endpoint: str, image: bytes | None = None) -> bytes:
-    """Buckets, role and layer (the set-up), then the function, its trigger and an upload."""
+def do_tasks_1_to_3(
+    endpoint: str, image: bytes | None = None, handler: Path = REFERENCE_HANDLER
+) -> bytes:
+    """Buckets, role and layer (what set-up makes), then tasks 1 to 3 with ``handler``."""
     s3, lam = client(endpoint, "s3"), client(endpoint, "lambda")
     s3.create_bucket(Bucket=ORIGINAL)
     s3.create_bucket(Bucket=RESIZED)
-    layer = lam.publish_layer_version(
+    lam.publish_layer_version(
         LayerName="PillowPythonLambdaLayer", Content={"ZipFile": pillow_layer_zip()}
-    )["LayerVersionArn"]
-    handler = (PROJECT_ROOT / "solutions/resize_image/lambda_function.py").read_text()
-    function_arn = lam.create_function(
-        FunctionName="resize_image",
-        Runtime=this_python_runtime(),
-        Role=create_role(client(endpoint, "iam"), "ResizeImageLambdaRole"),
-        Handler="lambda_function.lambda_handler",
-        Code={"ZipFile": zip_bytes({"lambda_function.py": handler})},
-        MemorySize=512,
-        Timeout=120,
-        Layers=[layer],
-        Environment={"Variables": {"RESIZED_BUCKET": RESIZED}},
-    )["FunctionArn"]
-    allow_s3_to_invoke(lam, "resize_image", ORIGINAL)
-    trigger_on_uploads(s3, ORIGINAL, function_arn)
+    )
+    create_role(client(endpoint, "iam"), "ResizeImageLambdaRole")
+    lab, clients = lab_resources(endpoint), lab_clients(endpoint)
+    task1(clients, lab, handler, this_python_runtime())
+    task2(clients, lab)
     picture = image or noisy_jpeg()
-    s3.put_object(Bucket=ORIGINAL, Key=IMAGE_KEY, Body=picture)
-    wait_for_runs(endpoint, 1)  # S3 invokes the function asynchronously
+    task3(clients, lab, picture, key=IMAGE_KEY)  # S3 invokes the function asynchronously
+    wait_for_runs(endpoint, 1)
     return picture
 
 
-def do_task_4(endpoint: str, image: bytes) -> None:
-    """Rerun at 1,024, 2,048 and 3,008 MB (each upload triggers a run)."""
-    s3, lam = client(endpoint, "s3"), client(endpoint, "lambda")
-    runs = len(report_lines(endpoint))
-    for memory in (1024, 2048, 3008):
-        lam.update_function_configuration(FunctionName="resize_image", MemorySize=memory)
-        for _ in range(2):  # the second run is warm
-            s3.put_object(Bucket=ORIGINAL, Key=IMAGE_KEY, Body=image)
-            runs += 1
-            wait_for_runs(endpoint, runs)
+def do_task_4(endpoint: str) -> None:
+    """Rerun at 1,024, 2,048 and 3,008 MB, twice each (the second run is warm)."""
+    task4(lab_clients(endpoint), lab_resources(endpoint), key=IMAGE_KEY)
+
+
+def lab_resources(endpoint: str) -> LabResources:
+    """The lab's buckets, role and newest layer as made above (there is no stack here)."""
+    lam = client(endpoint, "lambda")
+    layers = lam.list_layer_versions(LayerName="PillowPythonLambdaLayer")["LayerVersions"]
+    role = client(endpoint, "iam").get_role(RoleName="ResizeImageLambdaRole")["Role"]["Arn"]
+    newest = max(layers, key=lambda layer: layer["Version"])["LayerVersionArn"]
+    return LabResources(ORIGINAL, RESIZED, role, newest)
+
+
+def lab_clients(endpoint: str) -> Callable[[str], Any]:
+    return lambda service: client(endpoint, service)
 
 
 def report_lines(endpoint: str) -> list[str]:

@@ -26,8 +26,8 @@ pytestmark = pytest.mark.server
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """A localaws on which the whole lab has been done with the reference solution."""
     server = ServerProcess(tmp_path_factory.mktemp("graded-lab")).start()
-    image = do_tasks_1_to_3(server.endpoint)
-    do_task_4(server.endpoint, image)
+    do_tasks_1_to_3(server.endpoint)
+    do_task_4(server.endpoint)
     yield server
     server.stop()
 

@@ -55,3 +55,9 @@ def test_too_few_sizes_say_what_to_run(tmp_path: Path) -> None:
         save_memory_curve(lines(), tmp_path / "curve.pdf", "resize_image")
     svg = save_memory_curve(lines(), tmp_path / "curve.svg", "resize_image")
     assert svg.read_text().startswith("<?xml")
+
+
+def test_a_recommended_size_is_marked_on_both_plots() -> None:
+    figure = memory_curve(lines(), highlight=(1024, "recommended"))
+    for axes in figure.axes:
+        assert "recommended" in [text.get_text() for text in axes.get_legend().get_texts()]
