@@ -49,7 +49,7 @@ def deploy_pair(endpoint: str, image: bytes, memory: int) -> None:
         s3.create_bucket(Bucket=bucket)
     s3.put_object(Bucket="bench-original", Key="lab.jpg", Body=image)
     role = iam.create_role(RoleName="bench", AssumeRolePolicyDocument=ROLE_POLICY)["Role"]["Arn"]
-    layer_zip, _ = pillow_layer(["3.12"], "local", lambda message: None)
+    layer_zip = pillow_layer(["3.12"], "local", lambda message: None).content(lambda _: None)
     layer = lam.publish_layer_version(LayerName="pillow", Content={"ZipFile": layer_zip})
     for name, path in HANDLERS.items():
         lam.create_function(
