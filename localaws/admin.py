@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ class AdminApp:
             "version": __version__,
             "endpoint": self.info.settings.endpoint,
             "state_dir": str(self.info.settings.state_dir),
+            "pid": os.getpid(),
             "started_at": self.info.started_at,
             "uptime_seconds": round(time.time() - self.info.started_at, 1),
             "ready": self.info.ready.is_set(),

@@ -82,6 +82,12 @@ def start_background(settings: ServerSettings, extra_args: list[str]) -> tuple[i
     running = running_endpoint(layout)
     if running and is_healthy(running[1]):
         return running[0], True
+    if is_healthy(settings.endpoint):
+        raise LocalAwsError(
+            f"port {settings.port} is already used by another localaws"
+            f"{_state_dir_of(settings.endpoint)}.",
+            "Stop it, or choose another port with --port.",
+        )
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable, "-m", "localaws", "serve",
@@ -97,7 +103,7 @@ def start_background(settings: ServerSettings, extra_args: list[str]) -> tuple[i
             start_new_session=True,
         )
     healthy = wait_for(
-        lambda: process.poll() is not None or is_healthy(settings.endpoint),
+        lambda: process.poll() is not None or _serves(settings.endpoint, process.pid),
         START_TIMEOUT_SECONDS,
     )
     if process.poll() is not None:
@@ -109,6 +115,24 @@ def start_background(settings: ServerSettings, extra_args: list[str]) -> tuple[i
             f"See {layout.log_file}.",
         )
     return process.pid, False
+
+
+def _serves(endpoint: str, pid: int) -> bool:
+    """True once the server answering at ``endpoint`` is process ``pid`` and is ready."""
+    if not is_healthy(endpoint):
+        return False
+    try:
+        return bool(fetch_json(f"{endpoint}/_localaws/status", timeout=1.0)[1].get("pid") == pid)
+    except (OSError, ValueError):
+        return False
+
+
+def _state_dir_of(endpoint: str) -> str:
+    try:
+        state_dir = fetch_json(f"{endpoint}/_localaws/status", timeout=1.0)[1].get("state_dir")
+    except (OSError, ValueError):
+        return ""
+    return f" (state dir {state_dir})" if state_dir else ""
 
 
 def _last_error_line(layout: StateDirLayout) -> str:

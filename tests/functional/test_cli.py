@@ -36,6 +36,11 @@ def test_start_status_stop(state_dir: Path) -> None:
         assert again.returncode == 0
         assert "already running" in again.stdout
 
+        other_dir = state_dir.parent / "other-state"
+        elsewhere = run_localaws("start", "--port", port, "--state-dir", str(other_dir))
+        assert elsewhere.returncode == 2  # never "started" on someone else's server
+        assert_one_line_error(elsewhere.stderr, f"port {port}", f"state dir {state_dir}")
+
         status = run_localaws("status", "--state-dir", str(state_dir))
         assert status.returncode == 0
         assert f"endpoint:      http://127.0.0.1:{port}" in status.stdout
