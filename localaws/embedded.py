@@ -57,7 +57,15 @@ class EmbeddedServer:
 
     def start(self) -> EmbeddedServer:
         env = {key: value for key, value in os.environ.items() if key not in HOST_AWS_VARIABLES}
-        command = [sys.executable, "-m", "localaws", "serve", "--port", str(self.port)]
+        command = [
+            sys.executable,
+            "-m",
+            "localaws",
+            "serve",
+            "--port",
+            str(self.port),
+            "--no-persist",
+        ]
         self.process = subprocess.Popen(
             [*command, "--state-dir", str(self.state_dir)],
             stdin=subprocess.DEVNULL,

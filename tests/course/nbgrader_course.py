@@ -39,13 +39,13 @@ class Course:
     root: Path
 
     @classmethod
-    def copy(cls, destination: Path, assignment: str) -> Course:
+    def copy_all(cls, destination: Path) -> Course:
+        """The configuration and every assignment's source notebooks, nothing else."""
         shutil.copy(PROJECT_ROOT / "nbgrader_config.py", destination / "nbgrader_config.py")
-        shutil.copytree(
-            NOTEBOOKS / assignment,
-            destination / "notebooks" / assignment,
-            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "labcheck-evidence.json"),
-        )
+        for assignment in assignments():
+            (destination / "notebooks" / assignment).mkdir(parents=True)
+            for notebook in (NOTEBOOKS / assignment).glob("*.ipynb"):
+                shutil.copy(notebook, destination / "notebooks" / assignment / notebook.name)
         return cls(destination)
 
     def env(self) -> dict[str, str]:
@@ -54,6 +54,7 @@ class Course:
         return {**kept, **NOWHERE_ENV, "PATH": f"{bin_dir}{os.pathsep}{kept.get('PATH', '')}"}
 
     def start(self, *args: str) -> subprocess.Popen[str]:
+        """Start one nbgrader command in the course directory, output captured."""
         return subprocess.Popen(
             [sys.executable, "-m", "nbgrader", *args],
             cwd=self.root,

@@ -1,16 +1,19 @@
-"""For every assignment: generate, validate, autograde, feedback and export with nbgrader.
+"""The instructor's loop over the whole course with the real nbgrader CLI.
 
-A blank submission is the released notebooks as handed out: autograding it shows that the
-released versions fail, and where.
-
-Runs with credentials and an endpoint that lead nowhere: graded notebooks run against the
-private localaws ``labcheck.connect()`` starts under the autograder, never a live account.
+On a temporary copy of the course: generate every assignment, validate the source
+notebooks, autograde a submission of the model answers (alice) and a blank one (bob, the
+released notebooks as handed out), then feedback and export. Credentials and the endpoint
+lead nowhere: graded notebooks run against the private localaws ``labcheck.connect()``
+starts under the autograder, never a live account.
 """
 
 from __future__ import annotations
 
 import csv
+import re
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -18,23 +21,61 @@ import pytest
 
 from tests.course.nbgrader_course import Course, assignments
 
+pytestmark = [pytest.mark.course, pytest.mark.timeout(2400)]
+
 PASSED = "Success! Your notebook passes all the tests."
-#: Assignments whose notebooks measure durations: their nbgrader runs never overlap.
-TIMED = {"lab"}
+VALIDATING = re.compile(r"Validating '([^']+)'")
+
+
+@dataclass(frozen=True)
+class GradedCourse:
+    course: Course
+    validated: dict[str, bool]  # notebook path -> passed
+
+    def gradebook(self) -> object:
+        from nbgrader.api import Gradebook
+
+        return Gradebook(f"sqlite:///{self.course.root / 'gradebook.db'}")
+
+
+def validation_results(output: str) -> dict[str, bool]:
+    """Each notebook ``nbgrader validate`` looked at, and whether it passed."""
+    parts = VALIDATING.split(output)[1:]
+    return {
+        Path(path).name: PASSED in text for path, text in zip(parts[::2], parts[1::2], strict=True)
+    }
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GradedCourse]:
+    course = Course.copy_all(tmp_path_factory.mktemp("course"))
+    course.run("generate_assignment", "*", "--force")
+    for assignment in assignments():
+        course.submit("alice", assignment, course.source(assignment))  # the model answers
+        course.submit("bob", assignment, course.released(assignment))  # handed in blank
+    sources = [str(p) for a in assignments() for p in course.source(a)]
+    # Two lanes, one per core. The lab's notebooks time a function at several memory sizes;
+    # in this order the two runs of its model answers (validate, alice) never overlap.
+    lanes = (
+        (("validate", *sources),),
+        (("autograde", "*", "--student", "bob"), ("autograde", "*", "--student", "alice")),
+    )
+    with ThreadPoolExecutor(len(lanes)) as pool:
+        outputs = list(pool.map(lambda lane: [course.run(*args) for args in lane], lanes))
+    course.run("generate_feedback", "*", "--force")
+    course.run("export", "--to", str(course.root / "grades.csv"))
+    yield GradedCourse(course, validation_results(outputs[0][0]))
 
 
 def graded_notebooks(paths: list[Path]) -> list[Path]:
     """Notebooks with at least one autograded test cell."""
-    return [path for path in paths if _autograded_cells(nbformat.read(path, as_version=4))]
-
-
-def _autograded_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [
-        cell
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-        and cell.metadata.get("nbgrader", {}).get("grade")
-        and not cell.metadata["nbgrader"].get("solution")
+        path
+        for path in paths
+        if any(
+            cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code"
+            for cell in nbformat.read(path, as_version=4).cells
+        )
     ]
 
 
@@ -53,44 +94,42 @@ def errors_not_caused_by_missing_answers(notebook: Path) -> list[str]:
     return problems
 
 
-@pytest.mark.course
-@pytest.mark.timeout(1500)
 @pytest.mark.parametrize("assignment", assignments())
-def test_the_instructors_loop(assignment: str, tmp_path: Path) -> None:
-    course = Course.copy(tmp_path, assignment)
-    course.run("generate_assignment", assignment, "--force")
-    source, released = course.source(assignment), course.released(assignment)
-    assert [p.name for p in released] == [p.name for p in source]
-    course.submit("alice", assignment, source)  # the model answers
-    course.submit("bob", assignment, released)  # handed in blank
+def test_generate_assignment_releases_every_notebook(graded: GradedCourse, assignment: str) -> None:
+    course = graded.course
+    assert [p.name for p in course.released(assignment)] == [
+        p.name for p in course.source(assignment)
+    ]
 
-    # Two chains side by side, one per core: the model answers validated then autograded,
-    # and the blank submission autograded. The lab times its function at several memory
-    # sizes, so its runs go one after another: a second busy process would blur the curve.
-    model = (("validate", *map(str, source)), ("autograde", assignment, "--student", "alice"))
-    blank = (("autograde", assignment, "--student", "bob"),)
-    chains = (model + blank,) if assignment in TIMED else (model, blank)
-    with ThreadPoolExecutor(len(chains)) as pool:
-        results = list(pool.map(lambda chain: [course.run(*args) for args in chain], chains))
-    assert results[0][0].count(PASSED) == len(source), results[0][0][-3000:]
 
-    from nbgrader.api import Gradebook
+@pytest.mark.parametrize("assignment", assignments())
+def test_the_source_notebooks_validate_clean(graded: GradedCourse, assignment: str) -> None:
+    for path in graded.course.source(assignment):
+        assert graded.validated.get(path.name) is True, f"{path.name} fails nbgrader validate"
 
-    with Gradebook(f"sqlite:///{course.root / 'gradebook.db'}") as gradebook:
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_the_model_answers_get_full_code_marks(graded: GradedCourse, assignment: str) -> None:
+    with graded.gradebook() as gradebook:  # type: ignore[attr-defined]
         alice = gradebook.find_submission(assignment, "alice")
-        bob = gradebook.find_submission(assignment, "bob")
         assert alice.max_code_score >= 2
         assert alice.code_score == alice.max_code_score, "the model answers lose points"
-        assert bob.score < alice.score
-        scores = (alice.code_score, bob.code_score)
-    print(f"{assignment}: model answers {scores[0]}, blank {scores[1]} code points")
 
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_a_blank_submission_fails_only_where_answers_are_missing(
+    graded: GradedCourse, assignment: str
+) -> None:
+    course = graded.course
+    released = course.released(assignment)
     autograded = sorted((course.root / "autograded" / "bob" / assignment).glob("*.ipynb"))
     assert [p.name for p in autograded] == [p.name for p in released]
-    # The released notebooks fail (each one with tests loses points when handed in as
-    # released), and only where the learner has yet to write an answer.
-    for path in graded_notebooks(released):
-        with Gradebook(f"sqlite:///{course.root / 'gradebook.db'}") as gradebook:
+    with graded.gradebook() as gradebook:  # type: ignore[attr-defined]
+        assert (
+            gradebook.find_submission(assignment, "bob").score
+            < gradebook.find_submission(assignment, "alice").score
+        )
+        for path in graded_notebooks(released):
             notebook = gradebook.find_submission_notebook(path.stem, assignment, "bob")
             assert notebook.code_score < notebook.max_code_score, f"{path.name} passes blank"
     problems = [p for path in autograded for p in errors_not_caused_by_missing_answers(path)]
@@ -98,11 +137,16 @@ def test_the_instructors_loop(assignment: str, tmp_path: Path) -> None:
         problems
     )
 
-    course.run("generate_feedback", assignment, "--force")
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_feedback_and_export(graded: GradedCourse, assignment: str) -> None:
+    course = graded.course
     for student in ("alice", "bob"):
         feedback = sorted((course.root / "feedback" / student / assignment).glob("*.html"))
-        assert [p.stem for p in feedback] == [p.stem for p in source]
-    course.run("export", "--to", str(course.root / "grades.csv"))
+        assert [p.stem for p in feedback] == [p.stem for p in course.source(assignment)]
     with (course.root / "grades.csv").open() as grades:
-        rows = {row["student_id"]: row for row in csv.DictReader(grades)}
-    assert float(rows["alice"]["score"]) > float(rows["bob"]["score"])
+        rows = {
+            (row["assignment"], row["student_id"]): float(row["score"])
+            for row in csv.DictReader(grades)
+        }
+    assert rows[(assignment, "alice")] > rows[(assignment, "bob")]
