@@ -18,13 +18,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from labcheck.account import UNREACHABLE_ENDPOINT
+from localaws.embedded import OFFLINE_ENV
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-NOWHERE = {
-    "AWS_ACCESS_KEY_ID": "AKIANOWHERE000000000",
-    "AWS_SECRET_ACCESS_KEY": "nowhere",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
-}
+#: Dummy credentials and a dead endpoint: autograding must not need a live account.
+NOWHERE = {**OFFLINE_ENV, "AWS_ENDPOINT_URL": UNREACHABLE_ENDPOINT}
 
 
 def nbgrader(course: Path, *args: str) -> float:

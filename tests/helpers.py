@@ -11,19 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from localaws.daemon import is_healthy, wait_for
+from localaws.embedded import OFFLINE_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Dummy credentials so no test can ever reach (or use) a real AWS account.
-AWS_TEST_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
+AWS_TEST_ENV = dict(OFFLINE_ENV)
 
 
 def free_port() -> int:

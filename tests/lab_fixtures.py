@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from typing import Any
 
-TRUST_POLICY = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "lambda.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
+from labcheck.sandbox import TRUST_POLICY
 
 HANDLER_SOURCE = "def lambda_handler(event, context):\n    return {'ok': True}\n"
 

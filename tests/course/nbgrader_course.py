@@ -9,19 +9,17 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from labcheck.account import UNREACHABLE_ENDPOINT
+from localaws.embedded import OFFLINE_ENV
 from tests.helpers import PROJECT_ROOT
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 #: Credentials and an endpoint that lead nowhere: autograding must not need a live account.
 NOWHERE_ENV = {
-    "AWS_ACCESS_KEY_ID": "AKIANOWHERE000000000",
-    "AWS_SECRET_ACCESS_KEY": "nowhere",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    "HTTPS_PROXY": "http://127.0.0.1:9",
-    "HTTP_PROXY": "http://127.0.0.1:9",
+    **OFFLINE_ENV,
+    "AWS_ENDPOINT_URL": UNREACHABLE_ENDPOINT,
+    "HTTPS_PROXY": UNREACHABLE_ENDPOINT,
+    "HTTP_PROXY": UNREACHABLE_ENDPOINT,
     "NO_PROXY": "127.0.0.1,localhost",
 }
 COMMAND_DEADLINE_SECONDS = 900
