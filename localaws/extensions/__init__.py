@@ -8,7 +8,6 @@ from localaws.extensions import (
     dead_letter_config,
     managed_policies,
     s3_notification_permission,
-    stepfunctions_tasks,
 )
 
 
@@ -19,6 +18,11 @@ def install_all(endpoint: str) -> None:
     managed_policies.install()
     dead_letter_config.install()
     s3_notification_permission.install()
+    # Imported here, not at the top: moto's ASL interpreter makes boto3 sessions as it is
+    # imported, which must not happen before the server has dropped the host's AWS settings
+    # (and every `localaws` command would pay for the import).
+    from localaws.extensions import stepfunctions_tasks
+
     stepfunctions_tasks.install(endpoint)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import statistics
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -76,7 +75,8 @@ def test_cpu_bound_duration_follows_memory(throttled_server: ServerProcess) -> N
                 FunctionName=f"cpu_{memory}", Payload=json.dumps({"n": 1_500_000}), LogType="Tail"
             )
             samples[memory].append(report_duration(response))
-    durations = {memory: statistics.median(values) for memory, values in samples.items()}
+    # The fastest run of each size: background noise only ever adds time.
+    durations = {memory: min(values) for memory, values in samples.items()}
     ratio = durations[512] / durations[2048]
     assert MODEL_RATIO * 0.75 <= ratio <= MODEL_RATIO * 1.25, (durations, ratio)
 
