@@ -29,6 +29,8 @@ NOWHERE = {**OFFLINE_ENV, "AWS_ENDPOINT_URL": UNREACHABLE_ENDPOINT}
 def nbgrader(course: Path, *args: str) -> float:
     """Run one nbgrader command in ``course``; its wall time in seconds."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | NOWHERE
+    # nbgrader runs its `alembic` helper by name: the environment's bin must be on PATH.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],
