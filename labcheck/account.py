@@ -116,23 +116,25 @@ def isolate_from_aws() -> None:
     For nbgrader's autograde and validate runs: a notebook that calls AWS before (or
     without) ``labcheck.connect()`` meets dummy credentials and a closed local port.
     """
-    from localaws.embedded import HOST_AWS_VARIABLES, OFFLINE_ENV
-
-    for name in HOST_AWS_VARIABLES:
-        os.environ.pop(name, None)
-    os.environ.update(OFFLINE_ENV)
-    os.environ["AWS_ENDPOINT_URL"] = UNREACHABLE_ENDPOINT
+    _use_offline_settings(UNREACHABLE_ENDPOINT)
 
 
 def _start_embedded_localaws() -> str:
     """Start (once) a private localaws and point this process's AWS settings at it."""
     global _embedded
-    from localaws.embedded import HOST_AWS_VARIABLES, OFFLINE_ENV, EmbeddedServer
+    from localaws.embedded import EmbeddedServer
 
     if _embedded is None:
         _embedded = EmbeddedServer().start()
+    _use_offline_settings(_embedded.endpoint)
+    return str(_embedded.endpoint)
+
+
+def _use_offline_settings(endpoint: str) -> None:
+    """Dummy credentials, no host profile or config files, and ``endpoint`` for every call."""
+    from localaws.embedded import HOST_AWS_VARIABLES, OFFLINE_ENV
+
     for name in HOST_AWS_VARIABLES:
         os.environ.pop(name, None)
     os.environ.update(OFFLINE_ENV)
-    os.environ["AWS_ENDPOINT_URL"] = _embedded.endpoint
-    return str(_embedded.endpoint)
+    os.environ["AWS_ENDPOINT_URL"] = endpoint

@@ -22,7 +22,6 @@ from solutions.lab_tasks import IMAGE_KEY, LabResources, LabTaskError
 #: On AWS the layer serves every supported Python; the course uses the newest.
 AWS_RUNTIME = "python3.13"
 IMAGE_CACHE = Path.home() / ".cache" / "serverless-lab" / "lab-image.jpg"
-TASK_ORDER = ("task1", "task2", "task3", "task4")
 #: What each task builds on. Task 4 reruns the function itself, so it needs tasks 1 and 2.
 NEEDS: dict[str, tuple[str, ...]] = {
     "task1": (),
@@ -40,7 +39,7 @@ class Lab:
             raise CannotGradeError(
                 f"WAY is {way!r}.", 'Set WAY = "code" or WAY = "console" and run the cell again.'
             )
-        if task not in TASK_ORDER:
+        if task not in NEEDS:
             raise CannotGradeError(f"there is no lab task {task!r}.", "Use task1 to task4.")
         self.account, self.way, self.task = account, way, task
         self._state: AccountState | None = None

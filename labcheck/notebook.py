@@ -12,6 +12,7 @@ Nothing is written to stderr: nbgrader gives a graded cell with stderr output no
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from labcheck.account import autograding, embedded_endpoint
@@ -107,16 +108,10 @@ def assert_check(
     mark = "PASS" if check.passed else "FAIL"
     summary = f"{mark} {check.title} ({check.points}/{check.max_points}): {check.message}"
     colour = "#1a7f37" if check.passed else "#cf222e"
-    _show_html(f"<p><b style='color:{colour}'>{mark}</b> {_escape(summary[5:])}</p>", summary)
+    _show_html(f"<p><b style='color:{colour}'>{mark}</b> {html.escape(summary[5:])}</p>", summary)
     if not check.passed:
         raise AssertionError(_failure_text(check))
 
 
 def _failure_text(check: CheckResult) -> str:
     return f"{check.title}: {check.message} Next: {check.hint}"
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)
