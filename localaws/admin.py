@@ -28,6 +28,8 @@ class ServerInfo:
     cpu_throttle_mode: str = "none (no Lambda executor installed)"
     notices: list[str] = field(default_factory=list)
     lambda_status: Callable[[], dict[str, Any]] = dict
+    #: Called after a reset has emptied every service (the executor drops its environments).
+    on_reset: list[Callable[[], None]] = field(default_factory=list)
 
 
 def _json(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
@@ -56,6 +58,8 @@ class AdminApp:
             return _json(start_response, "200 OK", self.status())
         if path == "/_localaws/reset" and method == "POST":
             self.persistence.reset()
+            for hook in self.info.on_reset:
+                hook()
             return _json(start_response, "200 OK", {"status": "reset"})
         if path.startswith(code_location.CODE_PATH_PREFIX) and method in ("GET", "HEAD"):
             with self.persistence.reading():

@@ -197,8 +197,9 @@ class AsyncInvoker:
     ) -> None:
         with self.persistence.writing():
             events = queue_backend().events
-            if event in events:
-                events.remove(event)
+            if event not in events:  # a reset emptied the queue: nothing more to deliver
+                return
+            events.remove(event)
             if function is None:
                 return
             success = condition == "Success"

@@ -57,11 +57,18 @@ class InvocationService:
             self.sinks.write_metrics(config.account, config.region, config.name, {"Throttles": 1})
             raise
         concurrent = self.pool.in_flight(config)
+        generation = self.sinks.persistence.generation
         request_id = request_id or str(uuid.uuid4())
         trace_header = trace_header or Chain.new().next().header()
         try:
             return self._run(
-                env, cold, config, request_id, payload, (client_context, trace_header), concurrent
+                env,
+                cold,
+                config,
+                request_id,
+                payload,
+                (client_context, trace_header),
+                (concurrent, generation),
             )
         finally:
             self.pool.release(env)
@@ -74,9 +81,13 @@ class InvocationService:
         request_id: str,
         payload: bytes,
         headers: tuple[str | None, str],
-        concurrent: int,
+        counters: tuple[int, int],
     ) -> InvokeResult:
-        """Initialize if cold, then invoke; ``headers`` are (client context, trace header)."""
+        """Initialize if cold, then invoke.
+
+        ``headers`` are (client context, trace header); ``counters`` are (concurrent
+        executions, the state's generation when the invocation began).
+        """
         events: list[LogEvent] = []
         init_ms: float | None = None
         if cold:
@@ -92,7 +103,7 @@ class InvocationService:
             if init.error is not None:
                 outcome = InvokeOutcome("init-error", 0.0, 0.0, error=init.error)
                 return self._record(
-                    env, config, request_id, outcome, init_ms, events, concurrent, report_now()
+                    env, config, request_id, outcome, init_ms, events, counters, report_now()
                 )
         started_ms = report_now()
         outcome = env.invoke(request_id, payload, *headers)
@@ -103,9 +114,7 @@ class InvocationService:
                 f"({MAX_RESPONSE_BYTES} bytes).",
                 "errorType": "Function.ResponseSizeTooLarge",
             }
-        return self._record(
-            env, config, request_id, outcome, init_ms, events, concurrent, started_ms
-        )
+        return self._record(env, config, request_id, outcome, init_ms, events, counters, started_ms)
 
     def _record(
         self,
@@ -115,7 +124,7 @@ class InvocationService:
         outcome: InvokeOutcome,
         init_ms: float | None,
         events: list[LogEvent],
-        concurrent: int,
+        counters: tuple[int, int],
         started_ms: int,
     ) -> InvokeResult:
         lines: list[LogEvent] = [(started_ms, report.start_line(request_id, config.version))]
@@ -142,6 +151,7 @@ class InvocationService:
             )
         )
         failed = outcome.kind != "ok"
+        concurrent, generation = counters
         self.sinks.write_invocation(
             config.account,
             config.region,
@@ -153,6 +163,7 @@ class InvocationService:
                 "Errors": 1 if failed else 0,
                 "ConcurrentExecutions": concurrent,
             },
+            generation,
         )
         text = "\n".join(message for _, message in events + lines) + "\n"
         tail = base64.b64encode(text.encode()[-TAIL_BYTES:]).decode()

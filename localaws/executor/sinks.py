@@ -29,9 +29,16 @@ class MotoSinks:
         function_name: str,
         log: tuple[str, str, Sequence[LogEvent]],
         metrics: dict[str, float],
+        generation: int | None = None,
     ) -> None:
-        """Log events and metrics of one invocation, made durable together."""
+        """Log events and metrics of one invocation, made durable together.
+
+        An invocation that began before a reset (``generation`` older than the state's)
+        leaves no trace in the emptied account.
+        """
         with self.persistence.writing():
+            if generation is not None and generation != self.persistence.generation:
+                return
             self.write_logs(account, region, *log)
             self.write_metrics(account, region, function_name, metrics)
 

@@ -52,6 +52,10 @@ class Executor:
             "queued_events": self.async_invoker.pending(),
         }
 
+    def reset(self) -> None:
+        """After the state was emptied: no environment of the old functions stays warm."""
+        self.pool.shutdown()
+
     def shutdown(self) -> None:
         self._stop.set()
         self.async_invoker.stop()

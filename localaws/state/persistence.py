@@ -25,6 +25,8 @@ class Persistence:
     def __init__(self, store: SnapshotStore | None, lock: ReadWriteLock | None = None) -> None:
         self.store = store
         self.lock = lock or ReadWriteLock()
+        #: Goes up at every reset: work started before one must not write into the new state.
+        self.generation = 0
 
     @property
     def enabled(self) -> bool:
@@ -72,5 +74,6 @@ class Persistence:
 
         with self.lock.exclusive():
             BackendDict.reset()
+            self.generation += 1
             if self.store is not None:
                 self.store.delete_state()

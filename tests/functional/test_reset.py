@@ -1,0 +1,92 @@
+"""A reset empties the account for real: no warm environment, queued event or late log survives."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from localaws.daemon import fetch_json
+from tests.helpers import AWS_TEST_ENV, ServerProcess, eventually
+from tests.lab_fixtures import deploy
+
+pytestmark = pytest.mark.server
+
+COUNTER_SOURCE = """
+CALLS = 0
+
+def lambda_handler(event, context):
+    global CALLS
+    CALLS += 1
+    return CALLS
+"""
+SLOW_SOURCE = """
+import time
+
+def lambda_handler(event, context):
+    time.sleep(3)
+    print("finished after the reset")
+"""
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    server = ServerProcess(tmp_path / "state").start()
+    yield server
+    server.stop()
+
+
+def client(server: ServerProcess, service: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=server.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=AWS_TEST_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=AWS_TEST_ENV["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def lambda_status(server: ServerProcess) -> dict[str, Any]:
+    status: dict[str, Any] = fetch_json(f"{server.endpoint}/_localaws/status")[1]["lambda"]
+    return status
+
+
+def invoke(lam: Any, name: str) -> tuple[Any, str]:
+    response = lam.invoke(FunctionName=name, LogType="Tail")
+    return json.loads(response["Payload"].read()), base64.b64decode(response["LogResult"]).decode()
+
+
+def test_reset_drops_warm_environments_queued_events_and_late_records(
+    own_server: ServerProcess,
+) -> None:
+    lam, iam, logs = (client(own_server, s) for s in ("lambda", "iam", "logs"))
+    deploy(lam, iam, "counter", COUNTER_SOURCE)
+    deploy(lam, iam, "slow", SLOW_SOURCE, Timeout=10)
+    lam.put_function_concurrency(FunctionName="slow", ReservedConcurrentExecutions=1)
+    assert invoke(lam, "counter")[0] == 1
+    assert invoke(lam, "counter")[0] == 2  # warm: the module's global survived
+    lam.invoke(FunctionName="slow", InvocationType="Event", Payload=b"{}")
+    lam.invoke(FunctionName="slow", InvocationType="Event", Payload=b"{}")
+    assert eventually(lambda: lambda_status(own_server)["environments"]["busy"] == 1, 30)
+    assert lambda_status(own_server)["queued_events"] == 2  # one running, one throttled
+
+    code, body = fetch_json(f"{own_server.endpoint}/_localaws/reset", method="POST", timeout=30)
+    assert code == 200 and body == {"status": "reset"}
+    status = lambda_status(own_server)
+    assert status["environments"] == {"warm": 0, "busy": 0}
+    assert status["queued_events"] == 0  # the second slow event never runs
+    assert lam.list_functions()["Functions"] == []
+
+    deploy(lam, iam, "counter", COUNTER_SOURCE)  # the same code and settings as before
+    calls, log_tail = invoke(lam, "counter")
+    assert calls == 1 and "Init Duration" in log_tail  # a cold start, not the old environment
+    # The slow run cut short by the reset writes nothing into the emptied account.
+    assert not eventually(
+        lambda: bool(logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/slow")["logGroups"]),
+        deadline=3,
+    )
