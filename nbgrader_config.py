@@ -13,9 +13,11 @@ c.Execute.timeout = 180
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 
 # Autograding and validating never reach a live AWS account, the instructor's included:
-# kernels get dummy credentials and a dead endpoint until labcheck.connect() starts their
-# own private localaws.
+# kernels get dummy credentials and a dead endpoint until labcheck.connect() points them at
+# a private localaws. One is started here, in the background, for all of this run's notebooks;
+# each notebook's connect() empties it first, so every notebook still meets a fresh account.
 if len(sys.argv) > 1 and sys.argv[1] in ("autograde", "validate"):
-    from labcheck.account import isolate_from_aws
+    from labcheck.account import isolate_from_aws, start_autograde_localaws
 
     isolate_from_aws()
+    start_autograde_localaws()

@@ -13,12 +13,15 @@ Nothing is written to stderr: nbgrader gives a graded cell with stderr output no
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from labcheck.account import autograding, embedded_endpoint
 from labcheck.checks import TASKS
 from labcheck.checks import grade as run_checks
 from labcheck.evidence import load_evidence, save_evidence
+from labcheck.one_look import SharedLook
 from labcheck.results import CheckResult, TaskResult
 from labcheck.state import AccountState
 
@@ -51,10 +54,37 @@ def collect_and_save(way: str, endpoint_url: str | None = None) -> AccountState:
     return state
 
 
+_shared_look: SharedLook[AccountState] = SharedLook()
+_watching_cells: bool | None = None  # None: not asked IPython yet
+
+
+def shared_state(way: str, endpoint_url: str | None = None) -> AccountState:
+    """``collect_and_save``, shared by consecutive reading cells in IPython (one_look.py)."""
+    global _watching_cells
+    if _watching_cells is None:
+        _watching_cells = _on_each_cell(lambda info: _shared_look.on_cell(info.raw_cell or ""))
+    if not _watching_cells:
+        return collect_and_save(way, endpoint_url)
+    return _shared_look.get((way, endpoint_url), lambda: collect_and_save(way, endpoint_url))
+
+
+def _on_each_cell(callback: Callable[[Any], None]) -> bool:
+    """Call ``callback`` before each cell IPython runs; False outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.events.register("pre_run_cell", callback)
+    return True
+
+
 def _graded(
     tasks: tuple[str, ...], endpoint_url: str | None, way: str
 ) -> tuple[AccountState, list[TaskResult]]:
-    state = collect_and_save(way, endpoint_url)
+    state = shared_state(way, endpoint_url)
     return state, run_checks(state, tasks)
 
 

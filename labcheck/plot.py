@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,79 @@ def _by_size(lines: Sequence[ReportLine]) -> dict[int, list[ReportLine]]:
     return dict(sorted(groups.items()))
 
 
+def _groups_for_a_curve(
+    lines: Sequence[ReportLine], function_name: str
+) -> dict[int, list[ReportLine]]:
+    """Clean runs by memory size; CannotGradeError (saying what to run) if under two sizes."""
+    groups = _by_size(lines)
+    if len(groups) < 2:
+        missing = [size for size in LAB_SIZES if size not in groups]
+        raise CannotGradeError(
+            f"{function_name} has clean runs at {len(groups)} memory size(s); a curve needs two.",
+            "Still to run: " + ", ".join(f"{size} MB" for size in missing) + ".",
+        )
+    return groups
+
+
+@dataclass(frozen=True)
+class MemoryTableRow:
+    memory_mb: int
+    runs: int
+    cold_starts: int
+    median_ms: float
+    fastest_ms: float
+    cost_millionths: float  # x86_64, median billed duration
+
+
+@dataclass(frozen=True)
+class MemoryTable:
+    """The curve's numbers as a table: HTML in Jupyter, aligned text elsewhere."""
+
+    function_name: str
+    rows: tuple[MemoryTableRow, ...]
+    HEADINGS = ("memory (MB)", "clean runs", "cold starts", "median (ms)", "fastest (ms)",
+                "cost (millionths of $, x86)")  # fmt: skip
+
+    def _cells(self, row: MemoryTableRow) -> tuple[str, ...]:
+        return (f"{row.memory_mb:,}", str(row.runs), str(row.cold_starts),
+                f"{row.median_ms:.1f}", f"{row.fastest_ms:.1f}",
+                f"{row.cost_millionths:.2f}")  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{heading}</th>" for heading in self.HEADINGS)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{cell}</td>" for cell in self._cells(row)) + "</tr>"
+            for row in self.rows
+        )
+        caption = f"<caption>{self.function_name}: what memory buys</caption>"
+        return f"<table>{caption}<tr>{head}</tr>{body}</table>"
+
+    def __repr__(self) -> str:
+        table = [self.HEADINGS, *(self._cells(row) for row in self.rows)]
+        widths = [max(len(line[column]) for line in table) for column in range(len(self.HEADINGS))]
+        return "\n".join(
+            "  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True))
+            for line in table
+        )
+
+
+def memory_table(lines: Sequence[ReportLine], function_name: str = "resize_image") -> MemoryTable:
+    """The numbers behind ``memory_curve``, per size; CannotGradeError if too few sizes."""
+    groups = _groups_for_a_curve(lines, function_name)
+    rows = tuple(
+        MemoryTableRow(
+            memory_mb=size,
+            runs=len(runs),
+            cold_starts=sum(1 for line in runs if line.init_ms is not None),
+            median_ms=statistics.median(line.duration_ms for line in runs),
+            fastest_ms=min(line.duration_ms for line in runs),
+            cost_millionths=statistics.median(cost_per_invocation(line) for line in runs) * 1e6,
+        )
+        for size, runs in groups.items()
+    )
+    return MemoryTable(function_name, rows)
+
+
 def memory_curve(
     lines: Sequence[ReportLine],
     function_name: str = "resize_image",
@@ -45,13 +119,7 @@ def memory_curve(
 
     ``highlight`` (memory, label) marks one size on both plots, e.g. a recommendation.
     """
-    groups = _by_size(lines)
-    if len(groups) < 2:
-        missing = [size for size in LAB_SIZES if size not in groups]
-        raise CannotGradeError(
-            f"{function_name} has clean runs at {len(groups)} memory size(s); a curve needs two.",
-            "Still to run: " + ", ".join(f"{size} MB" for size in missing) + ".",
-        )
+    groups = _groups_for_a_curve(lines, function_name)
     from labcheck.figures import new_figure
 
     sizes = list(groups)

@@ -1,7 +1,7 @@
 """A private localaws for one Python process: started on a free loopback port, gone with it.
 
 nbgrader's autograder uses this so a submission's code runs against a fresh, empty account
-and never a live one. The server is a child process that the kernel stops at exit, and Linux
+and never a live one. The server is a child process that its parent stops at exit, and Linux
 stops it too if the parent dies first.
 """
 
@@ -56,6 +56,11 @@ class EmbeddedServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> EmbeddedServer:
+        """Start the server and wait until it answers."""
+        return self.launch().wait_ready()
+
+    def launch(self) -> EmbeddedServer:
+        """Start the server without waiting for it (it takes a few seconds to be ready)."""
         env = {key: value for key, value in os.environ.items() if key not in HOST_AWS_VARIABLES}
         command = [
             sys.executable,
@@ -75,6 +80,11 @@ class EmbeddedServer:
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         atexit.register(self.stop)
+        return self
+
+    def wait_ready(self) -> EmbeddedServer:
+        """Return once the launched server answers; LocalAwsError if it never does."""
+        assert self.process is not None, "launch() first"
         deadline = time.monotonic() + START_DEADLINE_SECONDS
         while not is_healthy(self.endpoint):
             if self.process.poll() is not None or time.monotonic() > deadline:

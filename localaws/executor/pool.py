@@ -64,8 +64,7 @@ class EnvironmentPool:
                 env, cold = self.factory(config), True
             self._idle[config.key] = fresh
             busy.add(env)
-        for old in stale:
-            old.destroy()
+        _destroy_in_background(stale)
         return env, cold
 
     def release(self, env: ExecutionEnvironment) -> None:
@@ -78,7 +77,7 @@ class EnvironmentPool:
             if keep:
                 self._idle[env.config.key].append(env)
         if not keep:
-            env.destroy()
+            _destroy_in_background([env])
 
     def reap_idle(self) -> int:
         """Destroy environments idle for longer than ``idle_seconds``; how many."""
@@ -109,3 +108,14 @@ class EnvironmentPool:
             self._busy.clear()
         for env in everything:
             env.destroy()
+
+
+def _destroy_in_background(environments: list[ExecutionEnvironment]) -> None:
+    """Retire environments off the invocation's path: the caller does not wait for them."""
+
+    def destroy_all() -> None:
+        for env in environments:
+            env.destroy()
+
+    if environments:
+        threading.Thread(target=destroy_all, name="retire", daemon=True).start()

@@ -91,11 +91,11 @@ class InvocationService:
         events: list[LogEvent] = []
         init_ms: float | None = None
         if cold:
+            first = report_now()  # INIT_START is stamped when the init phase begins
             init = env.initialize()
             init_ms = init.duration_ms
             assert env.interpreter is not None
             version = env.interpreter.full_version
-            first = init.lines[0][0] if init.lines else report_now()
             events.append((first, report.init_start_line(config.runtime, version, config.region)))
             if env.interpreter.warning:
                 events.append((first, env.interpreter.warning))

@@ -75,3 +75,46 @@ def test_under_the_autograder_connect_starts_a_private_localaws_that_ends_with_t
     assert seen["endpoint"] == seen["env"] != "http://127.0.0.1:9"
     assert seen["key"] == "testing"
     assert not is_healthy(seen["endpoint"]) and not pid_alive(seen["pid"])
+
+
+NOTEBOOK_RUN = """
+import json
+import labcheck
+aws = labcheck.connect()
+s3 = aws.client("s3")
+found = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+s3.create_bucket(Bucket="made-by-this-run")
+again = labcheck.connect()  # a second connect in the same run does not empty the account
+kept = [b["Name"] for b in again.client("s3").list_buckets()["Buckets"]]
+print(json.dumps({"endpoint": aws.endpoint_url, "found": found, "kept": kept}))
+"""
+NBGRADER_PROCESS = f"""
+import json, subprocess, sys
+import labcheck.account
+labcheck.account.start_autograde_localaws()
+labcheck.account.start_autograde_localaws()  # nbgrader reads its config twice
+runs = [
+    json.loads(subprocess.run([sys.executable, "-c", {NOTEBOOK_RUN!r}], capture_output=True,
+                              text=True, check=True).stdout.splitlines()[-1])
+    for _ in range(2)
+]
+print(json.dumps({{"runs": runs, "pid": labcheck.account._embedded.process.pid}}))
+"""
+
+
+def test_an_nbgrader_run_shares_one_localaws_emptied_for_each_notebook() -> None:
+    env = {
+        **os.environ,
+        "NBGRADER_EXECUTION": "autograde",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", NBGRADER_PROCESS], env=env, cwd=PROJECT_ROOT,
+        capture_output=True, text=True, timeout=180, check=True,
+    )  # fmt: skip
+    seen = json.loads(result.stdout.splitlines()[-1])
+    first, second = seen["runs"]
+    assert first["endpoint"] == second["endpoint"] != "http://127.0.0.1:9"
+    assert first["found"] == second["found"] == []  # each run starts from an empty account
+    assert first["kept"] == second["kept"] == ["made-by-this-run"]
+    assert not is_healthy(first["endpoint"]) and not pid_alive(seen["pid"])  # gone with nbgrader

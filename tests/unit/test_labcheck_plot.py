@@ -8,7 +8,7 @@ import pytest
 
 from labcheck.collect_live import parse_report
 from labcheck.errors import CannotGradeError
-from labcheck.plot import cost_per_invocation, memory_curve, save_memory_curve
+from labcheck.plot import cost_per_invocation, memory_curve, memory_table, save_memory_curve
 
 RECORDED = [
     "REPORT RequestId: a\tDuration: 1555.54 ms\tBilled Duration: 2223 ms\tMemory Size: 512 MB\t"
@@ -61,3 +61,21 @@ def test_a_recommended_size_is_marked_on_both_plots() -> None:
     figure = memory_curve(lines(), highlight=(1024, "recommended"))
     for axes in figure.axes:
         assert "recommended" in [text.get_text() for text in axes.get_legend().get_texts()]
+
+
+def test_the_table_has_the_curves_numbers_per_size() -> None:
+    table = memory_table(lines())
+    assert [row.memory_mb for row in table.rows] == [512, 1024, 2048]  # timed-out run left out
+    first = table.rows[0]
+    assert (first.runs, first.cold_starts) == (2, 1)
+    assert first.median_ms == pytest.approx((1555.54 + 1490.10) / 2)
+    assert first.fastest_ms == pytest.approx(1490.10)
+    text = repr(table).splitlines()
+    assert text[0].split()[:2] == ["memory", "(MB)"] and text[1].split()[:3] == ["512", "2", "1"]
+    html = table._repr_html_()
+    assert html.count("<tr>") == 4 and "<td>2,048</td>" in html
+
+
+def test_the_table_too_says_what_to_run_when_under_two_sizes() -> None:
+    with pytest.raises(CannotGradeError, match="a curve needs two"):
+        memory_table(lines()[:1])

@@ -17,7 +17,7 @@ c = Config()
 exec(open("nbgrader_config.py").read(), {"get_config": lambda: c, "__file__": "nbgrader_config.py"})
 print(json.dumps({
     "timeout": c.Execute.timeout,
-    "env": {k: v for k, v in os.environ.items() if k.startswith("AWS_")},
+    "env": {k: v for k, v in os.environ.items() if k.startswith(("AWS_", "LABCHECK_"))},
 }))
 """
 HOST_ENV = {"AWS_PROFILE": "production", "AWS_ACCESS_KEY_ID": "AKIAREALKEY", "AWS_REGION": "x"}
@@ -42,6 +42,8 @@ def test_autograde_and_validate_see_only_dummy_credentials_and_a_dead_endpoint()
         assert "AWS_PROFILE" not in env
         assert env["AWS_ACCESS_KEY_ID"] == "testing"
         assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:9"
+        # The run's own localaws, on loopback, for connect() to point each notebook at.
+        assert env["LABCHECK_AUTOGRADE_ENDPOINT"].startswith("http://127.0.0.1:")
 
 
 def test_other_commands_leave_the_environment_alone() -> None:
