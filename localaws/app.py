@@ -7,7 +7,7 @@ from typing import Any
 
 from localaws.admin import AdminApp, ServerInfo
 from localaws.executor.tracing import set_request_trace
-from localaws.extensions import recursion_config
+from localaws.extensions import before_request, recursion_config
 from localaws.requests import is_read_only
 from localaws.state.persistence import Persistence, PersistenceError
 
@@ -50,6 +50,7 @@ class LocalAwsApp:
         if environ.get("PATH_INFO", "").startswith("/_localaws/"):
             return self.admin(environ, start_response)
         self.info.ready.wait()
+        before_request(environ)
         set_request_trace(environ.get("HTTP_X_AMZN_TRACE_ID"))
         app = recursion_config.serve if recursion_config.handles(environ) else self.moto_app
         if is_read_only(environ):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from localaws.extensions import (
     cfn_managed_policies,
     code_location,
@@ -9,6 +12,10 @@ from localaws.extensions import (
     managed_policies,
     s3_notification_permission,
 )
+
+STEP_FUNCTIONS_TARGET = "AWSStepFunctions."
+_step_functions = {"endpoint": "", "installed": False}
+_step_functions_lock = threading.Lock()
 
 
 def install_all(endpoint: str) -> None:
@@ -18,12 +25,26 @@ def install_all(endpoint: str) -> None:
     managed_policies.install()
     dead_letter_config.install()
     s3_notification_permission.install()
-    # Imported here, not at the top: moto's ASL interpreter makes boto3 sessions as it is
-    # imported, which must not happen before the server has dropped the host's AWS settings
-    # (and every `localaws` command would pay for the import).
-    from localaws.extensions import stepfunctions_tasks
+    _step_functions["endpoint"] = endpoint
 
-    stepfunctions_tasks.install(endpoint)
+
+def before_request(environ: dict[str, Any]) -> None:
+    """Install what a request needs that was left until first use (Step Functions tasks)."""
+    if environ.get("HTTP_X_AMZ_TARGET", "").startswith(STEP_FUNCTIONS_TARGET):
+        _install_step_functions_tasks()
+
+
+def _install_step_functions_tasks() -> None:
+    """At the first Step Functions call, not at start: moto's interpreter takes over a second
+    to import (it loads EC2's whole model), and makes boto3 sessions as it is imported, which
+    must not happen before the server has dropped the host's AWS settings."""
+    with _step_functions_lock:
+        if _step_functions["installed"]:
+            return
+        from localaws.extensions import stepfunctions_tasks
+
+        stepfunctions_tasks.install(str(_step_functions["endpoint"]))
+        _step_functions["installed"] = True
 
 
 def after_restore() -> None:
