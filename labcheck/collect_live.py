@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -74,12 +75,16 @@ class LiveCollector:
     def __init__(self, session: Any, endpoint_url: str | None = None) -> None:
         self.session = session
         self.endpoint_url = endpoint_url
+        self._clients: dict[str, Any] = {}
 
     def client(self, service: str) -> Any:
-        settings: dict[str, Any] = {"config": RETRIES}
-        if self.endpoint_url:
-            settings["endpoint_url"] = self.endpoint_url
-        return read_only_client(self.session, service, **settings)
+        """A read-only client for ``service``, made once per collector."""
+        if service not in self._clients:
+            settings: dict[str, Any] = {"config": RETRIES}
+            if self.endpoint_url:
+                settings["endpoint_url"] = self.endpoint_url
+            self._clients[service] = read_only_client(self.session, service, **settings)
+        return self._clients[service]
 
     def collect(self) -> AccountState:
         try:
@@ -207,10 +212,17 @@ def live_collector(endpoint_url: str | None = None, region: str | None = None) -
     $AWS_ENDPOINT_URL (localaws), or on real AWS."""
     import os
 
+    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    return _collector(endpoint, region)
+
+
+@functools.lru_cache(maxsize=8)
+def _collector(endpoint_url: str | None, region: str | None) -> LiveCollector:
+    """One per account and region: a notebook's repeated checks reuse its session and clients
+    (making them again cost more than the reads themselves)."""
     import boto3
 
-    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
-    return LiveCollector(boto3.Session(region_name=region), endpoint)
+    return LiveCollector(boto3.Session(region_name=region), endpoint_url)
 
 
 def _image_keys(bucket: BucketState | None) -> list[str]:
