@@ -219,10 +219,16 @@ def live_collector(endpoint_url: str | None = None, region: str | None = None) -
 @functools.lru_cache(maxsize=8)
 def _collector(endpoint_url: str | None, region: str | None) -> LiveCollector:
     """One per account and region: a notebook's repeated checks reuse its session and clients
-    (making them again cost more than the reads themselves)."""
+    (making them again cost more than the reads themselves). Without a region it shares
+    boto3's default session, whose loaded service models the notebook's own clients use too;
+    the read-only guard is registered on each client, never on the session."""
     import boto3
 
-    return LiveCollector(boto3.Session(region_name=region), endpoint_url)
+    if region is not None:
+        return LiveCollector(boto3.Session(region_name=region), endpoint_url)
+    if boto3.DEFAULT_SESSION is None:
+        boto3.setup_default_session()
+    return LiveCollector(boto3.DEFAULT_SESSION, endpoint_url)
 
 
 def _image_keys(bucket: BucketState | None) -> list[str]:

@@ -17,6 +17,7 @@ c = Config()
 exec(open("nbgrader_config.py").read(), {"get_config": lambda: c, "__file__": "nbgrader_config.py"})
 print(json.dumps({
     "timeout": c.Execute.timeout,
+    "shutdown": c.Execute.shutdown_kernel,
     "env": {k: v for k, v in os.environ.items() if k.startswith(("AWS_", "LABCHECK_"))},
 }))
 """
@@ -50,4 +51,4 @@ def test_other_commands_leave_the_environment_alone() -> None:
     config = read_config("generate_assignment")
     assert config["env"] == {**{k: v for k, v in os.environ.items() if k.startswith("AWS_")},
                              **HOST_ENV}  # fmt: skip
-    assert config["timeout"] == 180
+    assert config["timeout"] == 180 and config["shutdown"] == "immediate"
