@@ -1,4 +1,10 @@
-"""localaws's own endpoints under ``/_localaws/``: health, status, reset and code downloads."""
+"""localaws's own endpoints under ``/_localaws/``: health, status, reset, checkpoints and code
+downloads.
+
+Checkpoints: ``GET /_localaws/checkpoints`` lists them, ``POST /_localaws/checkpoints/NAME``
+saves the current state as NAME, ``POST /_localaws/checkpoints/NAME/restore`` goes back to it
+(404 if there is none). They live in the server's memory and end with it.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,15 @@ from typing import Any
 from localaws import __version__
 from localaws.config import EMULATED_SERVICES, ServerSettings
 from localaws.extensions import code_location
+from localaws.state.checkpoints import NAME_PATTERN, Checkpoints
 from localaws.state.persistence import Persistence
 
 StartResponse = Callable[..., Any]
+CHECKPOINTS_PATH = "/_localaws/checkpoints"
+CHECKPOINT_USAGE = (
+    "Use GET /_localaws/checkpoints, POST /_localaws/checkpoints/NAME (save) or "
+    "POST /_localaws/checkpoints/NAME/restore; NAME is letters, digits and . _ + -"
+)
 
 
 @dataclass
@@ -46,6 +58,7 @@ class AdminApp:
     def __init__(self, info: ServerInfo, persistence: Persistence) -> None:
         self.info = info
         self.persistence = persistence
+        self.checkpoints = Checkpoints(persistence)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -58,9 +71,10 @@ class AdminApp:
             return _json(start_response, "200 OK", self.status())
         if path == "/_localaws/reset" and method == "POST":
             self.persistence.reset()
-            for hook in self.info.on_reset:
-                hook()
+            self._after_reset()
             return _json(start_response, "200 OK", {"status": "reset"})
+        if path.startswith(CHECKPOINTS_PATH):
+            return self._checkpoint(path[len(CHECKPOINTS_PATH) :], method, start_response)
         if path.startswith(code_location.CODE_PATH_PREFIX) and method in ("GET", "HEAD"):
             with self.persistence.reading():
                 package = code_location.find_package(path)
@@ -72,6 +86,25 @@ class AdminApp:
             )
             return [package] if method == "GET" else []
         return _json(start_response, "404 Not Found", {"message": f"Unknown path {path}"})
+
+    def _after_reset(self) -> None:
+        for hook in self.info.on_reset:
+            hook()
+
+    def _checkpoint(self, rest: str, method: str, start_response: StartResponse) -> list[bytes]:
+        name, _, action = rest.strip("/").partition("/")
+        if not name and method == "GET":
+            return _json(start_response, "200 OK", {"checkpoints": self.checkpoints.names()})
+        if method != "POST" or action not in ("", "restore") or not NAME_PATTERN.fullmatch(name):
+            return _json(start_response, "400 Bad Request", {"message": CHECKPOINT_USAGE})
+        if action == "":
+            self.checkpoints.save(name)
+            return _json(start_response, "200 OK", {"saved": name})
+        if not self.checkpoints.restore(name):
+            message = f"No checkpoint named {name}; saved: {self.checkpoints.names()}"
+            return _json(start_response, "404 Not Found", {"message": message})
+        self._after_reset()
+        return _json(start_response, "200 OK", {"restored": name})
 
     def status(self) -> dict[str, Any]:
         store = self.persistence.store
@@ -89,6 +122,7 @@ class AdminApp:
                 "snapshots_written": store.snapshots_written if store else 0,
                 "last_written_at": store.last_written_at if store else None,
             },
+            "checkpoints": self.checkpoints.names(),
             "cpu_throttle_mode": self.info.cpu_throttle_mode,
             "lambda": self.info.lambda_status(),
             "notices": self.info.notices,

@@ -7,11 +7,11 @@ is on disk, so a ``kill -9`` at any moment loses no write a client saw succeed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from localaws.state.rwlock import ReadWriteLock
-from localaws.state.snapshot import capture_backends, install_backends
+from localaws.state.snapshot import BackendTree, capture_backends, install_backends
 from localaws.state.store import LoadResult, SnapshotStore
 
 
@@ -67,6 +67,19 @@ class Persistence:
             return self.store.save(capture_backends())
         except OSError as error:
             raise PersistenceError(f"could not save state: {error}") from error
+
+    def replace(self, load: Callable[[], BackendTree]) -> None:
+        """Make the state ``load`` returns that of every service (a checkpoint), durably.
+
+        ``load`` runs after the reset: moto's reset also disposes of S3 objects made before it.
+        """
+        from moto.core.base_backend import BackendDict
+
+        with self.lock.exclusive():
+            BackendDict.reset()
+            install_backends(load())
+            self.generation += 1
+            self.commit()
 
     def reset(self) -> None:
         """Forget every resource in every service, in memory and on disk."""

@@ -1,4 +1,5 @@
-"""A reset empties the account for real: no warm environment, queued event or late log survives."""
+"""A reset empties the account for real: no warm environment, queued event or late log survives.
+A checkpoint brings back exactly the state it saved, as often as asked."""
 
 from __future__ import annotations
 
@@ -90,3 +91,38 @@ def test_reset_drops_warm_environments_queued_events_and_late_records(
         lambda: bool(logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/slow")["logGroups"]),
         deadline=3,
     )
+
+
+def post(server: ServerProcess, path: str) -> tuple[int, dict[str, Any]]:
+    return fetch_json(f"{server.endpoint}/_localaws/{path}", method="POST", timeout=30)
+
+
+def test_a_checkpoint_brings_back_what_it_saved_every_time(own_server: ServerProcess) -> None:
+    lam, iam, s3 = (client(own_server, s) for s in ("lambda", "iam", "s3"))
+    s3.create_bucket(Bucket="kept")
+    s3.put_object(Bucket="kept", Key="photo.jpg", Body=b"x" * 100_000)  # a blob-sized value
+    deploy(lam, iam, "counter", COUNTER_SOURCE, MemorySize=256)
+    assert invoke(lam, "counter")[0] == 1
+    assert post(own_server, "checkpoints/lab-start") == (200, {"saved": "lab-start"})
+
+    for round_ in range(2):
+        s3.delete_object(Bucket="kept", Key="photo.jpg")
+        s3.create_bucket(Bucket=f"made-later-{round_}")
+        lam.update_function_configuration(FunctionName="counter", MemorySize=1024)
+        assert invoke(lam, "counter")[0] == 1  # a new environment for the new memory size
+        assert post(own_server, "checkpoints/lab-start/restore") == (200, {"restored": "lab-start"})
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["kept"]
+        assert s3.get_object(Bucket="kept", Key="photo.jpg")["Body"].read() == b"x" * 100_000
+        assert lam.get_function_configuration(FunctionName="counter")["MemorySize"] == 256
+        calls, log_tail = invoke(lam, "counter")
+        assert calls == 1 and "Init Duration" in log_tail  # no environment outlives a restore
+
+    status = fetch_json(f"{own_server.endpoint}/_localaws/status")[1]
+    assert status["checkpoints"] == ["lab-start"]
+    assert fetch_json(f"{own_server.endpoint}/_localaws/checkpoints")[1] == {
+        "checkpoints": ["lab-start"]
+    }
+    code, body = post(own_server, "checkpoints/nothing-here/restore")
+    assert code == 404 and "No checkpoint named nothing-here" in body["message"]
+    code, body = post(own_server, "checkpoints/../etc")
+    assert code == 400 and "POST /_localaws/checkpoints/NAME" in body["message"]
