@@ -2,10 +2,8 @@
 
 Precedence: the ``endpoint_url`` argument, else ``$AWS_ENDPOINT_URL`` (localaws, as ``make lab``
 sets it), else the real AWS account of the standard credential chain. Under nbgrader's
-autograder the notebook gets a private localaws, emptied for it, and the process's AWS
-settings are pointed at it, so a submission never reaches a live account. The localaws is the
-one the nbgrader run started for all its notebooks (``start_autograde_localaws``, called by
-nbgrader_config.py), or, without one, the kernel's own.
+autograder the notebook gets a private localaws, emptied for it (autograde.py), and the
+process's AWS settings are pointed at it, so a submission never reaches a live account.
 """
 
 from __future__ import annotations
@@ -24,10 +22,6 @@ DEFAULT_REGION = "us-east-1"
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, read_timeout=300)
 #: A loopback port nothing listens on (9, "discard"): calls fail at once, locally.
 UNREACHABLE_ENDPOINT = "http://127.0.0.1:9"
-#: Where nbgrader's process tells its kernels about the localaws it started for them.
-AUTOGRADE_ENDPOINT_VARIABLE = "LABCHECK_AUTOGRADE_ENDPOINT"
-_embedded: Any = None  # the private localaws this process started, if any
-_emptied_for_this_run = False  # the autograder's localaws is emptied once per notebook run
 
 
 @dataclass(frozen=True)
@@ -76,17 +70,12 @@ def autograding() -> bool:
     return bool(os.environ.get("NBGRADER_EXECUTION"))
 
 
-def embedded_endpoint() -> str | None:
-    """The autograder's private localaws, once ``connect()`` has chosen it."""
-    if _embedded is not None:
-        return str(_embedded.endpoint)
-    return os.environ.get(AUTOGRADE_ENDPOINT_VARIABLE) if _emptied_for_this_run else None
-
-
 def connect(endpoint_url: str | None = None, region: str | None = None) -> Account:
     """Choose the account for this notebook, print which one it is, and return it."""
     if autograding():
-        endpoint_url = _autograder_localaws()
+        from labcheck.autograde import endpoint_for_this_notebook
+
+        endpoint_url = endpoint_for_this_notebook()
     endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
     region = region or _configured_region() or DEFAULT_REGION
     os.environ["AWS_DEFAULT_REGION"] = region
@@ -129,47 +118,10 @@ def isolate_from_aws() -> None:
     For nbgrader's autograde and validate runs: a notebook that calls AWS before (or
     without) ``labcheck.connect()`` meets dummy credentials and a closed local port.
     """
-    _use_offline_settings(UNREACHABLE_ENDPOINT)
+    use_offline_settings(UNREACHABLE_ENDPOINT)
 
 
-def start_autograde_localaws() -> None:
-    """In nbgrader's process: start one private localaws for every notebook it will run.
-
-    It starts in the background while nbgrader gets going; each notebook's ``connect()``
-    waits for it and empties it, so every notebook run still meets a fresh account, without
-    paying for a server start of its own. Stopped when nbgrader exits.
-    """
-    global _embedded
-    from localaws.embedded import EmbeddedServer
-
-    if _embedded is None:
-        _embedded = EmbeddedServer().launch()
-        os.environ[AUTOGRADE_ENDPOINT_VARIABLE] = _embedded.endpoint
-
-
-def _autograder_localaws() -> str:
-    """The endpoint this notebook run is graded against, emptied for it (once per run)."""
-    global _embedded, _emptied_for_this_run
-    from localaws.daemon import fetch_json, wait_for
-    from localaws.daemon import is_healthy as answers
-    from localaws.embedded import START_DEADLINE_SECONDS, EmbeddedServer
-
-    shared = os.environ.get(AUTOGRADE_ENDPOINT_VARIABLE)
-    if _embedded is not None:
-        endpoint = str(_embedded.endpoint)
-    elif shared and wait_for(lambda: answers(shared), START_DEADLINE_SECONDS):
-        if not _emptied_for_this_run:
-            fetch_json(f"{shared}/_localaws/reset", method="POST", timeout=60)
-            _emptied_for_this_run = True
-        endpoint = shared
-    else:  # no nbgrader-wide localaws (or it failed): this kernel starts its own
-        _embedded = EmbeddedServer().start()
-        endpoint = str(_embedded.endpoint)
-    _use_offline_settings(endpoint)
-    return endpoint
-
-
-def _use_offline_settings(endpoint: str) -> None:
+def use_offline_settings(endpoint: str) -> None:
     """Dummy credentials, no host profile or config files, and ``endpoint`` for every call."""
     from localaws.embedded import HOST_AWS_VARIABLES, OFFLINE_ENV
 

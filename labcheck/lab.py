@@ -29,6 +29,8 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "task4": ("task1", "task2"),
 }
 
+EARLIER_WORK = {"task1": "task 1 (created resize_image)", "task2": "task 2 (the S3 trigger)"}
+
 
 class Lab:
     """The lab in one account, for one task's notebook, done by ``way`` (code or console)."""
@@ -41,12 +43,11 @@ class Lab:
         if task not in NEEDS:
             raise CannotGradeError(f"there is no lab task {task!r}.", "Use task1 to task4.")
         self.account, self.way, self.task = account, way, task
-        self.resources = ensure_resources(account)
         self.runtime = this_python_runtime() if account.offline else AWS_RUNTIME
-        if autograding() and way == "code":
-            for step in self._catch_up():
-                print(f"Earlier task done the reference way for this run: {step}")
+        if autograding():
+            self.resources = self._start_for_the_autograder()
         else:
+            self.resources = ensure_resources(account)
             self._warn_if_earlier_tasks_missing()
         print(f"Lab ready for {task}, done by {way}.")
         print(f"  original bucket: {self.resources.original_bucket}")
@@ -117,17 +118,38 @@ class Lab:
             return False
         return True
 
-    def _catch_up(self) -> list[str]:
-        """For the autograder's empty account: what this task builds on, done the reference
-        way (solutions/lab_tasks.py); a notebook earns points only for its own task."""
-        done = []
-        if "task1" in NEEDS[self.task] and not self.function_exists():
-            lab_tasks.task1(self.account.client, self.resources, runtime=self.runtime)
-            done.append("task 1 (created resize_image)")
-        if "task2" in NEEDS[self.task]:
-            lab_tasks.task2(self.account.client, self.resources)
-            done.append("task 2 (the S3 trigger)")
-        return done
+    def _start_for_the_autograder(self) -> LabResources:
+        """The lab's starting point in the autograder's empty account: the set-up and, for
+        work done by code, the tasks this one builds on, done the reference way
+        (solutions/lab_tasks.py); a notebook earns points only for its own task.
+
+        Each stage is kept as a checkpoint ("lab+python3.11", "...+task1", "...+task2"), so
+        a run's later notebooks restore the furthest one and do only what is still missing.
+        """
+        from labcheck import autograde
+
+        earlier = NEEDS[self.task] if self.way == "code" else ()
+        stages = [
+            "+".join(("lab", self.runtime, *earlier[:done])) for done in range(len(earlier) + 1)
+        ]
+        done = next(
+            (n for n in reversed(range(len(stages))) if autograde.restore_checkpoint(stages[n])),
+            None,
+        )
+        if done is None:
+            ensure_resources(self.account)
+            autograde.save_checkpoint(stages[0])
+            done = 0
+        for number, task in enumerate(earlier[done:], start=done + 1):
+            resources = lab_tasks.find_resources(self.account.client)
+            if task == "task1":
+                lab_tasks.task1(self.account.client, resources, runtime=self.runtime)
+            else:
+                lab_tasks.task2(self.account.client, resources)
+            autograde.save_checkpoint(stages[number])
+        for task in earlier:
+            print(f"Earlier task done the reference way for this run: {EARLIER_WORK[task]}")
+        return lab_tasks.find_resources(self.account.client)
 
     def _warn_if_earlier_tasks_missing(self) -> None:
         if self.task != "task1" and not self.function_exists():

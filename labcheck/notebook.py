@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from labcheck.account import autograding, embedded_endpoint
+from labcheck.account import autograding
+from labcheck.autograde import private_endpoint
 from labcheck.checks import TASKS
 from labcheck.checks import grade as run_checks
 from labcheck.evidence import load_evidence, save_evidence
@@ -32,12 +33,12 @@ WAYS = ("code", "console")
 def _state(endpoint_url: str | None, way: str) -> AccountState:
     if way not in WAYS:
         raise ValueError(f'way must be "code" or "console", not {way!r}')
-    if autograding() and (way == "console" or embedded_endpoint() is None):
+    if autograding() and (way == "console" or private_endpoint() is None):
         return load_evidence(EVIDENCE_FILE)
     from labcheck.collect_live import live_collector
 
     if autograding():
-        endpoint_url = embedded_endpoint()
+        endpoint_url = private_endpoint()
     return live_collector(endpoint_url).collect()
 
 

@@ -58,7 +58,7 @@ EMBEDDED = """
 import json, os
 import labcheck
 aws = labcheck.connect()
-server = labcheck.account._embedded
+server = labcheck.autograde._own_server
 print(json.dumps({"endpoint": aws.endpoint_url, "env": os.environ["AWS_ENDPOINT_URL"],
                   "key": os.environ["AWS_ACCESS_KEY_ID"], "pid": server.process.pid}))
 """
@@ -90,15 +90,15 @@ print(json.dumps({"endpoint": aws.endpoint_url, "found": found, "kept": kept}))
 """
 NBGRADER_PROCESS = f"""
 import json, subprocess, sys
-import labcheck.account
-labcheck.account.start_autograde_localaws()
-labcheck.account.start_autograde_localaws()  # nbgrader reads its config twice
+import labcheck.autograde
+labcheck.autograde.start_for_nbgrader()
+labcheck.autograde.start_for_nbgrader()  # nbgrader reads its config twice
 runs = [
     json.loads(subprocess.run([sys.executable, "-c", {NOTEBOOK_RUN!r}], capture_output=True,
                               text=True, check=True).stdout.splitlines()[-1])
     for _ in range(2)
 ]
-print(json.dumps({{"runs": runs, "pid": labcheck.account._embedded.process.pid}}))
+print(json.dumps({{"runs": runs, "pid": labcheck.autograde._own_server.process.pid}}))
 """
 
 
@@ -118,3 +118,53 @@ def test_an_nbgrader_run_shares_one_localaws_emptied_for_each_notebook() -> None
     assert first["found"] == second["found"] == []  # each run starts from an empty account
     assert first["kept"] == second["kept"] == ["made-by-this-run"]
     assert not is_healthy(first["endpoint"]) and not pid_alive(seen["pid"])  # gone with nbgrader
+
+
+LAB_NOTEBOOK_RUN = """
+import json, sys
+import labcheck
+from labcheck import autograde
+from localaws.daemon import fetch_json
+aws = labcheck.connect()
+lab = labcheck.Lab(aws, way="code", task=sys.argv[1])
+status = fetch_json(autograde.private_endpoint() + "/_localaws/status")[1]
+print(json.dumps({"function": lab.function_exists(), "checkpoints": status["checkpoints"]}))
+"""
+LAB_RUN = f"""
+import json, subprocess, sys
+import labcheck.autograde
+labcheck.autograde.start_for_nbgrader()
+runs = []
+for task in ("task2", "task4", "task1"):
+    done = subprocess.run([sys.executable, "-c", {LAB_NOTEBOOK_RUN!r}, task],
+                          capture_output=True, text=True, check=True)
+    runs.append([done.stdout.splitlines()[:-1], json.loads(done.stdout.splitlines()[-1])])
+print(json.dumps(runs))
+"""
+
+
+def test_the_lab_starting_point_is_built_once_per_run_then_restored() -> None:
+    env = {
+        **os.environ,
+        "NBGRADER_EXECUTION": "autograde",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", LAB_RUN], env=env, cwd=PROJECT_ROOT,
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    (task2_out, task2), (task4_out, task4), (task1_out, task1) = json.loads(
+        result.stdout.splitlines()[-1]
+    )
+    runtime = next(line.split()[-1] for line in task2_out if line.strip().startswith("runtime:"))
+    base = f"lab+{runtime}"
+    # Task 2 built the set-up and task 1's function, keeping each stage.
+    assert any("creating them now" in line for line in task2_out)
+    assert task2 == {"function": True, "checkpoints": [base, f"{base}+task1"]}
+    # Task 4 restored task 1's stage and added only the trigger: no second set-up.
+    assert not any("creating them now" in line for line in task4_out)
+    assert "Earlier task done the reference way for this run: task 2 (the S3 trigger)" in task4_out
+    assert task4["checkpoints"] == [base, f"{base}+task1", f"{base}+task1+task2"]
+    # Task 1 starts from the bare set-up: the function it must create is not there.
+    assert task1["function"] is False
+    assert not any("Earlier task" in line for line in task1_out)

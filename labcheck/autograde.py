@@ -1,0 +1,74 @@
+"""The autograder's localaws: one per nbgrader run, emptied for each notebook it runs.
+
+nbgrader_config.py calls ``start_for_nbgrader()`` in nbgrader's own process: the server starts
+in the background while nbgrader gets going. Each notebook's ``labcheck.connect()`` calls
+``endpoint_for_this_notebook()``, which waits for it and empties it (once per kernel), so every
+notebook run meets a fresh account without paying for a server start. A notebook run some other
+way under ``NBGRADER_EXECUTION`` (no such server) starts its own.
+
+The lab's starting point (set-up plus the tasks a notebook builds on) is kept as a named
+checkpoint in that server: the first lab notebook of a run builds it, the next ones restore it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from labcheck.account import use_offline_settings
+
+#: How nbgrader's process tells its kernels where their localaws is.
+ENDPOINT_VARIABLE = "LABCHECK_AUTOGRADE_ENDPOINT"
+_own_server: Any = None  # a localaws this process started (nbgrader's, or a kernel's own)
+_chosen: str | None = None  # the endpoint this kernel was given, once connect() has run
+
+
+def start_for_nbgrader() -> None:
+    """In nbgrader's process: start the localaws for every notebook of this run (once)."""
+    global _own_server
+    from localaws.embedded import EmbeddedServer
+
+    if _own_server is None:
+        _own_server = EmbeddedServer().launch()
+        os.environ[ENDPOINT_VARIABLE] = _own_server.endpoint
+
+
+def endpoint_for_this_notebook() -> str:
+    """The localaws this notebook run is graded against, emptied for it the first time."""
+    global _own_server, _chosen
+    from localaws.daemon import is_healthy, wait_for
+    from localaws.embedded import START_DEADLINE_SECONDS, EmbeddedServer
+
+    if _chosen is None:
+        shared = os.environ.get(ENDPOINT_VARIABLE)
+        if shared and wait_for(lambda: is_healthy(shared), START_DEADLINE_SECONDS):
+            _admin(shared, "reset")
+            _chosen = shared
+        else:  # no nbgrader-wide localaws (or it failed to start): this kernel's own
+            _own_server = EmbeddedServer().start()
+            _chosen = str(_own_server.endpoint)
+    use_offline_settings(_chosen)
+    return _chosen
+
+
+def private_endpoint() -> str | None:
+    """The autograder's localaws for this notebook, once ``connect()`` has chosen it."""
+    return _chosen
+
+
+def restore_checkpoint(name: str) -> bool:
+    """Go back to the checkpoint ``name`` in this notebook's localaws; False if it has none."""
+    return _chosen is not None and _admin(_chosen, f"checkpoints/{name}/restore") == 200
+
+
+def save_checkpoint(name: str) -> None:
+    """Keep this notebook's localaws state as ``name`` for the run's later notebooks."""
+    if _chosen is not None:
+        _admin(_chosen, f"checkpoints/{name}")
+
+
+def _admin(endpoint: str, path: str) -> int:
+    from localaws.daemon import fetch_json
+
+    status, _ = fetch_json(f"{endpoint}/_localaws/{path}", method="POST", timeout=60)
+    return status
