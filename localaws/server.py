@@ -54,6 +54,8 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+#: How often the HTTP loop looks for a stop request (the default, 0.5 s, slowed every stop).
+STOP_POLL_SECONDS = 0.05
 #: Services whose import is slow (CloudFormation loads every moto model): warmed after ready.
 WARM_LATER = ("cloudformation",)
 
@@ -135,7 +137,9 @@ class LocalAwsServer:
                 "version": __version__,
             }
         )
-        threading.Thread(target=self._http.serve_forever, name="http", daemon=True).start()
+        threading.Thread(
+            target=self._http.serve_forever, args=(STOP_POLL_SECONDS,), name="http", daemon=True
+        ).start()
         install_all(self.settings.endpoint)
         result = persistence.restore()
         after_restore()
