@@ -87,15 +87,15 @@ def connect(endpoint_url: str | None = None, region: str | None = None) -> Accou
 
 
 def _configured_region() -> str | None:
+    if os.environ.get("AWS_DEFAULT_REGION"):  # boto3's first choice, without making a session
+        return os.environ["AWS_DEFAULT_REGION"]
     import boto3
 
     return boto3.session.Session().region_name
 
 
 def _identity(endpoint_url: str | None, region: str) -> tuple[str, str]:
-    import boto3
-
-    sts = boto3.client("sts", endpoint_url=endpoint_url, region_name=region, config=CLIENT_CONFIG)
+    sts = _client("sts", endpoint_url, region)
     try:
         identity = sts.get_caller_identity()
     except (BotoCoreError, ClientError) as error:
