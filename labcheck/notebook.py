@@ -89,11 +89,15 @@ def _graded(
     return state, run_checks(state, tasks)
 
 
-def _show_html(markup: str, text: str) -> None:
+def _show_html(markup: str, text: Callable[[], str]) -> None:
+    """HTML in IPython (Jupyter), the plain text anywhere else (made only then)."""
     try:
+        from IPython import get_ipython
         from IPython.display import HTML, display
-    except ImportError:  # plain Python: text instead
-        print(text)
+    except ImportError:
+        get_ipython = None
+    if get_ipython is None or get_ipython() is None:
+        print(text())
     else:
         display(HTML(markup))
 
@@ -103,7 +107,7 @@ def grade(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> No
     from labcheck.report import to_html, to_text
 
     state, results = _graded(tasks, endpoint_url, way)
-    _show_html(to_html(results), to_text(state, results, color=False))
+    _show_html(to_html(results), lambda: to_text(state, results, color=False))
 
 
 def assert_passed(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> None:
@@ -139,7 +143,8 @@ def assert_check(
     mark = "PASS" if check.passed else "FAIL"
     summary = f"{mark} {check.title} ({check.points}/{check.max_points}): {check.message}"
     colour = "#1a7f37" if check.passed else "#cf222e"
-    _show_html(f"<p><b style='color:{colour}'>{mark}</b> {html.escape(summary[5:])}</p>", summary)
+    markup = f"<p><b style='color:{colour}'>{mark}</b> {html.escape(summary[5:])}</p>"
+    _show_html(markup, lambda: summary)
     if not check.passed:
         raise AssertionError(_failure_text(check))
 

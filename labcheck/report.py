@@ -27,7 +27,10 @@ def to_text(state: AccountState, results: list[TaskResult], color: bool) -> str:
     from rich.table import Table
 
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=110)
+    # force_jupyter=False: in a notebook rich would display the table itself, not write it.
+    console = Console(
+        file=buffer, force_terminal=color, no_color=not color, width=110, force_jupyter=False
+    )
     for result in results:
         table = Table(title=f"{result.task}: {result.score}/{result.max_score}", expand=True)
         table.add_column("", width=4)

@@ -161,3 +161,23 @@ def test_feedback_and_export(graded: GradedCourse, assignment: str) -> None:
             for row in csv.DictReader(grades)
         }
     assert rows[(assignment, "alice")] > rows[(assignment, "bob")]
+
+
+def test_the_autograded_lab_shows_each_result_once_as_html(graded: GradedCourse) -> None:
+    """What a learner's feedback shows: one HTML table per grade cell (no second, plain-text
+    copy), the two pictures side by side, and task 4's runs as a table."""
+    folder = graded.course.root / "autograded" / "alice" / "lab"
+    for path in sorted(folder.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            outputs = cell.get("outputs", [])
+            assert not any("\x1b[" in str(output) for output in outputs), (path.name, cell.source)
+            if cell.source.startswith("labcheck.grade("):
+                assert [o.output_type for o in outputs] == ["display_data"], path.name
+                assert "<table>" in outputs[0].data["text/html"]
+    task3 = nbformat.read(folder / "task3-upload-and-resize.ipynb", as_version=4)
+    pictures = next(c for c in task3.cells if c.source.startswith("lab.compare_images("))
+    assert pictures.outputs[0].data["text/html"].count("data:image/jpeg;base64,") == 2
+    task4 = nbformat.read(folder / "task4-tune-memory.ipynb", as_version=4)
+    runs = next(c for c in task4.cells if c.source.startswith("lab.plot("))
+    html = next(o.data["text/html"] for o in runs.outputs if "data" in o)
+    assert all(f"<td>{size}</td>" in html for size in ("1,024", "2,048", "3,008"))
