@@ -2,8 +2,9 @@
 
 Each submission is the model answers of the lab (four notebooks, worked by code); each
 ``nbgrader autograde`` run starts one private localaws and every notebook gets it emptied.
-One submission alone is timed ``--alone`` times (median, fastest, slowest), then the class
-``--parallel`` at a time. Usage:
+One submission alone is timed ``--alone`` times (median, fastest, slowest), each time right
+after nbgrader's own floor on this machine: a submission of four notebooks that do nothing
+(nbgrader starting, four kernels). Then the class, ``--parallel`` at a time. Usage:
 ``.venv/bin/python -m benchmarks.autograde_class --students 30 --parallel 2 --alone 5``
 """
 
@@ -27,6 +28,7 @@ from localaws.embedded import OFFLINE_ENV
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Dummy credentials and a dead endpoint: autograding must not need a live account.
 NOWHERE = {**OFFLINE_ENV, "AWS_ENDPOINT_URL": UNREACHABLE_ENDPOINT}
+FLOOR = "floor"
 
 
 def nbgrader(course: Path, *args: str) -> float:
@@ -59,6 +61,27 @@ def make_course(folder: Path, assignment: str, students: int) -> None:
             shutil.copy(notebook, submission)
 
 
+def make_floor_assignment(folder: Path, students: int = 1) -> str:
+    """An assignment of four notebooks with one trivial cell each: nbgrader's own floor."""
+    import nbformat
+
+    source = folder / "notebooks" / FLOOR
+    source.mkdir(parents=True)
+    for number in range(1, 5):
+        notebook = nbformat.v4.new_notebook()
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                           "language": "python"}  # fmt: skip
+        notebook.cells.append(nbformat.v4.new_code_cell('WAY = "code"'))
+        nbformat.write(notebook, source / f"part{number}.ipynb")
+    nbgrader(folder, "generate_assignment", FLOOR, "--force")
+    for number in range(students):
+        submission = folder / "submitted" / f"learner{number:02d}" / FLOOR
+        submission.mkdir(parents=True)
+        for notebook in source.glob("*.ipynb"):
+            shutil.copy(notebook, submission)
+    return FLOOR
+
+
 def code_scores(folder: Path, assignment: str) -> dict[str, tuple[float, float]]:
     from nbgrader.api import Gradebook
 
@@ -82,13 +105,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         folder = Path(workdir)
         make_course(folder, args.assignment, args.students)
-        alone = sorted(
-            nbgrader(folder, "autograde", args.assignment, "--student", "learner00", "--force")
-            for _ in range(args.alone)
-        )
+        make_floor_assignment(folder)
+        floor, alone = [], []
+        for _ in range(args.alone):
+            floor.append(nbgrader(folder, "autograde", FLOOR, "--student", "learner00", "--force"))
+            alone.append(
+                nbgrader(folder, "autograde", args.assignment, "--student", "learner00", "--force")
+            )
+        extra = [lab - base for lab, base in zip(alone, floor, strict=True)]
         print(
             f"one submission alone, {args.alone} times: median {statistics.median(alone):.1f} s "
-            f"(fastest {alone[0]:.1f} s, slowest {alone[-1]:.1f} s)"
+            f"(fastest {min(alone):.1f} s, slowest {max(alone):.1f} s); nbgrader's floor "
+            f"(four empty notebooks) median {statistics.median(floor):.1f} s; the lab's own "
+            f"share median {statistics.median(extra):.1f} s"
         )
         learners = [f"learner{n:02d}" for n in range(1, args.students + 1)]
         started = time.perf_counter()
