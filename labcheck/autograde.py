@@ -17,8 +17,9 @@ from typing import Any
 
 from labcheck.account import use_offline_settings
 
-#: How nbgrader's process tells its kernels where their localaws is.
+#: How nbgrader's process tells its kernels where their localaws is, and which process it is.
 ENDPOINT_VARIABLE = "LABCHECK_AUTOGRADE_ENDPOINT"
+PID_VARIABLE = "LABCHECK_AUTOGRADE_PID"
 _own_server: Any = None  # a localaws this process started (nbgrader's, or a kernel's own)
 _chosen: str | None = None  # the endpoint this kernel was given, once connect() has run
 
@@ -31,24 +32,39 @@ def start_for_nbgrader() -> None:
     if _own_server is None:
         _own_server = EmbeddedServer().launch()
         os.environ[ENDPOINT_VARIABLE] = _own_server.endpoint
+        os.environ[PID_VARIABLE] = str(_own_server.process.pid)
 
 
 def endpoint_for_this_notebook() -> str:
     """The localaws this notebook run is graded against, emptied for it the first time."""
     global _own_server, _chosen
-    from localaws.daemon import is_healthy, wait_for
-    from localaws.embedded import START_DEADLINE_SECONDS, EmbeddedServer
+    from localaws.embedded import EmbeddedServer
 
     if _chosen is None:
-        shared = os.environ.get(ENDPOINT_VARIABLE)
-        if shared and wait_for(lambda: is_healthy(shared), START_DEADLINE_SECONDS):
-            _admin(shared, "reset")
-            _chosen = shared
-        else:  # no nbgrader-wide localaws (or it failed to start): this kernel's own
+        _chosen = _emptied_run_server()
+        if _chosen is None:  # none for this run, or it failed: this kernel's own
             _own_server = EmbeddedServer().start()
             _chosen = str(_own_server.endpoint)
     use_offline_settings(_chosen)
     return _chosen
+
+
+def _emptied_run_server() -> str | None:
+    """The run's localaws once it is up and emptied; None if there is none or it failed."""
+    from localaws.daemon import pid_alive, serves, wait_for
+    from localaws.embedded import START_DEADLINE_SECONDS
+
+    endpoint, pid = os.environ.get(ENDPOINT_VARIABLE), os.environ.get(PID_VARIABLE, "")
+    if not endpoint or not pid.isdigit():
+        return None
+    # The process nbgrader started, not whatever else may answer on that port; give up at once
+    # if it has died.
+    up = wait_for(
+        lambda: serves(endpoint, int(pid)) or not pid_alive(int(pid)), START_DEADLINE_SECONDS
+    )
+    if not up or not serves(endpoint, int(pid)) or _admin(endpoint, "reset") != 200:
+        return None
+    return endpoint
 
 
 def private_endpoint() -> str | None:
@@ -68,7 +84,11 @@ def save_checkpoint(name: str) -> None:
 
 
 def _admin(endpoint: str, path: str) -> int:
+    """POST to a localaws admin endpoint; its HTTP status, 0 if it could not be reached."""
     from localaws.daemon import fetch_json
 
-    status, _ = fetch_json(f"{endpoint}/_localaws/{path}", method="POST", timeout=60)
+    try:
+        status, _ = fetch_json(f"{endpoint}/_localaws/{path}", method="POST", timeout=60)
+    except (OSError, ValueError):
+        return 0
     return status

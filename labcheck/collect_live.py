@@ -213,13 +213,23 @@ def live_collector(endpoint_url: str | None = None, region: str | None = None) -
     import os
 
     endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
-    return _collector(endpoint, region)
+    # Keyed by where and as whom it reads, so a later connect() elsewhere gets its own.
+    return _collector(
+        endpoint,
+        region,
+        os.environ.get("AWS_DEFAULT_REGION"),
+        os.environ.get("AWS_PROFILE"),
+        os.environ.get("AWS_ACCESS_KEY_ID"),
+    )
 
 
 @functools.lru_cache(maxsize=8)
-def _collector(endpoint_url: str | None, region: str | None) -> LiveCollector:
+def _collector(
+    endpoint_url: str | None, region: str | None, *identity: str | None
+) -> LiveCollector:
     """One per account and region: a notebook's repeated checks reuse its session and clients
-    (making them again cost more than the reads themselves). Without a region it shares
+    (making them again cost more than the reads themselves); ``identity`` (default region,
+    profile, access key) only keys the cache. Without a region it shares
     boto3's default session, whose loaded service models the notebook's own clients use too;
     the read-only guard is registered on each client, never on the session."""
     import boto3

@@ -50,8 +50,9 @@ def ensure_lab_image(path: Path = DEFAULT_PATH) -> Path:
 
 
 def ensure_smaller_copy(original: Path, path: Path) -> Path:
-    """Write ``original`` at half its width and height to ``path`` unless it is there."""
-    if not path.exists():
+    """Write ``original`` at half its width and height to ``path`` unless it is there and
+    newer than ``original``."""
+    if not path.exists() or path.stat().st_mtime < original.stat().st_mtime:
         from PIL import Image
 
         with Image.open(original) as image:
@@ -66,5 +67,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
     """Parallel autograders may write the same file: none ever reads a half-written one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".partial", delete=False) as file:
-        file.write(data)
+        try:
+            file.write(data)
+        except BaseException:
+            os.unlink(file.name)
+            raise
     os.replace(file.name, path)

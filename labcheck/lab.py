@@ -7,6 +7,7 @@ that task — each check in its own graded cell, so every check earns its own po
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -132,30 +133,31 @@ class Lab:
         work done by code, the tasks this one builds on, done the reference way
         (solutions/lab_tasks.py); a notebook earns points only for its own task.
 
-        Each stage is kept as a checkpoint ("lab+python3.11", "...+task1", "...+task2"), so
-        a run's later notebooks restore the furthest one and do only what is still missing.
+        Each stage is kept as a checkpoint ("lab+python3.11+<submission>", then "+task1",
+        "+task2"), so the submission's later notebooks restore the furthest one and do only
+        what is still missing. The names carry the submission's folder: a submission can only
+        ever restore stages built for itself.
         """
         from labcheck import autograde
 
         earlier = NEEDS[self.task] if self.way == "code" else ()
-        stages = [
-            "+".join(("lab", self.runtime, *earlier[:done])) for done in range(len(earlier) + 1)
-        ]
-        done = next(
+        base = ("lab", self.runtime, submission_key(Path.cwd()))
+        stages = ["+".join(base + earlier[:count]) for count in range(len(earlier) + 1)]
+        restored = next(
             (n for n in reversed(range(len(stages))) if autograde.restore_checkpoint(stages[n])),
             None,
         )
-        if done is None:
+        if restored is None:
             ensure_resources(self.account)
             autograde.save_checkpoint(stages[0])
-            done = 0
-        for number, task in enumerate(earlier[done:], start=done + 1):
+            restored = 0
+        for stage, task in enumerate(earlier[restored:], start=restored + 1):
             resources = lab_tasks.find_resources(self.account.client)
             if task == "task1":
                 lab_tasks.task1(self.account.client, resources, runtime=self.runtime)
             else:
                 lab_tasks.task2(self.account.client, resources)
-            autograde.save_checkpoint(stages[number])
+            autograde.save_checkpoint(stages[stage])
         for task in earlier:
             print(f"Earlier task done the reference way for this run: {EARLIER_WORK[task]}")
         return lab_tasks.find_resources(self.account.client)
@@ -163,6 +165,11 @@ class Lab:
     def _warn_if_earlier_tasks_missing(self) -> None:
         if self.task != "task1" and not self.function_exists():
             print(f"Note: {FUNCTION_NAME} does not exist yet here. Do task 1 first.")
+
+
+def submission_key(folder: Path) -> str:
+    """A short, stable name for the submission whose notebooks run in ``folder``."""
+    return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
 
 
 def ensure_resources(account: Account) -> LabResources:

@@ -71,11 +71,7 @@ def shared_state(way: str, endpoint_url: str | None = None) -> AccountState:
 
 def _on_each_cell(callback: Callable[[Any], None]) -> bool:
     """Call ``callback`` before each cell IPython runs; False outside IPython."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
+    shell = _ipython()
     if shell is None:
         return False
     shell.events.register("pre_run_cell", callback)
@@ -91,15 +87,21 @@ def _graded(
 
 def _show_html(markup: str, text: Callable[[], str]) -> None:
     """HTML in IPython (Jupyter), the plain text anywhere else (made only then)."""
+    if _ipython() is None:
+        print(text())
+        return
+    from IPython.display import HTML, display
+
+    display(HTML(markup))
+
+
+def _ipython() -> Any:
+    """The running IPython shell, or None (plain Python, or IPython not installed)."""
     try:
         from IPython import get_ipython
-        from IPython.display import HTML, display
     except ImportError:
-        get_ipython = None
-    if get_ipython is None or get_ipython() is None:
-        print(text())
-    else:
-        display(HTML(markup))
+        return None
+    return get_ipython()
 
 
 def grade(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> None:

@@ -8,6 +8,7 @@ past 1,769 MB, one vCPU).
 
 from __future__ import annotations
 
+import html
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,7 +82,7 @@ class MemoryTable:
             "<tr>" + "".join(f"<td>{cell}</td>" for cell in self._cells(row)) + "</tr>"
             for row in self.rows
         )
-        caption = f"<caption>{self.function_name}: what memory buys</caption>"
+        caption = f"<caption>{html.escape(self.function_name)}: what memory buys</caption>"
         return f"<table>{caption}<tr>{head}</tr>{body}</table>"
 
     def __repr__(self) -> str:

@@ -3,12 +3,14 @@ downloads.
 
 Checkpoints: ``GET /_localaws/checkpoints`` lists them, ``POST /_localaws/checkpoints/NAME``
 saves the current state as NAME, ``POST /_localaws/checkpoints/NAME/restore`` goes back to it
-(404 if there is none). They live in the server's memory and end with it.
+(404 if there is none). A name is saved once (409 after that), so what a checkpoint holds
+never changes. They live in the server's memory and end with it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -22,6 +24,7 @@ from localaws.extensions import code_location
 from localaws.state.checkpoints import NAME_PATTERN, Checkpoints
 from localaws.state.persistence import Persistence
 
+log = logging.getLogger("localaws.admin")
 StartResponse = Callable[..., Any]
 CHECKPOINTS_PATH = "/_localaws/checkpoints"
 CHECKPOINT_USAGE = (
@@ -40,8 +43,10 @@ class ServerInfo:
     cpu_throttle_mode: str = "none (no Lambda executor installed)"
     notices: list[str] = field(default_factory=list)
     lambda_status: Callable[[], dict[str, Any]] = dict
-    #: Called after a reset has emptied every service (the executor drops its environments).
-    on_reset: list[Callable[[], None]] = field(default_factory=list)
+    #: Called, with every request held off, before a reset or a restore replaces the state
+    #: (the executor drops its environments) and after it (queued events are released).
+    before_reset: list[Callable[[], None]] = field(default_factory=list)
+    after_reset: list[Callable[[], None]] = field(default_factory=list)
 
 
 def _json(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
@@ -61,6 +66,14 @@ class AdminApp:
         self.checkpoints = Checkpoints(persistence)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            return self._answer(environ, start_response)
+        except Exception as error:  # a JSON answer a client can read, never an HTML page
+            log.exception("localaws: %s failed", environ.get("PATH_INFO"))
+            message = f"localaws could not do that: {type(error).__name__}: {error}"
+            return _json(start_response, "500 Internal Server Error", {"message": message})
+
+    def _answer(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/_localaws/health":
@@ -70,10 +83,9 @@ class AdminApp:
         if path == "/_localaws/status":
             return _json(start_response, "200 OK", self.status())
         if path == "/_localaws/reset" and method == "POST":
-            self.persistence.reset()
-            self._after_reset()
+            self._replace_state(self.persistence.reset)
             return _json(start_response, "200 OK", {"status": "reset"})
-        if path.startswith(CHECKPOINTS_PATH):
+        if path == CHECKPOINTS_PATH or path.startswith(CHECKPOINTS_PATH + "/"):
             return self._checkpoint(path[len(CHECKPOINTS_PATH) :], method, start_response)
         if path.startswith(code_location.CODE_PATH_PREFIX) and method in ("GET", "HEAD"):
             with self.persistence.reading():
@@ -87,9 +99,16 @@ class AdminApp:
             return [package] if method == "GET" else []
         return _json(start_response, "404 Not Found", {"message": f"Unknown path {path}"})
 
-    def _after_reset(self) -> None:
-        for hook in self.info.on_reset:
-            hook()
+    def _replace_state(self, replace: Callable[[], object]) -> object:
+        """Reset or restore with every request held off; the executor lets go of what it ran
+        first, so nothing begun before can write into the new state."""
+        with self.persistence.lock.exclusive():
+            for hook in self.info.before_reset:
+                hook()
+            result = replace()
+            for hook in self.info.after_reset:
+                hook()
+            return result
 
     def _checkpoint(self, rest: str, method: str, start_response: StartResponse) -> list[bytes]:
         name, _, action = rest.strip("/").partition("/")
@@ -98,12 +117,16 @@ class AdminApp:
         if method != "POST" or action not in ("", "restore") or not NAME_PATTERN.fullmatch(name):
             return _json(start_response, "400 Bad Request", {"message": CHECKPOINT_USAGE})
         if action == "":
-            self.checkpoints.save(name)
+            if not self.checkpoints.save(name):
+                message = (
+                    f"A checkpoint named {name} exists already; checkpoints are kept as saved."
+                )
+                return _json(start_response, "409 Conflict", {"message": message})
             return _json(start_response, "200 OK", {"saved": name})
-        if not self.checkpoints.restore(name):
+        if name not in self.checkpoints.names():
             message = f"No checkpoint named {name}; saved: {self.checkpoints.names()}"
             return _json(start_response, "404 Not Found", {"message": message})
-        self._after_reset()
+        self._replace_state(lambda: self.checkpoints.restore(name))
         return _json(start_response, "200 OK", {"restored": name})
 
     def status(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -52,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_location_options(serve, with_host=True)
     serve.add_argument(
         "--no-persist", action="store_true", help="keep state in memory only (lost on exit)"
+    )
+    serve.add_argument(
+        "--remove-state-dir-at-exit",
+        action="store_true",
+        help="delete the state directory when stopping (for a throw-away server)",
     )
     serve.add_argument("--verbose", action="store_true", help="log every request")
 
@@ -123,6 +129,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"localaws {__version__} ready at {settings.endpoint} (state: {settings.state_dir})")
     sys.stdout.flush()
     server.wait()
+    if args.remove_state_dir_at_exit:
+        shutil.rmtree(settings.state_dir, ignore_errors=True)
     # Every write is already durable; skip the slow teardown of moto's many modules.
     sys.stdout.flush()
     sys.stderr.flush()

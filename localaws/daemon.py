@@ -103,7 +103,7 @@ def start_background(settings: ServerSettings, extra_args: list[str]) -> tuple[i
             start_new_session=True,
         )
     healthy = wait_for(
-        lambda: process.poll() is not None or _serves(settings.endpoint, process.pid),
+        lambda: process.poll() is not None or serves(settings.endpoint, process.pid),
         START_TIMEOUT_SECONDS,
     )
     if process.poll() is not None:
@@ -117,7 +117,7 @@ def start_background(settings: ServerSettings, extra_args: list[str]) -> tuple[i
     return process.pid, False
 
 
-def _serves(endpoint: str, pid: int) -> bool:
+def serves(endpoint: str, pid: int) -> bool:
     """True once the server answering at ``endpoint`` is process ``pid`` and is ready."""
     if not is_healthy(endpoint):
         return False

@@ -1,8 +1,9 @@
-"""A private localaws for one Python process: started on a free loopback port, gone with it.
+"""A private localaws, child of this process: started on a free loopback port, gone with it.
 
-nbgrader's autograder uses this so a submission's code runs against a fresh, empty account
-and never a live one. The server is a child process that its parent stops at exit, and Linux
-stops it too if the parent dies first.
+nbgrader's autograder uses one per run (labcheck/autograde.py) so a submission's code runs
+against a fresh, empty account and never a live one. The parent stops it at exit, Linux stops
+it too if the parent dies first, and the server removes its temporary state directory itself
+as it stops (a parent killed outright cannot).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from localaws.daemon import is_healthy
+from localaws.daemon import serves
 from localaws.errors import LocalAwsError
 
 #: Dummy credentials and an empty AWS configuration: nothing of the host's can leak in.
@@ -70,6 +71,7 @@ class EmbeddedServer:
             "--port",
             str(self.port),
             "--no-persist",
+            "--remove-state-dir-at-exit",
         ]
         self.process = subprocess.Popen(
             [*command, "--state-dir", str(self.state_dir)],
@@ -86,7 +88,7 @@ class EmbeddedServer:
         """Return once the launched server answers; LocalAwsError if it never does."""
         assert self.process is not None, "launch() first"
         deadline = time.monotonic() + START_DEADLINE_SECONDS
-        while not is_healthy(self.endpoint):
+        while not serves(self.endpoint, self.process.pid):  # this server, not another's
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 raise LocalAwsError(

@@ -155,7 +155,8 @@ class LocalAwsServer:
         )
         self.info.cpu_throttle_mode = self.executor.cpu_mode
         self.info.lambda_status = self.executor.status
-        self.info.on_reset.append(self.executor.reset)
+        self.info.before_reset.append(self.executor.reset)
+        self.info.after_reset.append(self.executor.async_invoker.release_claims)
         _warm_up(moto_app, tuple(s for s in EMULATED_SERVICES if s not in WARM_LATER))
         self.info.ready.set()
         threading.Thread(target=_warm_up, args=(moto_app, WARM_LATER), daemon=True).start()

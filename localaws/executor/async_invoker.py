@@ -103,24 +103,32 @@ class AsyncInvoker:
         with self.persistence.reading():
             return len(queue_backend().events)
 
-    def _claim_next(self) -> AsyncEvent | None:
+    def _claim_next(self) -> tuple[AsyncEvent, int] | None:
+        """A due event, claimed, with the state's generation (a reset makes it stale)."""
         now = self.clock()
         with self.persistence.lock.exclusive():
             for event in queue_backend().events:
                 if not event.claimed and event.due_at <= now:
                     event.claimed = True
-                    return event
+                    return event, self.persistence.generation
         return None
+
+    def release_claims(self) -> None:
+        """After a checkpoint is restored: its queued events are nobody's (as at a start)."""
+        with self.persistence.lock.exclusive():
+            for event in queue_backend().events:
+                event.claimed = False
 
     def _work(self) -> None:
         while not self._stop.is_set():
-            event = self._claim_next()
-            if event is None:
+            claimed = self._claim_next()
+            if claimed is None:
                 with self._wake:
                     self._wake.wait(0.05)
                 continue
+            event, generation = claimed
             try:
-                self._process(event)
+                self._process(event, generation)
             except Exception:  # a bug must not kill the worker or lose the event
                 log.exception("asynchronous event %s failed unexpectedly", event.request_id)
                 self._reschedule(event, THROTTLE_WAIT_SECONDS)
@@ -133,7 +141,7 @@ class AsyncInvoker:
             except Exception:  # moto raises its own not-found errors
                 return None
 
-    def _process(self, event: AsyncEvent) -> None:
+    def _process(self, event: AsyncEvent, generation: int) -> None:
         function = self._function(event)
         if function is None:
             self._finish(event, None, "FunctionNotFound", None)
@@ -157,10 +165,13 @@ class AsyncInvoker:
                 event.payload,
                 trace_header=event.chain.next().header(),
                 request_id=event.request_id,
+                generation=generation,
             )
         except Throttled:
             self._reschedule(event, THROTTLE_WAIT_SECONDS)
             return
+        if generation != self.persistence.generation:
+            return  # a reset came while it ran: the event and its function are gone
         event.attempts += 1
         metrics = {"AsyncEventAge": age * 1000}
         self.service.sinks.write_metrics(event.account, event.region, event.function_name, metrics)
@@ -197,9 +208,9 @@ class AsyncInvoker:
     ) -> None:
         with self.persistence.writing():
             events = queue_backend().events
-            if event not in events:  # a reset emptied the queue: nothing more to deliver
-                return
-            events.remove(event)
+            if not any(queued is event for queued in events):
+                return  # a reset or a restore replaced the queue: nothing more to deliver
+            events[:] = [queued for queued in events if queued is not event]
             if function is None:
                 return
             success = condition == "Success"

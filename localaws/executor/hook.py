@@ -138,6 +138,7 @@ class MotoInvokeHook:
         if invocation_type == "DryRun":
             return b""
         chain = request_chain()
+        generation = self.service.sinks.persistence.generation  # read under the request's lock
         if invocation_type == "Event":
             with self.lock.released():
                 self.submit_async(function, payload, chain)
@@ -146,7 +147,11 @@ class MotoInvokeHook:
         with self.lock.released():
             try:
                 result = self.service.invoke(
-                    config, payload, _client_context(request_headers), trace_header=trace
+                    config,
+                    payload,
+                    _client_context(request_headers),
+                    trace_header=trace,
+                    generation=generation,
                 )
             except Throttled:
                 raise TooManyRequestsException() from None

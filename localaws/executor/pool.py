@@ -36,6 +36,7 @@ class EnvironmentPool:
         self._idle: dict[tuple[str, ...], list[ExecutionEnvironment]] = defaultdict(list)
         self._busy: dict[FunctionId, set[ExecutionEnvironment]] = defaultdict(set)
         self._retired: set[str] = set()
+        self._retiring: set[ExecutionEnvironment] = set()  # being destroyed in the background
 
     @staticmethod
     def _function_id(config: FunctionConfig) -> FunctionId:
@@ -64,7 +65,7 @@ class EnvironmentPool:
                 env, cold = self.factory(config), True
             self._idle[config.key] = fresh
             busy.add(env)
-        _destroy_in_background(stale)
+        self._destroy_in_background(stale)
         return env, cold
 
     def release(self, env: ExecutionEnvironment) -> None:
@@ -77,7 +78,7 @@ class EnvironmentPool:
             if keep:
                 self._idle[env.config.key].append(env)
         if not keep:
-            _destroy_in_background([env])
+            self._destroy_in_background([env])
 
     def reap_idle(self) -> int:
         """Destroy environments idle for longer than ``idle_seconds``; how many."""
@@ -101,21 +102,27 @@ class EnvironmentPool:
             }
 
     def shutdown(self) -> None:
+        """Destroy every environment, those still being retired included."""
         with self._lock:
             everything = [env for envs in self._idle.values() for env in envs]
             everything += [env for envs in self._busy.values() for env in envs]
+            everything += list(self._retiring)
             self._idle.clear()
             self._busy.clear()
         for env in everything:
-            env.destroy()
+            env.destroy()  # safe to call twice
 
+    def _destroy_in_background(self, environments: list[ExecutionEnvironment]) -> None:
+        """Retire environments off the invocation's path: the caller does not wait for them."""
+        if not environments:
+            return
+        with self._lock:
+            self._retiring.update(environments)
 
-def _destroy_in_background(environments: list[ExecutionEnvironment]) -> None:
-    """Retire environments off the invocation's path: the caller does not wait for them."""
+        def destroy_all() -> None:
+            for env in environments:
+                env.destroy()
+                with self._lock:
+                    self._retiring.discard(env)
 
-    def destroy_all() -> None:
-        for env in environments:
-            env.destroy()
-
-    if environments:
         threading.Thread(target=destroy_all, name="retire", daemon=True).start()

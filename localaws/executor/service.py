@@ -7,7 +7,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from localaws.executor import report
 from localaws.executor.config import FunctionConfig
@@ -31,6 +31,13 @@ class InvokeResult:
     log_lines: list[str] = field(default_factory=list)
 
 
+class Bookkeeping(NamedTuple):
+    """What an invocation's record needs besides its outcome."""
+
+    concurrent: int  # executions in flight for the function, this one included
+    generation: int  # the state's generation when the invocation began
+
+
 def _error_payload(error: dict[str, Any]) -> bytes:
     return json.dumps(error).encode()
 
@@ -49,15 +56,21 @@ class InvocationService:
         client_context: str | None = None,
         trace_header: str | None = None,
         request_id: str | None = None,
+        generation: int | None = None,
     ) -> InvokeResult:
-        """Run ``payload`` through the function; Throttled when concurrency is used up."""
+        """Run ``payload`` through the function; Throttled when concurrency is used up.
+
+        ``generation``: the state's, read where ``config`` was (under the lock); a run that
+        began before a reset records nothing after it. Default: the state's now.
+        """
+        if generation is None:
+            generation = self.sinks.persistence.generation
         try:
             env, cold = self.pool.acquire(config)
         except Throttled:
             self.sinks.write_metrics(config.account, config.region, config.name, {"Throttles": 1})
             raise
         concurrent = self.pool.in_flight(config)
-        generation = self.sinks.persistence.generation
         request_id = request_id or str(uuid.uuid4())
         trace_header = trace_header or Chain.new().next().header()
         try:
@@ -68,7 +81,7 @@ class InvocationService:
                 request_id,
                 payload,
                 (client_context, trace_header),
-                (concurrent, generation),
+                Bookkeeping(concurrent, generation),
             )
         finally:
             self.pool.release(env)
@@ -81,13 +94,9 @@ class InvocationService:
         request_id: str,
         payload: bytes,
         headers: tuple[str | None, str],
-        counters: tuple[int, int],
+        bookkeeping: Bookkeeping,
     ) -> InvokeResult:
-        """Initialize if cold, then invoke.
-
-        ``headers`` are (client context, trace header); ``counters`` are (concurrent
-        executions, the state's generation when the invocation began).
-        """
+        """Initialize if cold, then invoke; ``headers`` are (client context, trace header)."""
         events: list[LogEvent] = []
         init_ms: float | None = None
         if cold:
@@ -103,7 +112,7 @@ class InvocationService:
             if init.error is not None:
                 outcome = InvokeOutcome("init-error", 0.0, 0.0, error=init.error)
                 return self._record(
-                    env, config, request_id, outcome, init_ms, events, counters, report_now()
+                    env, config, request_id, outcome, init_ms, events, bookkeeping, report_now()
                 )
         started_ms = report_now()
         outcome = env.invoke(request_id, payload, *headers)
@@ -114,7 +123,9 @@ class InvocationService:
                 f"({MAX_RESPONSE_BYTES} bytes).",
                 "errorType": "Function.ResponseSizeTooLarge",
             }
-        return self._record(env, config, request_id, outcome, init_ms, events, counters, started_ms)
+        return self._record(
+            env, config, request_id, outcome, init_ms, events, bookkeeping, started_ms
+        )
 
     def _record(
         self,
@@ -124,7 +135,7 @@ class InvocationService:
         outcome: InvokeOutcome,
         init_ms: float | None,
         events: list[LogEvent],
-        counters: tuple[int, int],
+        bookkeeping: Bookkeeping,
         started_ms: int,
     ) -> InvokeResult:
         lines: list[LogEvent] = [(started_ms, report.start_line(request_id, config.version))]
@@ -151,7 +162,6 @@ class InvocationService:
             )
         )
         failed = outcome.kind != "ok"
-        concurrent, generation = counters
         self.sinks.write_invocation(
             config.account,
             config.region,
@@ -161,9 +171,9 @@ class InvocationService:
                 "Invocations": 1,
                 "Duration": outcome.duration_ms,
                 "Errors": 1 if failed else 0,
-                "ConcurrentExecutions": concurrent,
+                "ConcurrentExecutions": bookkeeping.concurrent,
             },
-            generation,
+            bookkeeping.generation,
         )
         text = "\n".join(message for _, message in events + lines) + "\n"
         tail = base64.b64encode(text.encode()[-TAIL_BYTES:]).decode()

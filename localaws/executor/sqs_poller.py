@@ -111,6 +111,10 @@ class SqsPoller:
         self._first_seen: dict[str, float] = {}
         self._thread = threading.Thread(target=self._loop, name="sqs-poller", daemon=True)
 
+    def forget(self) -> None:
+        """Drop what was noted about mappings (a reset: they are gone)."""
+        self._first_seen.clear()
+
     def start(self) -> None:
         LambdaBackend.create_event_source_mapping = _create_without_push  # type: ignore[method-assign]
         SQSBackend.send_message = _send_with_trace_header  # type: ignore[method-assign]

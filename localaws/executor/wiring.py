@@ -53,8 +53,11 @@ class Executor:
         }
 
     def reset(self) -> None:
-        """After the state was emptied: no environment of the old functions stays warm."""
+        """Before the state is replaced: no environment of the old functions stays warm, and
+        nothing remembered about old rules or mappings carries over."""
         self.pool.shutdown()
+        self.scheduler.forget()
+        self.sqs_poller.forget()
 
     def shutdown(self) -> None:
         self._stop.set()

@@ -14,7 +14,8 @@ from localaws.extensions import (
 )
 
 STEP_FUNCTIONS_TARGET = "AWSStepFunctions."
-_step_functions = {"endpoint": "", "installed": False}
+_endpoint = ""  # localaws's own address, for extensions installed at first use
+_step_functions_installed = False
 _step_functions_lock = threading.Lock()
 
 
@@ -25,7 +26,8 @@ def install_all(endpoint: str) -> None:
     managed_policies.install()
     dead_letter_config.install()
     s3_notification_permission.install()
-    _step_functions["endpoint"] = endpoint
+    global _endpoint
+    _endpoint = endpoint
 
 
 def before_request(environ: dict[str, Any]) -> None:
@@ -38,13 +40,14 @@ def _install_step_functions_tasks() -> None:
     """At the first Step Functions call, not at start: moto's interpreter takes over a second
     to import (it loads EC2's whole model), and makes boto3 sessions as it is imported, which
     must not happen before the server has dropped the host's AWS settings."""
+    global _step_functions_installed
     with _step_functions_lock:
-        if _step_functions["installed"]:
+        if _step_functions_installed:
             return
         from localaws.extensions import stepfunctions_tasks
 
-        stepfunctions_tasks.install(str(_step_functions["endpoint"]))
-        _step_functions["installed"] = True
+        stepfunctions_tasks.install(_endpoint)
+        _step_functions_installed = True
 
 
 def after_restore() -> None:

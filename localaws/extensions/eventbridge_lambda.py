@@ -109,6 +109,11 @@ class Scheduler:
     def start(self) -> None:
         self._thread.start()
 
+    def forget(self) -> None:
+        """Drop what was noted about rules (a reset: same-named rules are new ones)."""
+        self._next.clear()
+        self._fired_minute.clear()
+
     def stop(self) -> None:
         self._stop.set()
 
@@ -122,6 +127,7 @@ class Scheduler:
     def _fire_due(self) -> None:
         now = time.monotonic()
         with self.persistence.reading():
+            generation = self.persistence.generation
             rules = [
                 rule
                 for _, _, backend in events_backends.iter_backends()
@@ -130,6 +136,8 @@ class Scheduler:
             ]
         minute = datetime.now(timezone.utc).replace(second=0, microsecond=0)
         for rule in rules:
+            if generation != self.persistence.generation:
+                return  # a reset came meanwhile: these rules are gone
             if rule.state != "ENABLED":
                 continue
             expression = rule.scheduled_expression or ""

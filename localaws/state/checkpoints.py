@@ -32,13 +32,16 @@ class Checkpoints:
         self._saved: dict[str, _Checkpoint] = {}
         self._lock = threading.Lock()
 
-    def save(self, name: str) -> None:
-        """Keep the current state of every service as ``name`` (replacing one of that name)."""
+    def save(self, name: str) -> bool:
+        """Keep the current state of every service as ``name``; False if that name is taken."""
         blobs: dict[str, bytes] = {}
-        with self.persistence.reading():
+        with self.persistence.lock.exclusive():  # as a snapshot is taken: nothing changes meanwhile
+            if name in self._saved:
+                return False
             body = dump_backends(capture_backends(), BlobSink(blobs.__setitem__))
-        with self._lock:
-            self._saved[name] = _Checkpoint(body, blobs)
+            with self._lock:
+                self._saved[name] = _Checkpoint(body, blobs)
+        return True
 
     def restore(self, name: str) -> bool:
         """Make ``name`` the whole state again; False if there is no such checkpoint."""

@@ -78,7 +78,10 @@ def test_cpu_bound_duration_follows_memory(throttled_server: ServerProcess) -> N
     # The fastest run of each size: background noise only ever adds time.
     durations = {memory: min(values) for memory, values in samples.items()}
     ratio = durations[512] / durations[2048]
-    assert MODEL_RATIO * 0.75 <= ratio <= MODEL_RATIO * 1.25, (durations, ratio)
+    # Below the model by at most 25 %. Above it by up to 75 %: when the host itself throttles
+    # this virtual machine (its CPU time then stretches for everyone), the throttled size
+    # loses most, as a CPU-time limiter counts the stretched time as used.
+    assert MODEL_RATIO * 0.75 <= ratio <= MODEL_RATIO * 1.75, (durations, ratio)
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
 from labcheck import Sandbox, connect
 from labcheck.errors import CannotGradeError
+from labcheck.lab import submission_key
 from localaws.daemon import is_healthy, pid_alive
 from tests.helpers import PROJECT_ROOT, ServerProcess
 
@@ -157,7 +159,7 @@ def test_the_lab_starting_point_is_built_once_per_run_then_restored() -> None:
         result.stdout.splitlines()[-1]
     )
     runtime = next(line.split()[-1] for line in task2_out if line.strip().startswith("runtime:"))
-    base = f"lab+{runtime}"
+    base = f"lab+{runtime}+{submission_key(PROJECT_ROOT)}"  # the notebooks ran in PROJECT_ROOT
     # Task 2 built the set-up and task 1's function, keeping each stage.
     assert any("creating them now" in line for line in task2_out)
     assert task2 == {"function": True, "checkpoints": [base, f"{base}+task1"]}
@@ -168,3 +170,23 @@ def test_the_lab_starting_point_is_built_once_per_run_then_restored() -> None:
     # Task 1 starts from the bare set-up: the function it must create is not there.
     assert task1["function"] is False
     assert not any("Earlier task" in line for line in task1_out)
+
+
+def test_a_kernel_never_empties_a_localaws_its_run_did_not_start(
+    server: ServerProcess, client_factory: Any
+) -> None:
+    """Parallel runs can race for a port: the endpoint alone is not trusted, the pid is."""
+    client_factory("s3").create_bucket(Bucket="another-runs-work")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    env = {**os.environ, "NBGRADER_EXECUTION": "autograde",
+           "LABCHECK_AUTOGRADE_ENDPOINT": server.endpoint,
+           "LABCHECK_AUTOGRADE_PID": gone.stdout.strip()}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", "import labcheck; print(labcheck.connect().endpoint_url)"],
+        env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert result.stdout.splitlines()[-1] not in ("", server.endpoint)  # its own instead
+    buckets = [b["Name"] for b in client_factory("s3").list_buckets()["Buckets"]]
+    assert "another-runs-work" in buckets
+    client_factory("s3").delete_bucket(Bucket="another-runs-work")

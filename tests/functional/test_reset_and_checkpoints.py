@@ -104,6 +104,8 @@ def test_a_checkpoint_brings_back_what_it_saved_every_time(own_server: ServerPro
     deploy(lam, iam, "counter", COUNTER_SOURCE, MemorySize=256)
     assert invoke(lam, "counter")[0] == 1
     assert post(own_server, "checkpoints/lab-start") == (200, {"saved": "lab-start"})
+    code, body = post(own_server, "checkpoints/lab-start")  # kept as saved: never overwritten
+    assert code == 409 and "exists already" in body["message"]
 
     for round_ in range(2):
         s3.delete_object(Bucket="kept", Key="photo.jpg")
@@ -124,5 +126,6 @@ def test_a_checkpoint_brings_back_what_it_saved_every_time(own_server: ServerPro
     }
     code, body = post(own_server, "checkpoints/nothing-here/restore")
     assert code == 404 and "No checkpoint named nothing-here" in body["message"]
+    assert post(own_server, "checkpointsX/lab-start/restore")[0] == 404  # not a checkpoint path
     code, body = post(own_server, "checkpoints/../etc")
     assert code == 400 and "POST /_localaws/checkpoints/NAME" in body["message"]
