@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from labcheck import Sandbox, connect
 from labcheck.errors import CannotGradeError
 from labcheck.lab import submission_key
 from localaws.daemon import is_healthy, pid_alive
-from tests.helpers import PROJECT_ROOT, ServerProcess
+from tests.helpers import PROJECT_ROOT, ServerProcess, eventually
 
 pytestmark = pytest.mark.server
 
@@ -190,3 +191,22 @@ def test_a_kernel_never_empties_a_localaws_its_run_did_not_start(
     buckets = [b["Name"] for b in client_factory("s3").list_buckets()["Buckets"]]
     assert "another-runs-work" in buckets
     client_factory("s3").delete_bucket(Bucket="another-runs-work")
+
+
+KILLED_PARENT = """
+import json, os, signal
+from localaws.embedded import EmbeddedServer
+server = EmbeddedServer().start()
+print(json.dumps({"pid": server.process.pid, "state_dir": str(server.state_dir)}), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # no atexit: as when a kernel is stopped at once
+"""
+
+
+def test_a_private_localaws_cleans_up_after_itself_when_its_parent_is_killed() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", KILLED_PARENT], cwd=PROJECT_ROOT, capture_output=True,
+        text=True, timeout=120, check=False,
+    )  # fmt: skip
+    seen = json.loads(result.stdout.splitlines()[-1])
+    state_dir = Path(seen["state_dir"])
+    assert eventually(lambda: not pid_alive(seen["pid"]) and not state_dir.exists(), 20)
