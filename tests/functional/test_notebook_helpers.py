@@ -105,17 +105,23 @@ print(json.dumps({{"runs": runs, "pid": labcheck.autograde._own_server.process.p
 """
 
 
-def test_an_nbgrader_run_shares_one_localaws_emptied_for_each_notebook() -> None:
+def run_as_nbgrader(script: str) -> Any:
+    """Run ``script`` as nbgrader's autograde process would be (no live account); the JSON
+    it prints last."""
     env = {
         **os.environ,
         "NBGRADER_EXECUTION": "autograde",
         "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
     }
     result = subprocess.run(
-        [sys.executable, "-c", NBGRADER_PROCESS], env=env, cwd=PROJECT_ROOT,
-        capture_output=True, text=True, timeout=180, check=True,
+        [sys.executable, "-c", script], env=env, cwd=PROJECT_ROOT,
+        capture_output=True, text=True, timeout=300, check=True,
     )  # fmt: skip
-    seen = json.loads(result.stdout.splitlines()[-1])
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_an_nbgrader_run_shares_one_localaws_emptied_for_each_notebook() -> None:
+    seen = run_as_nbgrader(NBGRADER_PROCESS)
     first, second = seen["runs"]
     assert first["endpoint"] == second["endpoint"] != "http://127.0.0.1:9"
     assert first["found"] == second["found"] == []  # each run starts from an empty account
@@ -147,18 +153,7 @@ print(json.dumps(runs))
 
 
 def test_the_lab_starting_point_is_built_once_per_run_then_restored() -> None:
-    env = {
-        **os.environ,
-        "NBGRADER_EXECUTION": "autograde",
-        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", LAB_RUN], env=env, cwd=PROJECT_ROOT,
-        capture_output=True, text=True, timeout=300, check=True,
-    )  # fmt: skip
-    (task2_out, task2), (task4_out, task4), (task1_out, task1) = json.loads(
-        result.stdout.splitlines()[-1]
-    )
+    (task2_out, task2), (task4_out, task4), (task1_out, task1) = run_as_nbgrader(LAB_RUN)
     runtime = next(line.split()[-1] for line in task2_out if line.strip().startswith("runtime:"))
     base = f"lab+{runtime}+{submission_key(PROJECT_ROOT)}"  # the notebooks ran in PROJECT_ROOT
     # Task 2 built the set-up and task 1's function, keeping each stage.
