@@ -42,11 +42,6 @@ def _state(endpoint_url: str | None, way: str) -> AccountState:
     return live_collector(endpoint_url).collect()
 
 
-def graded_state(way: str = "code", endpoint_url: str | None = None) -> AccountState:
-    """The account state grading uses for ``way`` (live, the autograder's localaws, evidence)."""
-    return _state(endpoint_url, way)
-
-
 def collect_and_save(way: str, endpoint_url: str | None = None) -> AccountState:
     """The state to grade; from a live account it is also saved as the evidence file."""
     state = _state(endpoint_url, way)
@@ -128,19 +123,12 @@ def assert_check(
     check_id: str,
     endpoint_url: str | None = None,
     way: str = "code",
-    state: AccountState | None = None,
 ) -> None:
-    """For a graded cell worth one check's points: show it, and fail with its hint.
-
-    ``state``: an account state already collected (by default it is collected now).
-    """
+    """For a graded cell worth one check's points: show it, and fail with its hint."""
     task = check_id.split(".", 1)[0]
     if task not in TASKS or check_id not in {check.id for check in TASKS[task]}:
         raise ValueError(f"labcheck has no check {check_id!r}")
-    if state is None:
-        results = _graded((task,), endpoint_url, way)[1]
-    else:
-        results = run_checks(state, (task,))
+    results = _graded((task,), endpoint_url, way)[1]
     check = next(c for r in results for c in r.checks if c.id == check_id)
     mark = "PASS" if check.passed else "FAIL"
     summary = f"{mark} {check.title} ({check.points}/{check.max_points}): {check.message}"

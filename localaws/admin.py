@@ -99,16 +99,15 @@ class AdminApp:
             return [package] if method == "GET" else []
         return _json(start_response, "404 Not Found", {"message": f"Unknown path {path}"})
 
-    def _replace_state(self, replace: Callable[[], object]) -> object:
+    def _replace_state(self, replace: Callable[[], None]) -> None:
         """Reset or restore with every request held off; the executor lets go of what it ran
         first, so nothing begun before can write into the new state."""
         with self.persistence.lock.exclusive():
             for hook in self.info.before_reset:
                 hook()
-            result = replace()
+            replace()
             for hook in self.info.after_reset:
                 hook()
-            return result
 
     def _checkpoint(self, rest: str, method: str, start_response: StartResponse) -> list[bytes]:
         name, _, action = rest.strip("/").partition("/")

@@ -43,16 +43,13 @@ class Checkpoints:
                 self._saved[name] = _Checkpoint(body, blobs)
         return True
 
-    def restore(self, name: str) -> bool:
-        """Make ``name`` the whole state again; False if there is no such checkpoint."""
+    def restore(self, name: str) -> None:
+        """Make ``name`` the whole state again; KeyError if there is no such checkpoint."""
         with self._lock:
-            checkpoint = self._saved.get(name)
-        if checkpoint is None:
-            return False
+            checkpoint = self._saved[name]
         self.persistence.replace(
             lambda: load_backends(checkpoint.body, checkpoint.blobs.__getitem__)
         )
-        return True
 
     def names(self) -> list[str]:
         with self._lock:
