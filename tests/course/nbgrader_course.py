@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,8 @@ NOWHERE_ENV = {
     "NO_PROXY": "127.0.0.1,localhost",
 }
 COMMAND_DEADLINE_SECONDS = 900
+#: The start of one record of nbgrader's log, e.g. "[AutogradeApp | ERROR] ...".
+LOG_RECORD = re.compile(r"^\[\w+ ?(\| )?\w*\]")
 
 
 def assignments() -> list[str]:
@@ -83,5 +86,23 @@ class Course:
 def finish(process: subprocess.Popen[str], args: tuple[str, ...]) -> str:
     output, _ = process.communicate(timeout=COMMAND_DEADLINE_SECONDS)
     if process.returncode != 0:
-        raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{output[-4000:]}")
+        raise AssertionError(
+            f"nbgrader {' '.join(args)} failed:\n{output[-4000:]}\n"
+            f"--- its errors, in full ---\n{error_records(output)[-8000:]}"
+        )
     return output
+
+
+def error_records(output: str) -> str:
+    """The ERROR records of an nbgrader log, each with the traceback that follows it.
+
+    A failed run's tail says only that a notebook failed; the why is logged much earlier.
+    """
+    kept: list[str] = []
+    keeping = False
+    for line in output.splitlines():
+        if LOG_RECORD.match(line):
+            keeping = line.split("]", 1)[0].endswith("ERROR")
+        if keeping:
+            kept.append(line)
+    return "\n".join(kept)
