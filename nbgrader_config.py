@@ -12,6 +12,9 @@ c.Execute.timeout = 180
 # A notebook's outputs are all in by the time its last cell ends; stopping its kernel at once
 # instead of waiting for Python to wind down saves about half a second per notebook.
 c.Execute.shutdown_kernel = "immediate"
+# After a cell's reply, its last outputs may lag on a machine busy autograding in parallel;
+# nbgrader fails the whole notebook if they take longer than this (nbconvert's default: 4 s).
+c.Execute.iopub_timeout = 20
 # Keep the labcheck evidence file a learner submits with a notebook; skip the rest.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 
@@ -21,7 +24,13 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # each notebook's connect() empties it first, so every notebook still meets a fresh account.
 if len(sys.argv) > 1 and sys.argv[1] in ("autograde", "validate"):
     from labcheck.account import isolate_from_aws
-    from labcheck.autograde import start_for_nbgrader
+    from labcheck.autograde import kernel_socket_prefix, start_for_nbgrader
 
     isolate_from_aws()
     start_for_nbgrader()
+    # Kernels listen on Unix sockets in a private folder, not on TCP ports chosen in advance:
+    # between the choice and the kernel's start, another connection can take such a port and
+    # the kernel dies ("Kernel died before replying to kernel_info"), failing the notebook.
+    if os.name == "posix":
+        c.KernelManager.transport = "ipc"
+        c.KernelManager.ip = kernel_socket_prefix()

@@ -12,7 +12,10 @@ checkpoint in that server: the first lab notebook of a run builds it, the next o
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from typing import Any
 
 from labcheck.account import use_offline_settings
@@ -33,6 +36,14 @@ def start_for_nbgrader() -> None:
         _own_server = EmbeddedServer().launch()
         os.environ[ENDPOINT_VARIABLE] = _own_server.endpoint
         os.environ[PID_VARIABLE] = str(_own_server.process.pid)
+
+
+def kernel_socket_prefix() -> str:
+    """A private folder for this nbgrader process's kernel sockets (the "ipc" transport, see
+    nbgrader_config.py), removed when nbgrader exits."""
+    folder = tempfile.mkdtemp(prefix="nbgrader-kernels-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return os.path.join(folder, "kernel")
 
 
 def endpoint_for_this_notebook() -> str:

@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="delete the state directory when stopping (for a throw-away server)",
     )
     serve.add_argument("--verbose", action="store_true", help="log every request")
+    serve.add_argument(
+        "--listen-fd",
+        type=int,
+        metavar="FD",
+        help="serve on this inherited socket, already bound to --host and --port and listening",
+    )
 
     start = commands.add_parser("start", help="run in the background and wait until healthy")
     _add_location_options(start, with_host=True)
@@ -124,7 +130,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _forget_host_aws_identity()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
-    server = LocalAwsServer(settings, persist=not args.no_persist)
+    server = LocalAwsServer(settings, persist=not args.no_persist, listen_fd=args.listen_fd)
     server.start()
     print(f"localaws {__version__} ready at {settings.endpoint} (state: {settings.state_dir})")
     sys.stdout.flush()

@@ -1,5 +1,9 @@
 """A private localaws, child of this process: started on a free loopback port, gone with it.
 
+The port is bound here, before the server starts, and handed to it as an open socket: a port
+picked and then released could be taken by any other connection on a busy machine in the
+second or two the server needs to start.
+
 nbgrader's autograder uses one per run (labcheck/autograde.py) so a submission's code runs
 against a fresh, empty account and never a live one. The parent stops it at exit, Linux stops
 it too if the parent dies first, and the server removes its temporary state directory itself
@@ -49,7 +53,8 @@ class EmbeddedServer:
 
     def __init__(self) -> None:
         self.state_dir = Path(tempfile.mkdtemp(prefix="localaws-embedded-"))
-        self.port = _free_port()
+        self._listener = _loopback_listener()
+        self.port = int(self._listener.getsockname()[1])
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -70,6 +75,8 @@ class EmbeddedServer:
             "serve",
             "--port",
             str(self.port),
+            "--listen-fd",
+            str(self._listener.fileno()),
             "--no-persist",
             "--remove-state-dir-at-exit",
         ]
@@ -79,8 +86,10 @@ class EmbeddedServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**env, **OFFLINE_ENV},
+            pass_fds=(self._listener.fileno(),),
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
+        self._listener.close()  # the server has its own copy now
         atexit.register(self.stop)
         return self
 
@@ -105,6 +114,7 @@ class EmbeddedServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._listener.close()
         shutil.rmtree(self.state_dir, ignore_errors=True)
 
 
@@ -114,7 +124,11 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _loopback_listener() -> socket.socket:
+    """A socket listening on a free loopback port, for the server to take over."""
+    sock = socket.socket()
+    # As localaws sets it on its own sockets: a later server can bind the port again at once.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock

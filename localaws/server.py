@@ -17,7 +17,7 @@ from localaws import __version__
 from localaws.admin import ServerInfo
 from localaws.app import LocalAwsApp
 from localaws.config import EMULATED_SERVICES, ServerSettings
-from localaws.errors import PortInUseError
+from localaws.errors import LocalAwsError, PortInUseError
 from localaws.state.persistence import Persistence
 from localaws.state.statedir import StateDirClaim, StateDirLayout
 from localaws.state.store import SnapshotStore
@@ -50,6 +50,25 @@ def bind_socket(host: str, port: int) -> socket.socket:
                 "Otherwise pick another port with --port.",
             ) from error
         raise
+    sock.listen(128)
+    return sock
+
+
+def adopt_socket(fd: int, host: str, port: int) -> socket.socket:
+    """The listening socket the process that started localaws bound for it (see embedded.py)."""
+    try:
+        sock = socket.socket(fileno=fd)
+    except OSError as error:
+        raise LocalAwsError(
+            f"--listen-fd {fd} is not an open socket.",
+            "Leave --listen-fd out; localaws then binds --host and --port itself.",
+        ) from error
+    if sock.getsockname()[:2] != (host, port):
+        sock.close()
+        raise LocalAwsError(
+            f"the socket --listen-fd {fd} is not bound to {host}:{port}.",
+            "Give the --host and --port it is bound to.",
+        )
     sock.listen(128)
     return sock
 
@@ -89,8 +108,11 @@ def _warm_up(moto_app: Any, services: tuple[str, ...]) -> None:
 class LocalAwsServer:
     """One running localaws: owns the state directory claim, the socket and moto."""
 
-    def __init__(self, settings: ServerSettings, persist: bool = True) -> None:
+    def __init__(
+        self, settings: ServerSettings, persist: bool = True, listen_fd: int | None = None
+    ) -> None:
         self.settings = settings
+        self.listen_fd = listen_fd  # a socket already listening on the port, bound by our parent
         self.layout = StateDirLayout(settings.state_dir)
         self.claim = StateDirClaim(self.layout)
         self.persist = persist
@@ -115,7 +137,11 @@ class LocalAwsServer:
         from localaws.extensions import after_restore, install_all
 
         self.claim.acquire()
-        self._socket = bind_socket(self.settings.host, self.settings.port)
+        host, port = self.settings.host, self.settings.port
+        if self.listen_fd is None:
+            self._socket = bind_socket(host, port)
+        else:
+            self._socket = adopt_socket(self.listen_fd, host, port)
         store = SnapshotStore(self.layout) if self.persist else None
         persistence = Persistence(store)
         moto_app = _moto_wsgi_app()

@@ -25,6 +25,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def listening_socket() -> socket.socket:
+    """A socket listening on a free loopback port, for a server to take over."""
+    sock = socket.socket()
+    # As localaws sets it on its own sockets: a later server can bind the port again at once.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
+
+
 def localaws_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "localaws", *args]
 
@@ -55,7 +65,9 @@ class ServerProcess:
         env: dict[str, str] | None = None,
     ) -> None:
         self.state_dir = state_dir
-        self.port = port or free_port()
+        # Without a given port, the server takes over a socket bound here (no race for it).
+        self._listener = None if port else listening_socket()
+        self.port = port or int(self._listener.getsockname()[1])  # type: ignore[union-attr]
         self.extra = extra
         self.env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
@@ -66,13 +78,20 @@ class ServerProcess:
 
     def start(self, deadline: float = 60) -> ServerProcess:
         args = ["serve", "--port", str(self.port), "--state-dir", str(self.state_dir), *self.extra]
+        inherited = () if self._listener is None else (self._listener.fileno(),)
+        if inherited:
+            args += ["--listen-fd", str(inherited[0])]
         self.process = subprocess.Popen(
             localaws_command(*args),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, **AWS_TEST_ENV, **self.env},
+            pass_fds=inherited,
         )
+        if self._listener is not None:  # the server has it now; a restart binds the port itself
+            self._listener.close()
+            self._listener = None
         process = self.process
         ok = wait_for(lambda: process.poll() is not None or is_healthy(self.endpoint), deadline)
         if not ok or process.poll() is not None:

@@ -10,6 +10,7 @@ import boto3
 import pytest
 
 from localaws.daemon import is_healthy
+from localaws.embedded import EmbeddedServer
 from tests.helpers import ServerProcess, free_port, run_localaws
 
 pytestmark = pytest.mark.server
@@ -64,6 +65,30 @@ def test_port_in_use_is_one_line_and_exit_2(state_dir: Path) -> None:
             result = run_localaws(command, "--port", port, "--state-dir", str(state_dir))
             assert result.returncode == 2
             assert_one_line_error(result.stderr, f"port {port}", "already in use", "--port")
+
+
+def test_an_embedded_server_holds_its_port_from_the_moment_it_is_chosen() -> None:
+    """Bound here and handed over as an open socket: no other connection can take the port
+    while the server starts (a picked-and-released port could be, on a busy machine)."""
+    server = EmbeddedServer()
+    try:
+        with socket.socket() as other:
+            other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            with pytest.raises(OSError):
+                other.bind(("127.0.0.1", server.port))
+        assert is_healthy(server.start().endpoint)
+    finally:
+        server.stop()
+    assert not is_healthy(server.endpoint)
+
+
+def test_a_listen_fd_that_is_not_a_socket_is_one_line_and_exit_2(state_dir: Path) -> None:
+    port = str(free_port())
+    result = run_localaws(
+        "serve", "--port", port, "--listen-fd", "99", "--state-dir", str(state_dir)
+    )
+    assert result.returncode == 2
+    assert_one_line_error(result.stderr, "--listen-fd 99", "not an open socket")
 
 
 def test_second_instance_on_the_same_state_dir_is_refused(state_dir: Path) -> None:

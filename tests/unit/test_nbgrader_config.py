@@ -18,6 +18,9 @@ exec(open("nbgrader_config.py").read(), {"get_config": lambda: c, "__file__": "n
 print(json.dumps({
     "timeout": c.Execute.timeout,
     "shutdown": c.Execute.shutdown_kernel,
+    "iopub_timeout": c.Execute.iopub_timeout,
+    "transport": c.KernelManager.get("transport", "tcp"),
+    "socket_prefix": c.KernelManager.get("ip", ""),
     "env": {k: v for k, v in os.environ.items() if k.startswith(("AWS_", "LABCHECK_"))},
 }))
 """
@@ -47,8 +50,18 @@ def test_autograde_and_validate_see_only_dummy_credentials_and_a_dead_endpoint()
         assert env["LABCHECK_AUTOGRADE_ENDPOINT"].startswith("http://127.0.0.1:")
 
 
+def test_autograde_kernels_listen_on_private_unix_sockets_not_tcp_ports() -> None:
+    config = read_config("autograde")
+    assert config["transport"] == "ipc"
+    prefix = str(config["socket_prefix"])
+    assert os.path.isabs(prefix) and "nbgrader-kernels-" in prefix
+    assert not os.path.exists(os.path.dirname(prefix)), "removed when nbgrader exits"
+
+
 def test_other_commands_leave_the_environment_alone() -> None:
     config = read_config("generate_assignment")
     assert config["env"] == {**{k: v for k, v in os.environ.items() if k.startswith("AWS_")},
                              **HOST_ENV}  # fmt: skip
     assert config["timeout"] == 180 and config["shutdown"] == "immediate"
+    assert int(str(config["iopub_timeout"])) >= 15
+    assert config["transport"] == "tcp", "only autograde and validate start kernels"
