@@ -74,6 +74,9 @@ class InitResult:
     duration_ms: float
     lines: list[OutputLine]
     error: dict[str, Any] | None = None
+    #: Past Lambda's 10 s init limit and still going: as on AWS, the init carries on within the
+    #: first invocation, counted against the function's timeout.
+    timed_out: bool = False
 
 
 @dataclass
@@ -239,6 +242,11 @@ class ExecutionEnvironment:
             if self._process.exited() or time.perf_counter() > deadline:
                 break
         duration_ms = (time.perf_counter() - started) * 1000
+        if not self._api.init_done.is_set() and not self._process.exited():
+            with self._lines_lock:
+                lines, self._lines = self._lines, []
+            self._move(State.READY)
+            return InitResult(duration_ms, lines, timed_out=True)
         lines = self._take_lines("init")
         error = self._api.init_error
         if error is None and not self._api.init_done.is_set():
@@ -254,11 +262,7 @@ class ExecutionEnvironment:
         assert self._process is not None
         if self._process.killed_for_memory:
             return runtime_error("Runtime.OutOfMemory", "Runtime exited with error: signal: killed")
-        if self._process.exited():
-            return runtime_error("Runtime.ExitError", "Runtime exited without providing a reason")
-        return runtime_error(
-            "Runtime.InitTimeout", f"Init phase timed out after {INIT_LIMIT_SECONDS:.2f} seconds"
-        )
+        return runtime_error("Runtime.ExitError", "Runtime exited without providing a reason")
 
     def invoke(
         self, request_id: str, payload: bytes, client_context: str | None, trace_header: str
@@ -281,12 +285,14 @@ class ExecutionEnvironment:
         self._api.submit(invocation)
         deadline = started + timeout
         while not invocation.answered.wait(0.005):
-            if self._process.exited() or time.perf_counter() >= deadline:
+            if self._process.exited() or time.perf_counter() >= deadline or self._api.init_error:
                 break
         duration_ms = (time.perf_counter() - started) * 1000
         limit.pause()
         self.last_used = time.monotonic()
         memory = self._process.peak_memory_mb()
+        if self._api.init_error is not None and not invocation.answered.is_set():
+            return self._init_failed_late(duration_ms, memory)
         if invocation.answered.is_set():
             lines = self._take_lines(request_id)
             self._move(State.READY)
@@ -295,6 +301,14 @@ class ExecutionEnvironment:
                 kind, duration_ms, memory, lines, invocation.response, invocation.error
             )
         return self._hard_failure(request_id, duration_ms, memory)
+
+    def _init_failed_late(self, duration_ms: float, memory: float) -> InvokeOutcome:
+        """An init that went past the limit failed within the invocation (import error...)."""
+        assert self._api is not None and self._api.init_error is not None
+        error = {**self._api.init_error, "requestId": ""}
+        lines = self._take_lines("init")
+        self.destroy()
+        return InvokeOutcome("init-error", duration_ms, memory, lines, error=error)
 
     def _hard_failure(self, request_id: str, duration_ms: float, memory: float) -> InvokeOutcome:
         assert self._process is not None

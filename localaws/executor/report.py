@@ -17,6 +17,11 @@ def init_start_line(runtime: str, interpreter_version: str, region: str) -> str:
     )
 
 
+def init_timeout_line(init_ms: float) -> str:
+    """Logged when the init phase passes its 10 s limit (init then goes on in the invocation)."""
+    return f"INIT_REPORT Init Duration: {init_ms:.2f} ms\tPhase: init\tStatus: timeout"
+
+
 def start_line(request_id: str, version: str) -> str:
     return f"START RequestId: {request_id} Version: {version}"
 

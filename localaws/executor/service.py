@@ -109,6 +109,9 @@ class InvocationService:
             if env.interpreter.warning:
                 events.append((first, env.interpreter.warning))
             events += init.lines
+            if init.timed_out:  # the rest of init counts in the invocation's duration
+                events.append((report_now(), report.init_timeout_line(init.duration_ms)))
+                init_ms = None
             if init.error is not None:
                 outcome = InvokeOutcome("init-error", 0.0, 0.0, error=init.error)
                 return self._record(

@@ -7,6 +7,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -223,6 +224,47 @@ def test_init_errors_are_named_as_the_runtime_names_them(
     assert body["errorMessage"].startswith(message)
     assert body["requestId"] == ""
     assert any(line.startswith(f"[ERROR] {error_type}: ") for line in tail(response))
+
+
+SLOW_INIT_SOURCE = """
+import time
+time.sleep({seconds})  # an init past Lambda's 10 s limit
+{rest}
+def lambda_handler(event, context):
+    return {{"remaining_ms": context.get_remaining_time_in_millis()}}
+"""
+
+
+def test_an_init_past_the_10_s_limit_goes_on_within_the_first_invocation(
+    client_factory: Factory, lam: Any
+) -> None:
+    """As on AWS: the init phase times out, logs INIT_REPORT, and carries on within the
+    invocation's own timeout; an error it then meets fails that invocation at once."""
+    iam = client_factory("iam")
+    deploy(lam, iam, "slow_init", SLOW_INIT_SOURCE.format(seconds=10.6, rest=""), Timeout=20)
+    failing = SLOW_INIT_SOURCE.format(seconds=10.3, rest="import not_installed\n")
+    deploy(lam, iam, "slow_init_error", failing, Timeout=20)
+    with ThreadPoolExecutor(2) as pool:  # the two inits side by side: one wait of ~11 s
+        slow = pool.submit(invoke, lam, "slow_init", LogType="Tail")
+        broken = pool.submit(invoke, lam, "slow_init_error", LogType="Tail")
+        (response, body), (error_response, error_body) = slow.result(), broken.result()
+
+    assert "FunctionError" not in response, body
+    lines = tail(response)
+    init_report = [line for line in lines if line.startswith("INIT_REPORT")]
+    assert len(init_report) == 1 and re.fullmatch(
+        r"INIT_REPORT Init Duration: 10\d{3}\.\d{2} ms\tPhase: init\tStatus: timeout",
+        init_report[0],
+    ), lines
+    report = report_of(lines)
+    assert report["init"] is None  # the rest of init is in the invocation's Duration
+    assert body["remaining_ms"] < 20_000 - 300, "the timeout clock ran while init finished"
+
+    assert error_response["FunctionError"] == "Unhandled"
+    assert error_body["errorType"] == "Runtime.ImportModuleError", error_body
+    assert error_body["requestId"] == ""
+    warm = invoke(lam, "slow_init")[1]
+    assert warm["remaining_ms"] > 19_000, "a warm start has its whole timeout"
 
 
 def test_event_runs_in_the_background_and_dry_run_does_not_run(
