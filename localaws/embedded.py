@@ -53,7 +53,7 @@ class EmbeddedServer:
 
     def __init__(self) -> None:
         self.state_dir = Path(tempfile.mkdtemp(prefix="localaws-embedded-"))
-        self._listener = _loopback_listener()
+        self._listener = loopback_listener()
         self.port = int(self._listener.getsockname()[1])
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -73,6 +73,8 @@ class EmbeddedServer:
             "-m",
             "localaws",
             "serve",
+            "--host",
+            "127.0.0.1",
             "--port",
             str(self.port),
             "--listen-fd",
@@ -124,7 +126,7 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _loopback_listener() -> socket.socket:
+def loopback_listener() -> socket.socket:
     """A socket listening on a free loopback port, for the server to take over."""
     sock = socket.socket()
     # As localaws sets it on its own sockets: a later server can bind the port again at once.

@@ -58,16 +58,18 @@ def adopt_socket(fd: int, host: str, port: int) -> socket.socket:
     """The listening socket the process that started localaws bound for it (see embedded.py)."""
     try:
         sock = socket.socket(fileno=fd)
+        sock.set_inheritable(False)  # never passed on to Lambda runtime processes
+        bound = sock.getsockname()[:2]
     except OSError as error:
         raise LocalAwsError(
             f"--listen-fd {fd} is not an open socket.",
             "Leave --listen-fd out; localaws then binds --host and --port itself.",
         ) from error
-    if sock.getsockname()[:2] != (host, port):
+    if sock.type != socket.SOCK_STREAM or bound != (host, port):
         sock.close()
         raise LocalAwsError(
-            f"the socket --listen-fd {fd} is not bound to {host}:{port}.",
-            "Give the --host and --port it is bound to.",
+            f"--listen-fd {fd} is not a TCP socket bound to {host}:{port}.",
+            "Give the --host (an IP address) and --port it is bound to.",
         )
     sock.listen(128)
     return sock

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from localaws.daemon import is_healthy, wait_for
-from localaws.embedded import OFFLINE_ENV
+from localaws.embedded import OFFLINE_ENV, loopback_listener
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,16 +23,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def listening_socket() -> socket.socket:
-    """A socket listening on a free loopback port, for a server to take over."""
-    sock = socket.socket()
-    # As localaws sets it on its own sockets: a later server can bind the port again at once.
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    return sock
 
 
 def localaws_command(*args: str) -> list[str]:
@@ -66,7 +56,7 @@ class ServerProcess:
     ) -> None:
         self.state_dir = state_dir
         # Without a given port, the server takes over a socket bound here (no race for it).
-        self._listener = None if port else listening_socket()
+        self._listener = None if port else loopback_listener()
         self.port = port or int(self._listener.getsockname()[1])  # type: ignore[union-attr]
         self.extra = extra
         self.env = env or {}
@@ -77,7 +67,8 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, deadline: float = 60) -> ServerProcess:
-        args = ["serve", "--port", str(self.port), "--state-dir", str(self.state_dir), *self.extra]
+        args = ["serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        args += ["--state-dir", str(self.state_dir), *self.extra]
         inherited = () if self._listener is None else (self._listener.fileno(),)
         if inherited:
             args += ["--listen-fd", str(inherited[0])]

@@ -74,8 +74,8 @@ class InitResult:
     duration_ms: float
     lines: list[OutputLine]
     error: dict[str, Any] | None = None
-    #: Past Lambda's 10 s init limit and still going: as on AWS, the init carries on within the
-    #: first invocation, counted against the function's timeout.
+    #: Past Lambda's 10 s init limit and still going: the init carries on within the first
+    #: invocation, counted against the function's timeout (AWS runs init again there).
     timed_out: bool = False
 
 
@@ -281,17 +281,26 @@ class ExecutionEnvironment:
             client_context=client_context,
         )
         limit = self._process.cpu_limit()
-        limit.activate()
+        # Init is never throttled (cpu.py): one that went past its limit finishes first.
+        throttled = self._api.init_done.is_set()
+        if throttled:
+            limit.activate()
         self._api.submit(invocation)
         deadline = started + timeout
         while not invocation.answered.wait(0.005):
+            if not throttled and self._api.init_done.is_set():
+                throttled = True
+                limit.activate()
             if self._process.exited() or time.perf_counter() >= deadline or self._api.init_error:
                 break
         duration_ms = (time.perf_counter() - started) * 1000
         limit.pause()
         self.last_used = time.monotonic()
         memory = self._process.peak_memory_mb()
-        if self._api.init_error is not None and not invocation.answered.is_set():
+        init_failed = self._api.init_error is not None or (
+            not self._api.init_done.is_set() and self._process.exited()
+        )
+        if init_failed and not invocation.answered.is_set():
             return self._init_failed_late(duration_ms, memory)
         if invocation.answered.is_set():
             lines = self._take_lines(request_id)
@@ -303,9 +312,10 @@ class ExecutionEnvironment:
         return self._hard_failure(request_id, duration_ms, memory)
 
     def _init_failed_late(self, duration_ms: float, memory: float) -> InvokeOutcome:
-        """An init that went past the limit failed within the invocation (import error...)."""
-        assert self._api is not None and self._api.init_error is not None
-        error = {**self._api.init_error, "requestId": ""}
+        """An init that went past the limit failed within the invocation (an import error, an
+        exit, a memory kill): the error is the init's, as it would have been in time."""
+        assert self._api is not None
+        error = {**(self._api.init_error or self._init_failure()), "requestId": ""}
         lines = self._take_lines("init")
         self.destroy()
         return InvokeOutcome("init-error", duration_ms, memory, lines, error=error)
