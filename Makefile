@@ -6,6 +6,9 @@ PORT ?= 4566
 ENDPOINT := http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed-stamp
 OPEN_WELCOME := --LabApp.default_url=/lab/tree/00-welcome/00-welcome.ipynb
+# JupyterLab refuses to start as root (containers, fresh VMs) without this; it still listens
+# on localhost only. The user id as Jupyter itself reads it.
+AS_ROOT := $(if $(filter 0,$(shell $(PYTHON) -c 'import os; print(os.geteuid())')),--allow-root,)
 # The offline account: dummy credentials only, never the host's real ones.
 OFFLINE_ENV := env -u AWS_PROFILE AWS_ENDPOINT_URL=$(ENDPOINT) AWS_ACCESS_KEY_ID=testing \
 	AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 \
@@ -42,10 +45,10 @@ chromium:
 lab: install
 	$(BIN)/localaws start --port $(PORT)
 	$(OFFLINE_ENV) $(BIN)/labcheck setup
-	$(OFFLINE_ENV) $(BIN)/jupyter lab --notebook-dir=notebooks $(OPEN_WELCOME) $(JUPYTER_ARGS)
+	$(OFFLINE_ENV) $(BIN)/jupyter lab --notebook-dir=notebooks $(OPEN_WELCOME) $(AS_ROOT) $(JUPYTER_ARGS)
 
 lab-aws: install
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(OPEN_WELCOME) $(JUPYTER_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(OPEN_WELCOME) $(AS_ROOT) $(JUPYTER_ARGS)
 
 # The whole lab with the reference solution on a fresh localaws (port DEMO_PORT), graded and
 # plotted; that localaws is stopped afterwards.
