@@ -56,8 +56,11 @@ class ServerProcess:
     ) -> None:
         self.state_dir = state_dir
         # Without a given port, the server takes over a socket bound here (no race for it).
-        self._listener = None if port else loopback_listener()
-        self.port = port or int(self._listener.getsockname()[1])  # type: ignore[union-attr]
+        self._listener: socket.socket | None = None
+        if port is None:
+            self._listener = loopback_listener()
+            port = int(self._listener.getsockname()[1])
+        self.port = port
         self.extra = extra
         self.env = env or {}
         self.process: subprocess.Popen[bytes] | None = None

@@ -161,10 +161,16 @@ class ExecutionEnvironment:
             self._lines.append((timestamp, text.replace("\r", "\n")))
 
     def _take_lines(self, marker: str) -> list[OutputLine]:
+        """The output up to ``marker`` (waiting a little for it to arrive)."""
         self._marker(marker).wait(OUTPUT_GRACE_SECONDS)
         with self._lines_lock:
-            lines, self._lines = self._lines, []
             self._markers.pop(marker, None)
+        return self._drain_lines()
+
+    def _drain_lines(self) -> list[OutputLine]:
+        """The output collected so far, without waiting for more."""
+        with self._lines_lock:
+            lines, self._lines = self._lines, []
         return lines
 
     def _environment_variables(self, api: str, task_root: Path, opt: Path | None) -> dict[str, str]:
@@ -243,10 +249,8 @@ class ExecutionEnvironment:
                 break
         duration_ms = (time.perf_counter() - started) * 1000
         if not self._api.init_done.is_set() and not self._process.exited():
-            with self._lines_lock:
-                lines, self._lines = self._lines, []
             self._move(State.READY)
-            return InitResult(duration_ms, lines, timed_out=True)
+            return InitResult(duration_ms, self._drain_lines(), timed_out=True)
         lines = self._take_lines("init")
         error = self._api.init_error
         if error is None and not self._api.init_done.is_set():
@@ -326,8 +330,7 @@ class ExecutionEnvironment:
         timed_out = not process.exited()
         process.kill()
         process.wait_exit(5)
-        with self._lines_lock:
-            lines, self._lines = self._lines, []
+        lines = self._drain_lines()
         self.destroy()
         prefix = f"RequestId: {request_id} Error: "
         if process.killed_for_memory:
