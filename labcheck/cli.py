@@ -1,6 +1,8 @@
 """``labcheck`` command line: grade the lab in a live account or from an evidence file.
 
-Exit codes: 0 every check passed, 1 some failed, 2 grading was not possible.
+Exit codes: 0 every check passed, 1 some failed, 2 grading (or the command) was not possible:
+one line on stderr says why and what to do (``LABCHECK_DEBUG=1`` adds the traceback of an
+unexpected error); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -9,21 +11,30 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from labcheck import __version__
-from labcheck.checks import TASKS, UnknownTaskError, grade
-from labcheck.errors import CannotGradeError
+from labcheck.checks import TASKS, UnknownTaskError, chosen_tasks, grade
+from labcheck.errors import CannotGradeError, debug_enabled, describe_unexpected
 from labcheck.evidence import load_evidence, save_evidence
 from labcheck.report import to_json, to_text
 from labcheck.state import AccountState
 from labcheck.tune.cli import add_tune_parser, cmd_tune
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with its usage errors as one line (and exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {message} (see '{self.prog} --help')", file=sys.stderr)
+        sys.exit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="labcheck", description="Grade the Serverless Lab.")
+    parser = OneLineParser(prog="labcheck", description="Grade the Serverless Lab.")
     parser.add_argument("--version", action="version", version=f"labcheck {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     grade_command = commands.add_parser("grade", help="check the lab's tasks and show the score")
@@ -183,6 +194,7 @@ def cmd_grade_roster(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     if args.roster:
         return cmd_grade_roster(args)
+    chosen_tasks(args.tasks)  # a misspelt task is said before anything is read
     state = collect_state(args)
     results = grade(state, args.tasks)
     if args.save_evidence:
@@ -219,4 +231,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except (CannotGradeError, UnknownTaskError) as error:
         print(f"labcheck: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("labcheck: interrupted.", file=sys.stderr)
+        return 130
+    except Exception as error:  # the one boundary: one line, never a traceback, unless asked
+        if debug_enabled():
+            traceback.print_exc()
+        described = describe_unexpected(error, _endpoint(args) if "endpoint_url" in args else None)
+        print(f"labcheck: error: {described}", file=sys.stderr)
         return 2

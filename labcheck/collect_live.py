@@ -19,7 +19,7 @@ from botocore.exceptions import (
     NoRegionError,
 )
 
-from labcheck.errors import CannotGradeError
+from labcheck.errors import CannotGradeError, unreachable
 from labcheck.readonly import read_only_client
 from labcheck.state import (
     FUNCTION_NAME,
@@ -274,10 +274,7 @@ def describe_aws_error(error: Exception) -> CannotGradeError:
             "no AWS region is set.", "Set AWS_DEFAULT_REGION=us-east-1 or pass --region."
         )
     if isinstance(error, EndpointConnectionError):
-        return CannotGradeError(
-            f"cannot reach {error.kwargs.get('endpoint_url', 'the endpoint')}.",
-            "Is localaws running? Start it with 'localaws start' (or 'make lab').",
-        )
+        return unreachable(error.kwargs.get("endpoint_url"), "no answer")
     if not isinstance(error, ClientError):
         return CannotGradeError(f"the AWS call failed: {error}")
     code = error.response["Error"]["Code"]

@@ -21,3 +21,50 @@ class CannotGradeError(Exception):
 
 class ReadOnlyViolation(CannotGradeError):
     """The grader tried a call that could change the account (a bug; refused)."""
+
+
+def debug_enabled() -> bool:
+    """True when ``LABCHECK_DEBUG`` asks for tracebacks (1, true, yes, on)."""
+    import os
+
+    return os.environ.get("LABCHECK_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def describe_unexpected(error: Exception, endpoint: str | None) -> CannotGradeError:
+    """One line for an error no command expected, with what to do next.
+
+    An endpoint that does not answer says whether it is localaws's and how to start it.
+    """
+    import urllib.error
+
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, (BotoCoreError, ClientError)):
+        from labcheck.collect_live import describe_aws_error
+
+        return describe_aws_error(error)
+    if isinstance(error, (ConnectionError, urllib.error.URLError, TimeoutError)):
+        return unreachable(endpoint, error)
+    if isinstance(error, OSError):
+        return CannotGradeError(f"{error}.", "Check the path and its permissions.")
+    return CannotGradeError(
+        f"unexpected {type(error).__name__}: {error}.",
+        "Run again with LABCHECK_DEBUG=1 to see the traceback, and report it if it persists.",
+    )
+
+
+def unreachable(endpoint: str | None, error: object) -> CannotGradeError:
+    """The endpoint did not answer: is it a localaws that is not running?"""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(endpoint or "")
+    where = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "AWS"
+    host = parts.hostname
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return CannotGradeError(
+            f"cannot reach {where}: localaws is not running there ({error}).",
+            "Start it with 'localaws start' (or 'make lab'), then try again.",
+        )
+    return CannotGradeError(
+        f"cannot reach {where} ({error}).", "Check the endpoint address and your network."
+    )

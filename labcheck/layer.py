@@ -21,6 +21,8 @@ from labcheck.errors import CannotGradeError
 
 AWS_PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_28_x86_64")
 DEFAULT_CACHE = Path.home() / ".cache" / "serverless-lab" / "wheels"
+#: How long one ``pip download`` of Pillow may take.
+PIP_TIMEOUT = 600
 
 
 def download_pillow(
@@ -41,7 +43,13 @@ def download_pillow(
     if target == "aws":
         for platform in AWS_PLATFORMS:
             command += ["--platform", platform]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=PIP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise CannotGradeError(
+            f"downloading Pillow for Python {python_version} took over {PIP_TIMEOUT} s.",
+            "Check the connection to PyPI and run 'labcheck setup' again.",
+        ) from None
     wheels = sorted(folder.glob("*.whl"))
     if result.returncode != 0 or not wheels:
         raise CannotGradeError(

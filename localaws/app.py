@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from localaws import aws_errors
 from localaws.admin import AdminApp, ServerInfo
 from localaws.executor.tracing import set_request_trace
 from localaws.extensions import before_request, recursion_config
 from localaws.requests import is_read_only
 from localaws.state.persistence import Persistence, PersistenceError
 
+log = logging.getLogger("localaws")
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -37,6 +40,22 @@ def _run_to_completion(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, list
     return captured["status"], captured["headers"], body
 
 
+def _answer_aws(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, list[Any], bytes]:
+    """moto's answer, or an AWS-shaped error where moto has none or fails (aws_errors)."""
+    try:
+        status, headers, body = _run_to_completion(app, environ)
+    except NotImplementedError as error:
+        log.warning("localaws: unsupported: %s (%s)", aws_errors.operation_name(environ), error)
+        return aws_errors.unsupported_operation(environ)
+    except Exception as error:
+        log.exception("localaws: %s failed", aws_errors.operation_name(environ))
+        return aws_errors.internal_failure(environ, error)
+    if aws_errors.is_unrouted(status, headers):
+        log.warning("localaws: unsupported: %s", aws_errors.operation_name(environ))
+        return aws_errors.unsupported_operation(environ)
+    return status, headers, body
+
+
 class LocalAwsApp:
     """Routes ``/_localaws/*`` to the admin app; runs AWS API calls through moto durably."""
 
@@ -55,11 +74,11 @@ class LocalAwsApp:
         app = recursion_config.serve if recursion_config.handles(environ) else self.moto_app
         if is_read_only(environ):
             with self.persistence.reading():
-                status, headers, body = _run_to_completion(app, environ)
+                status, headers, body = _answer_aws(app, environ)
         else:
             try:
                 with self.persistence.writing():
-                    status, headers, body = _run_to_completion(app, environ)
+                    status, headers, body = _answer_aws(app, environ)
             except PersistenceError:
                 start_response("500 Internal Server Error", [("Content-Type", "application/json")])
                 return [_NOT_SAVED]

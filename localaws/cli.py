@@ -1,6 +1,8 @@
 """``localaws`` command line: serve, start, stop, status, logs, reset.
 
-Exit codes: 0 done, 1 not running (stop/status), 2 a problem the user must fix.
+Exit codes: 0 done; 1 ``status`` found no server running; 2 could not do what was asked (one
+line on stderr says why and what to do; ``LOCALAWS_DEBUG=1`` adds the traceback of an
+unexpected error); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -11,10 +13,22 @@ import os
 import shutil
 import sys
 import time
+import traceback
+import urllib.error
 from collections.abc import Sequence
+from typing import NoReturn
 
 from localaws import __version__
-from localaws.config import ENV_HOST, ServerSettings, resolve_settings
+from localaws.config import (
+    ENV_HOST,
+    ExecutorSettings,
+    ServerSettings,
+    argparse_type,
+    debug_enabled,
+    parse_count,
+    parse_port,
+    resolve_settings,
+)
 from localaws.daemon import (
     fetch_json,
     running_endpoint,
@@ -28,6 +42,17 @@ from localaws.state.statedir import StateDirLayout
 from localaws.state.store import CorruptStateError, check_schema, read_header
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with its usage errors as one line (and exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {message} (see '{self.prog} --help')", file=sys.stderr)
+        sys.exit(2)
+
+
+PORT = argparse_type(parse_port, "--port")
+
+
 def _add_location_options(parser: argparse.ArgumentParser, with_host: bool) -> None:
     if with_host:
         parser.add_argument(
@@ -35,14 +60,14 @@ def _add_location_options(parser: argparse.ArgumentParser, with_host: bool) -> N
             help="address to listen on (default 127.0.0.1 or $LOCALAWS_HOST; a non-loopback "
             "address is reachable from other machines and is refused unless given here)",
         )
-    parser.add_argument("--port", type=int, help="TCP port (default 4566, or $LOCALAWS_PORT)")
+    parser.add_argument("--port", type=PORT, help="TCP port (default 4566, or $LOCALAWS_PORT)")
     parser.add_argument(
         "--state-dir", help="where state is kept (default .localaws, or $LOCALAWS_STATE_DIR)"
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="localaws",
         description="The offline AWS for Serverless Lab: moto's server with persistent state.",
     )
@@ -62,9 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--verbose", action="store_true", help="log every request")
     serve.add_argument(
         "--listen-fd",
-        type=int,
+        type=argparse_type(parse_count, "--listen-fd"),
         metavar="FD",
         help="serve on this inherited socket, already bound to --host and --port and listening",
+    )
+    serve.add_argument(
+        "--exit-with-parent",
+        type=argparse_type(parse_count, "--exit-with-parent"),
+        metavar="PID",
+        help="stop when process PID (the one starting this server) has ended",
     )
 
     start = commands.add_parser("start", help="run in the background and wait until healthy")
@@ -76,7 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     logs = commands.add_parser("logs", help="print a function's CloudWatch Logs")
     logs.add_argument("function", metavar="FUNCTION", help="the Lambda function's name")
-    logs.add_argument("--tail", type=int, metavar="N", help="only the last N log events")
+    logs.add_argument(
+        "--tail",
+        type=argparse_type(parse_count, "--tail"),
+        metavar="N",
+        help="only the last N log events",
+    )
     _add_location_options(logs, with_host=False)
 
     reset = commands.add_parser("reset", help="delete every resource and the saved state")
@@ -127,14 +163,20 @@ def _forget_host_aws_identity() -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     _check_host(args, settings)
+    executor_settings = ExecutorSettings.from_environ()
     _forget_host_aws_identity()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
-    server = LocalAwsServer(settings, persist=not args.no_persist, listen_fd=args.listen_fd)
+    server = LocalAwsServer(
+        settings,
+        persist=not args.no_persist,
+        listen_fd=args.listen_fd,
+        executor_settings=executor_settings,
+    )
     server.start()
     print(f"localaws {__version__} ready at {settings.endpoint} (state: {settings.state_dir})")
     sys.stdout.flush()
-    server.wait()
+    server.wait(args.exit_with_parent)
     if args.remove_state_dir_at_exit:
         shutil.rmtree(settings.state_dir, ignore_errors=True)
     # Every write is already durable; skip the slow teardown of moto's many modules.
@@ -146,6 +188,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_start(args: argparse.Namespace) -> int:
     settings = _settings(args)
     _check_host(args, settings)
+    ExecutorSettings.from_environ()  # a bad LOCALAWS_* variable is said here, not in a log
     extra = ["--no-persist"] if args.no_persist else []
     started = time.monotonic()
     pid, already = start_background(settings, extra)
@@ -261,10 +304,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except NotRunningError as error:
-        print(f"localaws: {error}", file=sys.stderr)
-        return 1
+        if args.command == "status":  # the answer, not a failure
+            print(f"localaws: {error}", file=sys.stderr)
+            return 1
+        print(f"localaws: error: {error}", file=sys.stderr)
+        return 2
     except LocalAwsError as error:
         print(f"localaws: error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # the one boundary: one line, never a traceback, unless asked
+        if debug_enabled():
+            traceback.print_exc()
+        print(f"localaws: error: {describe_unexpected(error)}", file=sys.stderr)
+        return 2
+
+
+def describe_unexpected(error: Exception) -> str:
+    """One line for an error no command expected, with what to do next."""
+    if isinstance(error, (ConnectionError, urllib.error.URLError, TimeoutError)):
+        return (
+            f"could not reach localaws ({error}). Is it running ('localaws status')? "
+            "Start it with 'localaws start'."
+        )
+    if isinstance(error, OSError):
+        return f"{error}. Check the path and its permissions."
+    return (
+        f"unexpected {type(error).__name__}: {error}. Run again with LOCALAWS_DEBUG=1 to see "
+        "the traceback, and report it if it persists."
+    )

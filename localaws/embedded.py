@@ -5,16 +5,14 @@ picked and then released could be taken by any other connection on a busy machin
 second or two the server needs to start.
 
 nbgrader's autograder uses one per run (labcheck/autograde.py) so a submission's code runs
-against a fresh, empty account and never a live one. The parent stops it at exit, Linux stops
-it too if the parent dies first, and the server removes its temporary state directory itself
-as it stops (a parent killed outright cannot).
+against a fresh, empty account and never a live one. The parent stops it at exit; if the parent
+dies first, the server notices (``--exit-with-parent``) and stops too, and it removes its
+temporary state directory itself as it stops (a parent killed outright cannot).
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
-import ctypes
 import os
 import shutil
 import signal
@@ -45,7 +43,6 @@ HOST_AWS_VARIABLES = (
     "AWS_WEB_IDENTITY_TOKEN_FILE",
 )
 START_DEADLINE_SECONDS = 60.0
-PR_SET_PDEATHSIG = 1
 
 
 class EmbeddedServer:
@@ -81,6 +78,8 @@ class EmbeddedServer:
             str(self._listener.fileno()),
             "--no-persist",
             "--remove-state-dir-at-exit",
+            "--exit-with-parent",
+            str(os.getpid()),
         ]
         self.process = subprocess.Popen(
             [*command, "--state-dir", str(self.state_dir)],
@@ -89,7 +88,6 @@ class EmbeddedServer:
             stderr=subprocess.DEVNULL,
             env={**env, **OFFLINE_ENV},
             pass_fds=(self._listener.fileno(),),
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         self._listener.close()  # the server has its own copy now
         atexit.register(self.stop)
@@ -118,12 +116,6 @@ class EmbeddedServer:
                 self.process.wait()
         self._listener.close()
         shutil.rmtree(self.state_dir, ignore_errors=True)
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: receive SIGTERM when the parent process dies."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def loopback_listener() -> socket.socket:

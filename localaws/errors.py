@@ -31,3 +31,7 @@ class StateFormatError(StateDirError):
 
 class NotRunningError(LocalAwsError):
     """No localaws server runs for this state directory."""
+
+
+class SettingError(LocalAwsError):
+    """A setting (an option or a ``LOCALAWS_*`` variable) has a value it does not allow."""

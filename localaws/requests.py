@@ -16,8 +16,21 @@ READ_METHODS = ("GET", "HEAD", "OPTIONS")
 LAMBDA_INVOKE_PATH = re.compile(r"^/2015-03-31/functions/[^/]+/invocations$")
 
 
+ACTION_KEY = "localaws.action_name"
+
+
 def action_name(environ: dict[str, Any]) -> str | None:
-    """The operation named by a JSON (X-Amz-Target) or query (Action=) protocol request."""
+    """The operation named by a JSON (X-Amz-Target) or query (Action=) protocol request.
+
+    Found once and kept in ``environ``: a form body is read here, before moto reads it.
+    """
+    if ACTION_KEY not in environ:
+        environ[ACTION_KEY] = _find_action_name(environ)
+    found: str | None = environ[ACTION_KEY]
+    return found
+
+
+def _find_action_name(environ: dict[str, Any]) -> str | None:
     target = environ.get("HTTP_X_AMZ_TARGET")
     if target:
         return str(target).rsplit(".", 1)[-1]

@@ -16,7 +16,7 @@ from typing import Any
 from localaws import __version__
 from localaws.admin import ServerInfo
 from localaws.app import LocalAwsApp
-from localaws.config import EMULATED_SERVICES, ServerSettings
+from localaws.config import EMULATED_SERVICES, ExecutorSettings, ServerSettings
 from localaws.errors import LocalAwsError, PortInUseError
 from localaws.state.persistence import Persistence
 from localaws.state.statedir import StateDirClaim, StateDirLayout
@@ -107,13 +107,36 @@ def _warm_up(moto_app: Any, services: tuple[str, ...]) -> None:
                 moto_app.app_instances.setdefault(backend, app)
 
 
+PARENT_POLL_SECONDS = 0.5
+
+
+def watch_parent(parent_pid: int, stop: threading.Event) -> None:
+    """Set ``stop`` once ``parent_pid`` is no longer this process's parent (it ended, and the
+    process was handed to another). Started by the server itself, so the process that starts
+    it needs no ``preexec_fn`` (unsafe in a threaded parent such as a Jupyter kernel)."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            if stop.wait(PARENT_POLL_SECONDS):
+                return
+        log.info("localaws: the process that started it (pid %s) has ended; stopping", parent_pid)
+        stop.set()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 class LocalAwsServer:
     """One running localaws: owns the state directory claim, the socket and moto."""
 
     def __init__(
-        self, settings: ServerSettings, persist: bool = True, listen_fd: int | None = None
+        self,
+        settings: ServerSettings,
+        persist: bool = True,
+        listen_fd: int | None = None,
+        executor_settings: ExecutorSettings | None = None,
     ) -> None:
         self.settings = settings
+        self.executor_settings = executor_settings or ExecutorSettings()
         self.listen_fd = listen_fd  # a socket already listening on the port, bound by our parent
         self.layout = StateDirLayout(settings.state_dir)
         self.claim = StateDirClaim(self.layout)
@@ -179,7 +202,7 @@ class LocalAwsServer:
             self.info.notices.append(notice)
             log.error("localaws: error: %s", notice)
         self.executor = install_executor(
-            persistence, self.layout.root / "lambda", self.settings.endpoint
+            persistence, self.layout.root / "lambda", self.settings.endpoint, self.executor_settings
         )
         self.info.cpu_throttle_mode = self.executor.cpu_mode
         self.info.lambda_status = self.executor.status
@@ -187,10 +210,13 @@ class LocalAwsServer:
         self.info.after_reset.append(self.executor.async_invoker.release_claims)
         _warm_up(moto_app, tuple(s for s in EMULATED_SERVICES if s not in WARM_LATER))
         self.info.ready.set()
-        threading.Thread(target=_warm_up, args=(moto_app, WARM_LATER), daemon=True).start()
+        threading.Thread(
+            target=_warm_up, args=(moto_app, WARM_LATER), name="warm-up", daemon=True
+        ).start()
 
-    def wait(self) -> None:
-        """Block until SIGTERM or SIGINT, then stop cleanly."""
+    def wait(self, parent_pid: int | None = None) -> None:
+        """Block until SIGTERM or SIGINT (or, with ``parent_pid``, until that process has
+        ended), then stop cleanly."""
         stop = threading.Event()
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -198,6 +224,8 @@ class LocalAwsServer:
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
+        if parent_pid is not None:
+            watch_parent(parent_pid, stop)
         while not stop.wait(3600):
             pass
         self.shutdown()

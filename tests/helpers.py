@@ -53,8 +53,10 @@ class ServerProcess:
         port: int | None = None,
         *extra: str,
         env: dict[str, str] | None = None,
+        log_path: Path | None = None,
     ) -> None:
         self.state_dir = state_dir
+        self.log_path = log_path  # where the server's output goes (default: nowhere)
         # Without a given port, the server takes over a socket bound here (no race for it).
         self._listener: socket.socket | None = None
         if port is None:
@@ -75,14 +77,19 @@ class ServerProcess:
         inherited = () if self._listener is None else (self._listener.fileno(),)
         if inherited:
             args += ["--listen-fd", str(inherited[0])]
-        self.process = subprocess.Popen(
-            localaws_command(*args),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, **AWS_TEST_ENV, **self.env},
-            pass_fds=inherited,
-        )
+        output = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        try:
+            self.process = subprocess.Popen(
+                localaws_command(*args),
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **AWS_TEST_ENV, **self.env},
+                pass_fds=inherited,
+            )
+        finally:
+            if self.log_path:
+                output.close()  # type: ignore[union-attr]
         if self._listener is not None:  # the server has it now; a restart binds the port itself
             self._listener.close()
             self._listener = None
@@ -96,6 +103,9 @@ class ServerProcess:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=30)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path else ""
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:

@@ -20,14 +20,20 @@ class UnknownTaskError(ValueError):
     """A task name that is not one of the lab's."""
 
 
-def grade(state: AccountState, tasks: Sequence[str] = ()) -> list[TaskResult]:
-    """Run the checks of ``tasks`` (all when empty) against one account state."""
+def chosen_tasks(tasks: Sequence[str] = ()) -> list[str]:
+    """``tasks`` (all when empty); UnknownTaskError for a name that is not one of the lab's."""
     chosen = list(tasks) or list(TASKS)
     unknown = [task for task in chosen if task not in TASKS]
     if unknown:
         raise UnknownTaskError(
             f"unknown task {', '.join(unknown)}; the lab's tasks are {', '.join(TASKS)}"
         )
+    return chosen
+
+
+def grade(state: AccountState, tasks: Sequence[str] = ()) -> list[TaskResult]:
+    """Run the checks of ``tasks`` (all when empty) against one account state."""
+    chosen = chosen_tasks(tasks)
     return [
         TaskResult(task, tuple(check.evaluate(state) for check in TASKS[task])) for task in chosen
     ]

@@ -25,7 +25,7 @@ from localaws.executor.destinations import (
     destination_record,
     error_message_of,
 )
-from localaws.executor.pool import Throttled
+from localaws.executor.pool import ExecutorStopped, Throttled
 from localaws.executor.service import InvocationService, InvokeResult
 from localaws.executor.tracing import Chain
 from localaws.extensions.dead_letter_config import dead_letter_target
@@ -72,9 +72,15 @@ class AsyncInvoker:
             worker.start()
 
     def stop(self) -> None:
+        """No event is taken from now on (see ``join``); queued ones wait for the next start."""
         self._stop.set()
         with self._wake:
             self._wake.notify_all()
+
+    def join(self, deadline: float) -> None:
+        for worker in self._workers:
+            if worker.is_alive():
+                worker.join(max(0.0, deadline - time.monotonic()))
 
     def submit(
         self,
@@ -129,9 +135,18 @@ class AsyncInvoker:
             event, generation = claimed
             try:
                 self._process(event, generation)
-            except Exception:  # a bug must not kill the worker or lose the event
-                log.exception("asynchronous event %s failed unexpectedly", event.request_id)
-                self._reschedule(event, THROTTLE_WAIT_SECONDS)
+            except ExecutorStopped:
+                return  # still queued: the next start runs it
+            except Exception:  # retrying cannot fix it: failure handling at once, logged once
+                if self.service.stopped:
+                    return  # it failed because localaws is stopping: run it at the next start
+                log.exception(
+                    "asynchronous event %s for %s cannot be run; it goes to failure handling "
+                    "without retries",
+                    event.request_id,
+                    event.function_name,
+                )
+                self._fail_at_once(event)
 
     def _function(self, event: AsyncEvent) -> Any:
         with self.persistence.reading():
@@ -182,6 +197,17 @@ class AsyncInvoker:
             self._reschedule(event, delay * self.retry_scale)
         else:
             self._finish(event, function, "RetriesExhausted", result)
+
+    def _fail_at_once(self, event: AsyncEvent) -> None:
+        """An event that cannot be run (localaws cannot run the function, or a bug): its
+        on-failure destination or dead-letter queue gets it now, as after its last retry."""
+        try:
+            self._finish(event, self._function(event), "RetriesExhausted", None)
+        except Exception:
+            log.exception("asynchronous event %s was dropped", event.request_id)
+            with self.persistence.writing():
+                events = queue_backend().events
+                events[:] = [queued for queued in events if queued is not event]
 
     def _reschedule(self, event: AsyncEvent, delay: float) -> None:
         with self.persistence.writing():

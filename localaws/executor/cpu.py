@@ -18,7 +18,6 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -73,10 +72,15 @@ class _CgroupLimit:
         self._unlimited = unlimited
 
     def activate(self) -> None:
-        self._quota.write_text(self._limited)
+        self._write(self._limited)
 
     def pause(self) -> None:
-        self._quota.write_text(self._unlimited)
+        self._write(self._unlimited)
+
+    def _write(self, quota: str) -> None:
+        # The cgroup is gone once the environment was destroyed (a stop, a reset): no limit.
+        with contextlib.suppress(FileNotFoundError):
+            self._quota.write_text(quota)
 
     def release(self) -> None:
         # Fails while the exiting process is still inside; the next start reuses the parent.
@@ -231,17 +235,16 @@ class DutyCycleLimiter:
         return _DutyCycle(pid, share)
 
 
-def choose_limiter(environ: Mapping[str, str] = os.environ) -> CpuLimiter:
-    """The best limiter this machine allows, unless ``LOCALAWS_CPU_THROTTLE`` says otherwise."""
-    wanted = environ.get("LOCALAWS_CPU_THROTTLE", "auto").strip().lower()
-    if wanted == "off":
+def choose_limiter(mode: str = "auto") -> CpuLimiter:
+    """The best limiter this machine allows, unless ``mode`` (``LOCALAWS_CPU_THROTTLE``: auto,
+    cgroup, duty-cycle or off) says otherwise."""
+    if mode == "off":
         return NoLimiter()
-    if wanted == "duty-cycle":
+    if mode == "duty-cycle":
         return DutyCycleLimiter()
-    if wanted in ("auto", "cgroup"):
-        for limiter in (CgroupV1Limiter, CgroupV2Limiter):
-            try:
-                return limiter()
-            except OSError:
-                continue
+    for limiter in (CgroupV1Limiter, CgroupV2Limiter):
+        try:
+            return limiter()
+        except OSError:
+            continue
     return DutyCycleLimiter()

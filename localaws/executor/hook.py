@@ -20,7 +20,8 @@ from moto.awslambda.models import LambdaFunction, lambda_backends
 from moto.core.exceptions import JsonRESTError
 
 from localaws.executor.config import FunctionConfig
-from localaws.executor.pool import Throttled
+from localaws.executor.packages import BadPackageError
+from localaws.executor.pool import ExecutorStopped, Throttled
 from localaws.executor.runtimes import UnsupportedRuntimeError, runtime_minor
 from localaws.executor.service import InvocationService
 from localaws.executor.tracing import Chain, request_chain
@@ -52,6 +53,23 @@ class InvalidRuntimeException(LambdaClientError):
 
     def __init__(self, message: str) -> None:
         super().__init__("InvalidRuntimeException", message)
+
+
+class InvalidZipFileException(LambdaClientError):
+    """AWS: "Lambda could not unzip the deployment package" (a package stored before localaws
+    checked packages at upload)."""
+
+    code = 502
+
+    def __init__(self, message: str) -> None:
+        super().__init__("InvalidZipFileException", message)
+
+
+class ServiceException(LambdaClientError):
+    code = 503
+
+    def __init__(self, message: str) -> None:
+        super().__init__("ServiceException", message)
 
 
 class RequestTooLargeException(LambdaClientError):
@@ -155,6 +173,11 @@ class MotoInvokeHook:
                 )
             except Throttled:
                 raise TooManyRequestsException() from None
+            except BadPackageError as error:
+                raise InvalidZipFileException(str(error)) from None
+            except ExecutorStopped:
+                stopping = "localaws is stopping; the invocation did not run."
+                raise ServiceException(stopping) from None
         if result.function_error:
             response_headers["x-amz-function-error"] = result.function_error
         if (_header(request_headers, "x-amz-log-type") or "") == "Tail":

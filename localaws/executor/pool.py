@@ -7,6 +7,7 @@ version's environments: idle ones at once, busy ones when they finish.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections import defaultdict
@@ -20,6 +21,41 @@ FunctionId = tuple[str, str, str]
 
 class Throttled(Exception):
     """Reserved concurrency is used up: the invocation must be rejected (or retried later)."""
+
+
+class ExecutorStopped(Exception):
+    """localaws is stopping: no invocation starts, and one in flight records nothing."""
+
+
+class Retirer:
+    """Destroys environments off the invocation's path, on a few named threads."""
+
+    def __init__(self, on_destroyed: Callable[[ExecutionEnvironment], None], workers: int = 2):
+        self._on_destroyed = on_destroyed
+        self._queue: queue.SimpleQueue[ExecutionEnvironment | None] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"retire-{n}", daemon=True)
+            for n in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def retire(self, environment: ExecutionEnvironment) -> None:
+        self._queue.put(environment)
+
+    def _work(self) -> None:
+        while (environment := self._queue.get()) is not None:
+            environment.destroy()
+            self._on_destroyed(environment)
+
+    def close(self) -> None:
+        """Finish what is queued, then stop the threads (see ``join``)."""
+        for _ in self._threads:
+            self._queue.put(None)
+
+    def join(self, deadline: float) -> None:
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 class EnvironmentPool:
@@ -37,6 +73,8 @@ class EnvironmentPool:
         self._busy: dict[FunctionId, set[ExecutionEnvironment]] = defaultdict(set)
         self._retired: set[str] = set()
         self._retiring: set[ExecutionEnvironment] = set()  # being destroyed in the background
+        self._closed = False
+        self._retirer = Retirer(self._retired_one)
 
     @staticmethod
     def _function_id(config: FunctionConfig) -> FunctionId:
@@ -50,6 +88,8 @@ class EnvironmentPool:
         """A warm environment (False) or a new one to initialize (True); Throttled if none."""
         stale: list[ExecutionEnvironment] = []
         with self._lock:
+            if self._closed:
+                raise ExecutorStopped()
             busy = self._busy[self._function_id(config)]
             if config.reserved_concurrency is not None and len(busy) >= config.reserved_concurrency:
                 raise Throttled()
@@ -101,8 +141,8 @@ class EnvironmentPool:
                 "busy": sum(len(envs) for envs in self._busy.values()),
             }
 
-    def shutdown(self) -> None:
-        """Destroy every environment, those still being retired included."""
+    def reset(self) -> None:
+        """Destroy every environment, those still being retired included (a reset)."""
         with self._lock:
             everything = [env for envs in self._idle.values() for env in envs]
             everything += [env for envs in self._busy.values() for env in envs]
@@ -112,17 +152,23 @@ class EnvironmentPool:
         for env in everything:
             env.destroy()  # safe to call twice
 
+    def shutdown(self, deadline: float) -> None:
+        """Close for good: nothing new starts, every environment is destroyed, busy ones too
+        (their invocations end at once), and the retiring threads stop by ``deadline``
+        (``time.monotonic()``)."""
+        with self._lock:
+            self._closed = True
+        self.reset()
+        self._retirer.close()
+        self._retirer.join(deadline)
+
+    def _retired_one(self, env: ExecutionEnvironment) -> None:
+        with self._lock:
+            self._retiring.discard(env)
+
     def _destroy_in_background(self, environments: list[ExecutionEnvironment]) -> None:
         """Retire environments off the invocation's path: the caller does not wait for them."""
-        if not environments:
-            return
         with self._lock:
             self._retiring.update(environments)
-
-        def destroy_all() -> None:
-            for env in environments:
-                env.destroy()
-                with self._lock:
-                    self._retiring.discard(env)
-
-        threading.Thread(target=destroy_all, name="retire", daemon=True).start()
+        for env in environments:
+            self._retirer.retire(env)

@@ -76,9 +76,11 @@ class LocalProcess:
         self._peak_mb = 0.0
         self._on_output = on_output
         self._limit = limiter.limit(popen.pid, memory_mb)
-        self._reader = threading.Thread(target=self._read_output, daemon=True)
+        self._reader = threading.Thread(
+            target=self._read_output, name=f"output-{self.pid}", daemon=True
+        )
         self._reader.start()
-        threading.Thread(target=self._watch_memory, daemon=True).start()
+        threading.Thread(target=self._watch_memory, name=f"memory-{self.pid}", daemon=True).start()
 
     def _read_output(self) -> None:
         assert self._popen.stdout is not None

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from localaws.config import ENV_PYTHON_PREFIX
+
 SUPPORTED_RUNTIMES = tuple(f"python3.{minor}" for minor in range(9, 15))
 _RUNTIME = re.compile(r"^python3\.(\d+)$")
 
@@ -40,12 +42,15 @@ class Interpreter:
 
 @lru_cache(maxsize=64)
 def _full_version(path: str) -> str:
-    result = subprocess.run(
-        [path, "-S", "-c", "import platform; print(platform.python_version())"],
-        capture_output=True,
-        text=True,
-        timeout=20,
-    )
+    try:
+        result = subprocess.run(
+            [path, "-S", "-c", "import platform; print(platform.python_version())"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "0.0.0"
     return result.stdout.strip() or "0.0.0"
 
 
@@ -61,7 +66,7 @@ def runtime_minor(runtime: str) -> int:
 
 def _candidates(minor: int, environ: Mapping[str, str]) -> list[Path]:
     found: list[Path] = []
-    override = environ.get(f"LOCALAWS_PYTHON_3_{minor}")
+    override = environ.get(f"{ENV_PYTHON_PREFIX}{minor}")
     if override:
         found.append(Path(override))
     name = f"python3.{minor}"
@@ -109,7 +114,7 @@ def choose_interpreter(runtime: str, environ: Mapping[str, str] = os.environ) ->
             warning = (
                 f"LOCALAWS WARNING: no Python 3.{wanted} found for runtime {runtime}; "
                 f"running on Python 3.{minor} ({path}). Install Python 3.{wanted} or set "
-                f"LOCALAWS_PYTHON_3_{wanted} to its path."
+                f"{ENV_PYTHON_PREFIX}{wanted} to its path."
             )
             return Interpreter(path, (3, minor), warning)
     fallback = shutil.which("python3") or "python3"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from typing import Any, NamedTuple
 from localaws.executor import report
 from localaws.executor.config import FunctionConfig
 from localaws.executor.environment import ExecutionEnvironment, InvokeOutcome
-from localaws.executor.pool import EnvironmentPool, Throttled
+from localaws.executor.pool import EnvironmentPool, ExecutorStopped, Throttled
 from localaws.executor.sinks import LogEvent, MotoSinks
 from localaws.executor.tracing import Chain
 
@@ -48,6 +49,16 @@ class InvocationService:
     def __init__(self, pool: EnvironmentPool, sinks: MotoSinks) -> None:
         self.pool = pool
         self.sinks = sinks
+        self._stopped = threading.Event()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped.is_set()
+
+    def stop(self) -> None:
+        """From now on no invocation starts, and those in flight record nothing (they raise
+        ExecutorStopped when they end)."""
+        self._stopped.set()
 
     def invoke(
         self,
@@ -58,11 +69,14 @@ class InvocationService:
         request_id: str | None = None,
         generation: int | None = None,
     ) -> InvokeResult:
-        """Run ``payload`` through the function; Throttled when concurrency is used up.
+        """Run ``payload`` through the function; Throttled when concurrency is used up,
+        ExecutorStopped once localaws is stopping.
 
         ``generation``: the state's, read where ``config`` was (under the lock); a run that
         began before a reset records nothing after it. Default: the state's now.
         """
+        if self._stopped.is_set():
+            raise ExecutorStopped()
         if generation is None:
             generation = self.sinks.persistence.generation
         try:
@@ -118,7 +132,12 @@ class InvocationService:
                     env, config, request_id, outcome, init_ms, events, bookkeeping, report_now()
                 )
         started_ms = report_now()
-        outcome = env.invoke(request_id, payload, *headers)
+        try:
+            outcome = env.invoke(request_id, payload, *headers)
+        except Exception:
+            if self._stopped.is_set():  # its environment was destroyed by the stop
+                raise ExecutorStopped() from None
+            raise
         if outcome.kind == "ok" and len(outcome.response or b"") > MAX_RESPONSE_BYTES:
             outcome.kind = "error"
             outcome.error = {
@@ -165,6 +184,8 @@ class InvocationService:
             )
         )
         failed = outcome.kind != "ok"
+        if self._stopped.is_set():  # ended by the stop (its process was killed): no record
+            raise ExecutorStopped()
         self.sinks.write_invocation(
             config.account,
             config.region,

@@ -21,6 +21,12 @@ class MotoSinks:
 
     def __init__(self, persistence: Persistence) -> None:
         self.persistence = persistence
+        self._closed = False
+
+    def close(self) -> None:
+        """Write nothing more (localaws is stopping); returns once no write is under way."""
+        with self.persistence.lock.exclusive():
+            self._closed = True
 
     def write_invocation(
         self,
@@ -37,6 +43,8 @@ class MotoSinks:
         leaves no trace in the emptied account.
         """
         with self.persistence.writing():
+            if self._closed:
+                return
             if generation is not None and generation != self.persistence.generation:
                 return
             self.write_logs(account, region, *log)
@@ -47,6 +55,8 @@ class MotoSinks:
     ) -> None:
         backend = logs_backends[account][region]
         with self.persistence.writing():
+            if self._closed:
+                return
             if group not in backend.groups:
                 backend.create_log_group(group, {})
             if stream not in backend.groups[group].streams:
@@ -72,6 +82,8 @@ class MotoSinks:
             for name, value in values.items()
         ]
         with self.persistence.writing():
+            if self._closed:
+                return
             cloudwatch_backends[account][region].put_metric_data("AWS/Lambda", data)
 
     def record_recursion_drop(

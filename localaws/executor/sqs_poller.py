@@ -23,7 +23,7 @@ from moto.awslambda.models import LambdaBackend, lambda_backends
 from moto.sqs.models import SQSBackend, sqs_backends
 
 from localaws.executor.async_invoker import RECURSION_LIMIT
-from localaws.executor.pool import Throttled
+from localaws.executor.pool import ExecutorStopped, Throttled
 from localaws.executor.service import InvocationService
 from localaws.executor.tracing import Chain, request_chain
 from localaws.extensions.recursion_config import recursive_loop
@@ -123,6 +123,10 @@ class SqsPoller:
     def stop(self) -> None:
         self._stop.set()
 
+    def join(self, deadline: float) -> None:
+        if self._thread.is_alive():
+            self._thread.join(max(0.0, deadline - time.monotonic()))
+
     def _mappings(self) -> list[Any]:
         with self.persistence.reading():
             return [
@@ -137,6 +141,8 @@ class SqsPoller:
             for esm in self._mappings():
                 try:
                     self._poll(esm)
+                except ExecutorStopped:
+                    return  # the batch reappears after its visibility timeout
                 except Exception:  # keep polling the other mappings
                     log.exception("polling %s failed", esm.event_source_arn)
 

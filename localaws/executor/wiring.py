@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from localaws.config import ExecutorSettings
 from localaws.executor.async_invoker import AsyncInvoker
 from localaws.executor.config import FunctionConfig
 from localaws.executor.cpu import CpuLimiter, choose_limiter
@@ -24,22 +24,25 @@ from localaws.executor.tracing import Chain
 from localaws.extensions import eventbridge_lambda, s3_async_notifications, sns_async_lambda
 from localaws.state.persistence import Persistence
 
-ENV_IDLE_SECONDS = "LOCALAWS_LAMBDA_IDLE_SECONDS"
-ENV_RETRY_SCALE = "LOCALAWS_ASYNC_RETRY_SCALE"
-ENV_SCHEDULE_SCALE = "LOCALAWS_SCHEDULE_SCALE"
-DEFAULT_IDLE_SECONDS = 300.0
+#: How long ``shutdown`` waits for the executor's threads before it lets them go.
+SHUTDOWN_SECONDS = 10.0
 
 
 @dataclass
 class Executor:
     """The running executor: what ``status`` reports and what ``stop`` shuts down."""
 
-    pool: EnvironmentPool
+    service: InvocationService
     limiter: CpuLimiter
     async_invoker: AsyncInvoker
     sqs_poller: SqsPoller
     scheduler: eventbridge_lambda.Scheduler
-    _stop: threading.Event
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _reaper: threading.Thread | None = None
+
+    @property
+    def pool(self) -> EnvironmentPool:
+        return self.service.pool
 
     @property
     def cpu_mode(self) -> str:
@@ -55,36 +58,54 @@ class Executor:
     def reset(self) -> None:
         """Before the state is replaced: no environment of the old functions stays warm, and
         nothing remembered about old rules or mappings carries over."""
-        self.pool.shutdown()
+        self.pool.reset()
         self.scheduler.forget()
         self.sqs_poller.forget()
 
-    def shutdown(self) -> None:
+    def start_reaper(self) -> None:
+        """Destroy idle environments every second or so (a quarter of the idle time)."""
+
+        def reap() -> None:
+            while not self._stop.wait(min(1.0, self.pool.idle_seconds / 4)):
+                self.pool.reap_idle()
+
+        self._reaper = threading.Thread(target=reap, name="reaper", daemon=True)
+        self._reaper.start()
+
+    def shutdown(self, seconds: float = SHUTDOWN_SECONDS) -> None:
+        """Stop in order: nothing new starts (invocations, events, polls, schedules), nothing
+        in flight records anything, every environment is destroyed (busy ones too), then the
+        threads are joined, each by one shared deadline."""
+        deadline = time.monotonic() + seconds
+        self.service.stop()
+        self.service.sinks.close()
         self._stop.set()
-        self.async_invoker.stop()
-        self.sqs_poller.stop()
-        self.scheduler.stop()
-        self.pool.shutdown()
+        for stoppable in (self.scheduler, self.sqs_poller, self.async_invoker):
+            stoppable.stop()
+        self.pool.shutdown(deadline)
+        for joinable in (self.scheduler, self.sqs_poller, self.async_invoker):
+            joinable.join(deadline)
+        if self._reaper is not None:
+            self._reaper.join(max(0.0, deadline - time.monotonic()))
 
 
 def install_executor(
     persistence: Persistence,
     work_dir: Path,
     endpoint: str,
-    environ: Mapping[str, str] = os.environ,
+    settings: ExecutorSettings | None = None,
 ) -> Executor:
-    limiter = choose_limiter(environ)
+    settings = settings or ExecutorSettings()
+    limiter = choose_limiter(settings.cpu_throttle)
     launcher = LocalProcessLauncher(limiter)
     packages = PackageStore(work_dir)
 
     def new_environment(config: FunctionConfig) -> ExecutionEnvironment:
         return ExecutionEnvironment(config, launcher, packages, endpoint)
 
-    idle_seconds = float(environ.get(ENV_IDLE_SECONDS) or DEFAULT_IDLE_SECONDS)
-    pool = EnvironmentPool(new_environment, idle_seconds)
+    pool = EnvironmentPool(new_environment, settings.idle_seconds)
     service = InvocationService(pool, MotoSinks(persistence))
-    retry_scale = float(environ.get(ENV_RETRY_SCALE) or 1.0)
-    invoker = AsyncInvoker(service, persistence, function_config, retry_scale)
+    invoker = AsyncInvoker(service, persistence, function_config, settings.retry_scale)
 
     def submit_function_event(function: Any, payload: bytes, chain: Chain | None) -> None:
         qualifier = None if function.version == "$LATEST" else str(function.version)
@@ -103,18 +124,11 @@ def install_executor(
     s3_async_notifications.install(submit_arn_event)
     sns_async_lambda.install(submit_arn_event)
     eventbridge_lambda.install(submit_arn_event)
-    scheduler = eventbridge_lambda.Scheduler(
-        persistence, float(environ.get(ENV_SCHEDULE_SCALE) or 1.0)
-    )
+    scheduler = eventbridge_lambda.Scheduler(persistence, settings.schedule_scale)
     scheduler.start()
     invoker.start()
     poller = SqsPoller(service, persistence, function_config)
     poller.start()
-    stop = threading.Event()
-
-    def reap() -> None:
-        while not stop.wait(min(1.0, idle_seconds / 4)):
-            pool.reap_idle()
-
-    threading.Thread(target=reap, name="reaper", daemon=True).start()
-    return Executor(pool, limiter, invoker, poller, scheduler, stop)
+    executor = Executor(service, limiter, invoker, poller, scheduler)
+    executor.start_reaper()
+    return executor

@@ -10,6 +10,7 @@ from localaws.extensions import (
     code_location,
     dead_letter_config,
     managed_policies,
+    package_check,
     s3_notification_permission,
 )
 
@@ -25,6 +26,7 @@ def install_all(endpoint: str) -> None:
     cfn_managed_policies.install()
     managed_policies.install()
     dead_letter_config.install()
+    package_check.install()
     s3_notification_permission.install()
     global _endpoint
     _endpoint = endpoint

@@ -117,6 +117,10 @@ class Scheduler:
     def stop(self) -> None:
         self._stop.set()
 
+    def join(self, deadline: float) -> None:
+        if self._thread.is_alive():
+            self._thread.join(max(0.0, deadline - time.monotonic()))
+
     def _loop(self) -> None:
         while not self._stop.wait(0.2):
             try:

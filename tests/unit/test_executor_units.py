@@ -14,6 +14,7 @@ from localaws.executor.environment import ExecutionEnvironment, IllegalTransitio
 from localaws.executor.packages import PackageStore
 from localaws.executor.pool import EnvironmentPool, Throttled
 from localaws.executor.runtimes import UnsupportedRuntimeError, runtime_minor
+from tests.helpers import eventually
 
 
 def config(**changes: object) -> FunctionConfig:
@@ -98,9 +99,9 @@ def test_changed_configuration_retires_idle_and_busy_environments() -> None:
     pool.release(idle)
     fresh, cold = pool.acquire(config(memory_mb=1024))
     assert cold and fresh is not idle
-    assert idle.destroyed  # type: ignore[attr-defined]
+    assert eventually(lambda: idle.destroyed)  # type: ignore[attr-defined]
     pool.release(busy)
-    assert busy.destroyed  # type: ignore[attr-defined]
+    assert eventually(lambda: busy.destroyed)  # type: ignore[attr-defined]
     assert pool.counts() == {"warm": 0, "busy": 1}
 
 
