@@ -16,10 +16,11 @@ OFFLINE_ENV := env -u AWS_PROFILE AWS_ENDPOINT_URL=$(ENDPOINT) AWS_ACCESS_KEY_ID
 
 .PHONY: install lab lab-aws demo test lint chromium stop clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins moto, boto3, botocore and awscli exactly (see the file).
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip setuptools
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)

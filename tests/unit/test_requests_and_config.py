@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from localaws.config import resolve_settings
+from localaws.config import ExecutorSettings, parse_port, resolve_settings
+from localaws.errors import SettingError
+from localaws.executor.cpu import DutyCycleLimiter, NoLimiter, choose_limiter
 from localaws.requests import is_read_only
 from localaws.server import is_loopback
 
@@ -74,3 +76,38 @@ def test_argument_beats_environment_beats_default() -> None:
 )
 def test_loopback_detection(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_executor_settings_are_read_once_typed_and_validated(tmp_path: Path) -> None:
+    assert ExecutorSettings.from_environ({}) == ExecutorSettings()
+    python = tmp_path / "python3.12"
+    python.write_text("#!/bin/sh\n")
+    python.chmod(0o755)
+    settings = ExecutorSettings.from_environ(
+        {
+            "LOCALAWS_LAMBDA_IDLE_SECONDS": "30",
+            "LOCALAWS_ASYNC_RETRY_SCALE": "0",
+            "LOCALAWS_SCHEDULE_SCALE": " 0.02 ",
+            "LOCALAWS_CPU_THROTTLE": "Duty-Cycle",
+            "LOCALAWS_PYTHON_3_12": str(python),
+            "LOCALAWS_UNRELATED": "ignored",
+        }
+    )
+    assert settings == ExecutorSettings(30.0, 0.0, 0.02, "duty-cycle", ((12, str(python)),))
+    with pytest.raises(SettingError, match="LOCALAWS_ASYNC_RETRY_SCALE: '5m'"):
+        ExecutorSettings.from_environ({"LOCALAWS_ASYNC_RETRY_SCALE": "5m"})
+    with pytest.raises(SettingError, match="LOCALAWS_LAMBDA_IDLE_SECONDS: 'nan'"):
+        ExecutorSettings.from_environ({"LOCALAWS_LAMBDA_IDLE_SECONDS": "nan"})
+
+
+def test_the_cpu_mode_setting_picks_the_limiter() -> None:
+    assert isinstance(choose_limiter("off"), NoLimiter)
+    assert isinstance(choose_limiter("duty-cycle"), DutyCycleLimiter)
+
+
+@pytest.mark.parametrize("text", ["0", "65536", "99999", "-1", "80a", ""])
+def test_ports_outside_1_to_65535_are_refused(text: str) -> None:
+    with pytest.raises(SettingError, match="is not a port number"):
+        parse_port(text)
+    with pytest.raises(SettingError, match="LOCALAWS_PORT"):
+        resolve_settings(None, None, None, {"LOCALAWS_PORT": text or "x"})
