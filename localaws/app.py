@@ -50,7 +50,7 @@ def _answer_aws(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, list[Any], 
     except Exception as error:
         log.exception("localaws: %s failed", aws_errors.operation_name(environ))
         return aws_errors.internal_failure(environ, error)
-    if aws_errors.is_unrouted(status, headers):
+    if aws_errors.is_unrouted(status, body):
         log.warning("localaws: unsupported: %s", aws_errors.operation_name(environ))
         return aws_errors.unsupported_operation(environ)
     return status, headers, body

@@ -148,7 +148,7 @@ def internal_failure(environ: dict[str, Any], error: BaseException) -> Answer:
     return error_answer(environ, 500, "InternalFailure", message)
 
 
-def is_unrouted(status: str, headers: list[Any]) -> bool:
-    """moto's answer to a path none of its services routes: an HTML 404 page."""
-    content_type = next((str(v) for k, v in headers if str(k).lower() == "content-type"), "")
-    return status.startswith("404") and content_type.startswith("text/html")
+def is_unrouted(status: str, body: bytes) -> bool:
+    """moto's answer to a path none of its services routes: Werkzeug's HTML "Not Found" page
+    (an S3 HEAD of a missing key is also a bodiless 404, and must stay one)."""
+    return status.startswith("404") and b"<title>404 Not Found</title>" in body

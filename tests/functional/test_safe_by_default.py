@@ -104,6 +104,18 @@ def test_an_unsupported_operation_is_a_clean_error_at_once(server: ServerProcess
     assert "Traceback" not in server.log()
 
 
+def test_a_missing_object_is_still_s3s_plain_404(server: ServerProcess) -> None:
+    """HEAD of a missing key is a bodiless 404 (the waiters rely on it), not an unsupported
+    operation."""
+    s3 = client(server, "s3")
+    s3.create_bucket(Bucket="heads")
+    with pytest.raises(ClientError) as missing:
+        s3.head_object(Bucket="heads", Key="not-yet.jpg")
+    assert missing.value.response["Error"]["Code"] == "404"
+    s3.put_object(Bucket="heads", Key="not-yet.jpg", Body=b"x")
+    s3.get_waiter("object_exists").wait(Bucket="heads", Key="not-yet.jpg")
+
+
 def test_an_event_that_cannot_run_goes_to_failure_handling_once(server: ServerProcess) -> None:
     lam, sqs = client(server, "lambda"), client(server, "sqs")
     failures = sqs.create_queue(QueueName="cannot-run-failures")["QueueUrl"]

@@ -103,6 +103,15 @@ def html_404(environ: dict[str, Any], start_response: Any) -> Any:
     return [b"<!doctype html><title>404 Not Found</title>"]
 
 
+def test_a_bodiless_404_is_left_alone() -> None:
+    def head_404(environ: dict[str, Any], start_response: Any) -> Any:
+        start_response("404 NOT FOUND", [("Content-Type", "text/html; charset=utf-8")])
+        return [b""]
+
+    environ = environ_for("s3", "HeadObject", REQUEST_METHOD="HEAD", PATH_INFO="/b/k")
+    assert _answer_aws(head_404, environ)[0] == "404 NOT FOUND"
+
+
 def test_a_failure_inside_moto_is_an_aws_internal_failure() -> None:
     environ = environ_for("sqs", "ListQueues")
     answer = _answer_aws(raising(KeyError("queue")), environ)
