@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from labcheck.account import UNREACHABLE_ENDPOINT
-from localaws.embedded import OFFLINE_ENV
+from localaws.server.embedded import OFFLINE_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Dummy credentials and a dead endpoint: autograding must not need a live account.

@@ -170,7 +170,7 @@ def main() -> None:
 
 
 def _mode(endpoint: str) -> str:
-    from localaws.daemon import fetch_json
+    from localaws.server.daemon import fetch_json
 
     return str(fetch_json(f"{endpoint}/_localaws/status")[1]["cpu_throttle_mode"])
 

@@ -123,7 +123,7 @@ def isolate_from_aws() -> None:
 
 def use_offline_settings(endpoint: str) -> None:
     """Dummy credentials, no host profile or config files, and ``endpoint`` for every call."""
-    from localaws.embedded import HOST_AWS_VARIABLES, OFFLINE_ENV
+    from localaws.server.embedded import HOST_AWS_VARIABLES, OFFLINE_ENV
 
     for name in HOST_AWS_VARIABLES:
         os.environ.pop(name, None)

@@ -25,19 +25,19 @@ from localaws.config import (
     ServerSettings,
     argparse_type,
     debug_enabled,
+    is_loopback,
     parse_count,
     parse_port,
     resolve_settings,
 )
-from localaws.daemon import (
+from localaws.errors import LocalAwsError, NotRunningError, StateFormatError
+from localaws.server.daemon import (
     fetch_json,
     running_endpoint,
     server_status,
     start_background,
     stop_background,
 )
-from localaws.errors import LocalAwsError, NotRunningError, StateFormatError
-from localaws.server import LocalAwsServer, is_loopback
 from localaws.state.statedir import StateDirLayout
 from localaws.state.store import CorruptStateError, check_schema, read_header
 
@@ -164,6 +164,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     _check_host(args, settings)
     executor_settings = ExecutorSettings.from_environ()
+    from localaws.moto_glue import seams
+
+    seams.check()  # before anything imports the moto names localaws relies on
+    from localaws.server.serve import LocalAwsServer
+
     _forget_host_aws_identity()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
@@ -273,7 +278,7 @@ def _readable(layout: StateDirLayout) -> bool:
 
 
 def cmd_logs(args: argparse.Namespace) -> int:
-    from localaws.logview import function_log_events, logs_client
+    from localaws.server.logview import function_log_events, logs_client
 
     settings = _settings(args)
     running = running_endpoint(StateDirLayout(settings.state_dir))

@@ -8,6 +8,7 @@ as one line and exits 2); nothing here is read at import time.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -101,6 +102,16 @@ def parse_choice(text: str, name: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise SettingError(f"{name}: {text!r} is not one of: {', '.join(choices)}.")
     return value
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (localaws listens nowhere else by default)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def argparse_type(parse: Callable[[str, str], T], name: str) -> Callable[[str], T]:

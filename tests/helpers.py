@@ -10,8 +10,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from localaws.daemon import is_healthy, wait_for
-from localaws.embedded import OFFLINE_ENV, loopback_listener
+from localaws.server.daemon import is_healthy, wait_for
+from localaws.server.embedded import OFFLINE_ENV, loopback_listener
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

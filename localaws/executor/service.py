@@ -14,7 +14,7 @@ from localaws.executor import report
 from localaws.executor.config import FunctionConfig
 from localaws.executor.environment import ExecutionEnvironment, InvokeOutcome
 from localaws.executor.pool import EnvironmentPool, ExecutorStopped, Throttled
-from localaws.executor.sinks import LogEvent, MotoSinks
+from localaws.executor.sinks import InvocationSinks, LogEvent
 from localaws.executor.tracing import Chain
 
 MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100  # AWS's 6,291,556-byte limit
@@ -46,7 +46,7 @@ def _error_payload(error: dict[str, Any]) -> bytes:
 class InvocationService:
     """Runs invocations on pooled environments and records them like Lambda."""
 
-    def __init__(self, pool: EnvironmentPool, sinks: MotoSinks) -> None:
+    def __init__(self, pool: EnvironmentPool, sinks: InvocationSinks) -> None:
         self.pool = pool
         self.sinks = sinks
         self._stopped = threading.Event()
@@ -78,7 +78,7 @@ class InvocationService:
         if self._stopped.is_set():
             raise ExecutorStopped()
         if generation is None:
-            generation = self.sinks.persistence.generation
+            generation = self.sinks.generation
         try:
             env, cold = self.pool.acquire(config)
         except Throttled:

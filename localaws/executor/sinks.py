@@ -1,32 +1,24 @@
-"""Where invocation records go: CloudWatch Logs and AWS/Lambda metrics in moto's backends.
+"""Where an invocation's records go: the executor writes through this interface only.
 
-Writes take the persistence lock, so they are snapshotted like any API write.
+``localaws.moto_glue.sinks`` implements it with moto's CloudWatch Logs and CloudWatch backends;
+the executor itself never imports moto.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
-from moto.cloudwatch.models import cloudwatch_backends
-from moto.core.utils import utcnow
-from moto.logs.models import logs_backends
-
-from localaws.state.persistence import Persistence
-
-LogEvent = tuple[int, str]
+LogEvent = tuple[int, str]  # (epoch milliseconds, message)
 
 
-class MotoSinks:
-    """Writes log events and metrics as if Lambda had sent them."""
+class InvocationSinks(Protocol):
+    """Log events and AWS/Lambda metrics, made durable like any API write."""
 
-    def __init__(self, persistence: Persistence) -> None:
-        self.persistence = persistence
-        self._closed = False
-
-    def close(self) -> None:
-        """Write nothing more (localaws is stopping); returns once no write is under way."""
-        with self.persistence.lock.exclusive():
-            self._closed = True
+    @property
+    def generation(self) -> int:
+        """The state's generation: it goes up at every reset (see ``write_invocation``)."""
+        ...
 
     def write_invocation(
         self,
@@ -37,65 +29,20 @@ class MotoSinks:
         metrics: dict[str, float],
         generation: int | None = None,
     ) -> None:
-        """Log events and metrics of one invocation, made durable together.
-
-        An invocation that began before a reset (``generation`` older than the state's)
-        leaves no trace in the emptied account.
-        """
-        with self.persistence.writing():
-            if self._closed:
-                return
-            if generation is not None and generation != self.persistence.generation:
-                return
-            self.write_logs(account, region, *log)
-            self.write_metrics(account, region, function_name, metrics)
-
-    def write_logs(
-        self, account: str, region: str, group: str, stream: str, events: Sequence[LogEvent]
-    ) -> None:
-        backend = logs_backends[account][region]
-        with self.persistence.writing():
-            if self._closed:
-                return
-            if group not in backend.groups:
-                backend.create_log_group(group, {})
-            if stream not in backend.groups[group].streams:
-                backend.create_log_stream(group, stream)
-            ordered = sorted(events, key=lambda event: event[0])
-            backend.put_log_events(
-                group, stream, [{"timestamp": t, "message": m} for t, m in ordered]
-            )
+        """One invocation's log events (group, stream, events) and metrics, together; nothing
+        when ``generation`` is older than the state's (a reset came meanwhile)."""
+        ...
 
     def write_metrics(
         self, account: str, region: str, function_name: str, values: dict[str, float]
-    ) -> None:
-        now = utcnow()  # moto keeps naive UTC datetimes
-        dimensions = [{"Name": "FunctionName", "Value": function_name}]
-        data = [
-            {
-                "MetricName": name,
-                "Value": value,
-                "Unit": "Milliseconds" if name == "Duration" else "Count",
-                "Dimensions": dimensions,
-                "Timestamp": now,
-            }
-            for name, value in values.items()
-        ]
-        with self.persistence.writing():
-            if self._closed:
-                return
-            cloudwatch_backends[account][region].put_metric_data("AWS/Lambda", data)
+    ) -> None: ...
 
     def record_recursion_drop(
         self, account: str, region: str, function_name: str, message: str, epoch_ms: int
     ) -> None:
         """A dropped recursive invocation: a log line the learner sees, and the metric."""
-        with self.persistence.writing():
-            self.write_logs(
-                account,
-                region,
-                f"/aws/lambda/{function_name}",
-                "localaws/recursive-loop-detection",
-                [(epoch_ms, message)],
-            )
-            self.write_metrics(account, region, function_name, {"RecursiveInvocationsDropped": 1})
+        ...
+
+    def close(self) -> None:
+        """Write nothing more; returns once no write is under way."""
+        ...

@@ -8,7 +8,7 @@ is on disk, so a ``kill -9`` at any moment loses no write a client saw succeed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 from localaws.state.rwlock import ReadWriteLock
 from localaws.state.snapshot import BackendTree, capture_backends, install_backends
@@ -40,6 +40,10 @@ class Persistence:
         if result.tree is not None:
             install_backends(result.tree)
         return result
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """The exclusive lock, without a snapshot when it is let go."""
+        return self.lock.exclusive()
 
     @contextmanager
     def reading(self) -> Iterator[None]:

@@ -147,10 +147,33 @@ class _SnapshotPickler(pickle.Pickler):
         return None
 
 
+#: Classes of localaws's own that snapshots name, at the paths they had before they moved.
+MOVED_CLASSES = {
+    ("localaws.executor.async_queue", "AsyncEvent"): ("localaws.events.async_queue", "AsyncEvent"),
+    ("localaws.executor.async_queue", "AsyncQueueBackend"): (
+        "localaws.moto_glue.event_queue",
+        "AsyncQueueBackend",
+    ),
+}
+
+
+#: Backend dicts of localaws's own, by the (module, attribute) older snapshots name them with.
+MOVED_BACKEND_DICTS = {
+    ("localaws.executor.async_queue", "async_queue_backends"): (
+        "localaws.moto_glue.event_queue",
+        "async_queue_backends",
+    ),
+}
+
+
 class _SnapshotUnpickler(pickle.Unpickler):
     def __init__(self, file: io.BytesIO, read_blob: Callable[[str], bytes]) -> None:
         super().__init__(file)
         self._read_blob = read_blob
+
+    def find_class(self, module: str, name: str) -> Any:
+        module, name = MOVED_CLASSES.get((module, name), (module, name))
+        return super().find_class(module, name)
 
     def persistent_load(self, pid: Any) -> Any:
         if not isinstance(pid, BlobRef):
@@ -184,7 +207,8 @@ def capture_backends() -> BackendTree:
 
 def install_backends(tree: BackendTree) -> None:
     """Put restored backends into moto's ``BackendDict`` objects."""
-    for (module_name, attribute), accounts in tree.items():
+    for key, accounts in tree.items():
+        module_name, attribute = MOVED_BACKEND_DICTS.get(key, key)
         backend_dict = getattr(importlib.import_module(module_name), attribute)
         for account, regions in accounts.items():
             account_backends = backend_dict[account]

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from localaws.daemon import wait_for
+from localaws.server.daemon import wait_for
 from tests.helpers import AWS_TEST_ENV, free_port
 
 #: Page config: no build check (it runs node for seconds and may offer a rebuild dialog).

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labcheck.account import UNREACHABLE_ENDPOINT
-from localaws.embedded import OFFLINE_ENV
+from localaws.server.embedded import OFFLINE_ENV
 from tests.helpers import PROJECT_ROOT
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"

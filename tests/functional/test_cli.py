@@ -9,8 +9,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from localaws.daemon import is_healthy
-from localaws.embedded import EmbeddedServer
+from localaws.server.daemon import is_healthy
+from localaws.server.embedded import EmbeddedServer
 from tests.helpers import ServerProcess, free_port, run_localaws
 
 pytestmark = pytest.mark.server

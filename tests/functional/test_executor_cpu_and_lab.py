@@ -14,7 +14,7 @@ import pytest
 from botocore.config import Config
 from PIL import Image
 
-from localaws.daemon import fetch_json
+from localaws.server.daemon import fetch_json
 from tests.helpers import ServerProcess
 from tests.lab_build import IMAGE_KEY, ORIGINAL, RESIZED, do_tasks_1_to_3
 from tests.lab_fixtures import deploy

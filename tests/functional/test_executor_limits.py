@@ -15,7 +15,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from localaws.daemon import fetch_json
+from localaws.server.daemon import fetch_json
 from tests.helpers import ServerProcess, eventually
 from tests.lab_fixtures import deploy
 

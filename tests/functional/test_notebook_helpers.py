@@ -14,7 +14,7 @@ import pytest
 from labcheck import Sandbox, connect
 from labcheck.errors import CannotGradeError
 from labcheck.lab import submission_key
-from localaws.daemon import is_healthy, pid_alive
+from localaws.server.daemon import is_healthy, pid_alive
 from tests.helpers import PROJECT_ROOT, ServerProcess, eventually
 
 pytestmark = pytest.mark.server
@@ -133,7 +133,7 @@ LAB_NOTEBOOK_RUN = """
 import json, sys
 import labcheck
 from labcheck import autograde
-from localaws.daemon import fetch_json
+from localaws.server.daemon import fetch_json
 aws = labcheck.connect()
 lab = labcheck.Lab(aws, way="code", task=sys.argv[1])
 status = fetch_json(autograde.private_endpoint() + "/_localaws/status")[1]
@@ -190,7 +190,7 @@ def test_a_kernel_never_empties_a_localaws_its_run_did_not_start(
 
 KILLED_PARENT = """
 import json, os, signal
-from localaws.embedded import EmbeddedServer
+from localaws.server.embedded import EmbeddedServer
 server = EmbeddedServer().start()
 print(json.dumps({"pid": server.process.pid, "state_dir": str(server.state_dir)}), flush=True)
 os.kill(os.getpid(), signal.SIGKILL)  # no atexit: as when a kernel is stopped at once

@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
-from localaws.daemon import fetch_json
+from localaws.server.daemon import fetch_json
 from tests.helpers import AWS_TEST_ENV, ServerProcess, eventually
 from tests.lab_fixtures import deploy
 

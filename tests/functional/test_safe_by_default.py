@@ -18,7 +18,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from localaws.daemon import fetch_json
+from localaws.server.daemon import fetch_json
 from tests.helpers import ServerProcess, eventually
 from tests.lab_build import client as lab_client
 from tests.lab_fixtures import allow_s3_to_invoke, create_role, deploy, trigger_on_uploads

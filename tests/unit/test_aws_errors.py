@@ -9,8 +9,8 @@ import botocore.session
 import pytest
 from botocore.parsers import create_parser
 
-from localaws import aws_errors
-from localaws.app import _answer_aws
+from localaws.moto_glue import errors as aws_errors
+from localaws.server.app import _answer_aws
 
 
 def environ_for(service: str, operation: str, **extra: Any) -> dict[str, Any]:

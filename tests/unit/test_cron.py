@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from localaws.extensions.cron import cron_matches
+from localaws.events.cron import cron_matches
 
 MONDAY_0915 = datetime(2026, 11, 23, 9, 15)
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from localaws.extensions.eventbridge_lambda import delivered_event
+from localaws.moto_glue.eventbridge_lambda import delivered_event
 
 
 def test_a_lambda_target_gets_iso_time_and_no_ingestion_time() -> None:

@@ -5,11 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from localaws.config import ExecutorSettings, parse_port, resolve_settings
+from localaws.config import ExecutorSettings, is_loopback, parse_port, resolve_settings
 from localaws.errors import SettingError
 from localaws.executor.cpu import DutyCycleLimiter, NoLimiter, choose_limiter
-from localaws.requests import is_read_only
-from localaws.server import is_loopback
+from localaws.server.operations import is_read_only
 
 
 def environ(  # type: ignore[type-arg]

@@ -14,23 +14,19 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
-from moto.awslambda.models import lambda_backends
-
-from localaws.executor.async_queue import AsyncEvent, queue_backend
-from localaws.executor.destinations import (
+from localaws.events.async_queue import AsyncEvent, EventStore
+from localaws.events.destinations import (
     dead_letter,
     deliver,
     destination_record,
     error_message_of,
 )
+from localaws.events.ports import FunctionDirectory, FunctionTarget, MessageBus, Transactions
 from localaws.executor.pool import ExecutorStopped, Throttled
 from localaws.executor.service import InvocationService, InvokeResult
 from localaws.executor.tracing import Chain
-from localaws.extensions.dead_letter_config import dead_letter_target
-from localaws.extensions.recursion_config import recursive_loop
-from localaws.state.persistence import Persistence
 
 log = logging.getLogger("localaws.async")
 
@@ -41,19 +37,30 @@ DEFAULT_MAX_EVENT_AGE = 21600
 RECURSION_LIMIT = 16
 
 
+@dataclass(frozen=True)
+class AccountPorts:
+    """The account as the event layer reaches it (see ``ports``)."""
+
+    transactions: Transactions
+    functions: FunctionDirectory
+    queue: EventStore
+    bus: MessageBus
+
+
 class AsyncInvoker:
     def __init__(
         self,
         service: InvocationService,
-        persistence: Persistence,
-        config_for: Callable[[Any], Any],
+        ports: AccountPorts,
         retry_scale: float = 1.0,
         workers: int = 4,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.service = service
-        self.persistence = persistence
-        self.config_for = config_for
+        self.persistence = ports.transactions
+        self.functions = ports.functions
+        self.queue = ports.queue
+        self.bus = ports.bus
         self.retry_scale = retry_scale
         self.clock = clock
         self._wake = threading.Condition()
@@ -65,8 +72,8 @@ class AsyncInvoker:
 
     def start(self) -> None:
         """Release events a crashed server had started, then start the workers."""
-        with self.persistence.lock.exclusive():
-            for event in queue_backend().events:
+        with self.persistence.exclusive():
+            for event in self.queue.events():
                 event.claimed = False
         for worker in self._workers:
             worker.start()
@@ -97,7 +104,7 @@ class AsyncInvoker:
             account, region, function_name, qualifier, payload, now, now, chain or Chain.new()
         )
         with self.persistence.writing():
-            queue_backend().events.append(event)
+            self.queue.events().append(event)
             self.service.sinks.write_metrics(
                 account, region, function_name, {"AsyncEventsReceived": 1}
             )
@@ -107,13 +114,13 @@ class AsyncInvoker:
 
     def pending(self) -> int:
         with self.persistence.reading():
-            return len(queue_backend().events)
+            return len(self.queue.events())
 
     def _claim_next(self) -> tuple[AsyncEvent, int] | None:
         """A due event, claimed, with the state's generation (a reset makes it stale)."""
         now = self.clock()
-        with self.persistence.lock.exclusive():
-            for event in queue_backend().events:
+        with self.persistence.exclusive():
+            for event in self.queue.events():
                 if not event.claimed and event.due_at <= now:
                     event.claimed = True
                     return event, self.persistence.generation
@@ -121,8 +128,8 @@ class AsyncInvoker:
 
     def release_claims(self) -> None:
         """After a checkpoint is restored: its queued events are nobody's (as at a start)."""
-        with self.persistence.lock.exclusive():
-            for event in queue_backend().events:
+        with self.persistence.exclusive():
+            for event in self.queue.events():
                 event.claimed = False
 
     def _work(self) -> None:
@@ -148,30 +155,24 @@ class AsyncInvoker:
                 )
                 self._fail_at_once(event)
 
-    def _function(self, event: AsyncEvent) -> Any:
+    def _function(self, event: AsyncEvent) -> FunctionTarget | None:
         with self.persistence.reading():
-            try:
-                backend = lambda_backends[event.account][event.region]
-                return backend.get_function(event.function_name, event.qualifier)
-            except Exception:  # moto raises its own not-found errors
-                return None
+            return self.functions.find(
+                event.account, event.region, event.function_name, event.qualifier
+            )
 
     def _process(self, event: AsyncEvent, generation: int) -> None:
         function = self._function(event)
         if function is None:
             self._finish(event, None, "FunctionNotFound", None)
             return
-        with self.persistence.reading():
-            config = self.config_for(function)
-            settings = (
-                dict(function.event_invoke_config[0].config) if function.event_invoke_config else {}
-            )
+        config, settings = function.config, function.invoke_settings
         max_age = settings.get("MaximumEventAgeInSeconds", DEFAULT_MAX_EVENT_AGE)
         age = self.clock() - event.received_at
         if age > max_age:
             self._finish(event, function, "EventAgeExceeded", None)
             return
-        if event.chain.count >= RECURSION_LIMIT and recursive_loop(function) != "Allow":
+        if event.chain.count >= RECURSION_LIMIT and function.recursive_loop != "Allow":
             self._drop_recursive(event, function)
             return
         try:
@@ -206,7 +207,7 @@ class AsyncInvoker:
         except Exception:
             log.exception("asynchronous event %s was dropped", event.request_id)
             with self.persistence.writing():
-                events = queue_backend().events
+                events = self.queue.events()
                 events[:] = [queued for queued in events if queued is not event]
 
     def _reschedule(self, event: AsyncEvent, delay: float) -> None:
@@ -214,7 +215,7 @@ class AsyncInvoker:
             event.due_at = self.clock() + delay
             event.claimed = False
 
-    def _drop_recursive(self, event: AsyncEvent, function: Any) -> None:
+    def _drop_recursive(self, event: AsyncEvent, function: FunctionTarget) -> None:
         message = (
             f"LOCALAWS: recursive loop detected: this chain of events has invoked functions "
             f"{RECURSION_LIMIT} times; the next invocation of {event.function_name} was dropped "
@@ -230,10 +231,14 @@ class AsyncInvoker:
             self._finish(event, function, "RecursiveInvocationDropped", None)
 
     def _finish(
-        self, event: AsyncEvent, function: Any, condition: str, result: InvokeResult | None
+        self,
+        event: AsyncEvent,
+        function: FunctionTarget | None,
+        condition: str,
+        result: InvokeResult | None,
     ) -> None:
         with self.persistence.writing():
-            events = queue_backend().events
+            events = self.queue.events()
             if not any(queued is event for queued in events):
                 return  # a reset or a restore replaced the queue: nothing more to deliver
             events[:] = [queued for queued in events if queued is not event]
@@ -242,7 +247,7 @@ class AsyncInvoker:
             success = condition == "Success"
             if not success:
                 self._dead_letter(event, function, condition, result)
-            target = self._destination(function, success)
+            target = function.destination(success)
             if target is None:
                 if not success:
                     self.service.sinks.write_metrics(
@@ -251,7 +256,7 @@ class AsyncInvoker:
                 return
             record = destination_record(
                 event.request_id,
-                function.function_arn,
+                function.arn,
                 condition,
                 event.attempts,
                 event.payload,
@@ -259,7 +264,7 @@ class AsyncInvoker:
                 result.function_error if result else None,
             )
             try:
-                deliver(target, record, self._submit_to_function(event), success)
+                deliver(target, record, self._submit_to_function(event), success, self.bus)
             except Exception as error:
                 log.warning("could not deliver to %s: %s", target, error)
                 self.service.sinks.write_metrics(
@@ -268,16 +273,21 @@ class AsyncInvoker:
                 )  # fmt: skip
 
     def _dead_letter(
-        self, event: AsyncEvent, function: Any, condition: str, result: InvokeResult | None
+        self,
+        event: AsyncEvent,
+        function: FunctionTarget,
+        condition: str,
+        result: InvokeResult | None,
     ) -> None:
-        target = dead_letter_target(function)
+        target = function.dead_letter_target
         if target is None:
             return
         error_code, error_message = condition, condition
         if result is not None and result.function_error:
             error_code, error_message = "200", error_message_of(result.payload)
         try:
-            dead_letter(target, event.payload, event.request_id, error_code, error_message)
+            error = (error_code, error_message)
+            dead_letter(target, event.payload, event.request_id, error, self.bus)
         except Exception as failure:
             log.warning("could not send to the dead-letter queue %s: %s", target, failure)
             self.service.sinks.write_metrics(
@@ -289,12 +299,3 @@ class AsyncInvoker:
             self.submit(account, region, name, payload, event.chain.next())
 
         return submit
-
-    @staticmethod
-    def _destination(function: Any, success: bool) -> str | None:
-        if not function.event_invoke_config:
-            return None
-        destinations = function.event_invoke_config[0].config.get("DestinationConfig", {})
-        chosen = destinations.get("OnSuccess" if success else "OnFailure", {})
-        destination = chosen.get("Destination")
-        return str(destination) if destination else None

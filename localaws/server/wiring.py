@@ -1,4 +1,9 @@
-"""Builds the executor from its parts and plugs it into moto."""
+"""Builds the executor and the event layer from their parts, with moto's side of each port.
+
+``build_executor`` makes everything and starts nothing; ``moto_glue.install`` then patches
+moto with ``Executor.moto_hooks()``; once state is restored, ``Executor.start`` starts the
+threads.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +14,25 @@ from pathlib import Path
 from typing import Any
 
 from localaws.config import ExecutorSettings
-from localaws.executor.async_invoker import AsyncInvoker
+from localaws.events.async_invoker import AccountPorts, AsyncInvoker
+from localaws.events.schedules import Scheduler
+from localaws.events.sqs_poller import SqsPoller
 from localaws.executor.config import FunctionConfig
 from localaws.executor.cpu import CpuLimiter, choose_limiter
 from localaws.executor.environment import ExecutionEnvironment
-from localaws.executor.hook import MotoInvokeHook, function_config
 from localaws.executor.packages import PackageStore
 from localaws.executor.pool import EnvironmentPool
 from localaws.executor.process import LocalProcessLauncher
 from localaws.executor.service import InvocationService
-from localaws.executor.sinks import MotoSinks
-from localaws.executor.sqs_poller import SqsPoller
 from localaws.executor.tracing import Chain
-from localaws.extensions import eventbridge_lambda, s3_async_notifications, sns_async_lambda
+from localaws.moto_glue import ExecutorHooks
+from localaws.moto_glue.deliveries import MotoMessageBus
+from localaws.moto_glue.event_queue import MotoEventStore
+from localaws.moto_glue.eventbridge_lambda import MotoRuleSource
+from localaws.moto_glue.functions import MotoFunctionDirectory
+from localaws.moto_glue.invoke_hook import MotoInvokeHook
+from localaws.moto_glue.sinks import MotoSinks
+from localaws.moto_glue.sqs_source import MotoSqsSource
 from localaws.state.persistence import Persistence
 
 #: How long ``shutdown`` waits for the executor's threads before it lets them go.
@@ -36,7 +47,8 @@ class Executor:
     limiter: CpuLimiter
     async_invoker: AsyncInvoker
     sqs_poller: SqsPoller
-    scheduler: eventbridge_lambda.Scheduler
+    scheduler: Scheduler
+    lock: Any  # the persistence lock the invoke hook lets go of while a handler runs
     _stop: threading.Event = field(default_factory=threading.Event)
     _reaper: threading.Thread | None = None
 
@@ -62,8 +74,29 @@ class Executor:
         self.scheduler.forget()
         self.sqs_poller.forget()
 
-    def start_reaper(self) -> None:
-        """Destroy idle environments every second or so (a quarter of the idle time)."""
+    def moto_hooks(self) -> ExecutorHooks:
+        invoker = self.async_invoker
+
+        def submit_function_event(function: Any, payload: bytes, chain: Chain | None) -> None:
+            qualifier = None if function.version == "$LATEST" else str(function.version)
+            name = function.function_name
+            invoker.submit(function.account_id, function.region, name, payload, chain, qualifier)
+
+        def submit_arn_event(
+            account: str, region: str, arn: str, payload: bytes, chain: Chain | None
+        ) -> None:
+            parts = arn.split(":")
+            qualifier = parts[7] if len(parts) > 7 and parts[7] != "$LATEST" else None
+            invoker.submit(account, region, parts[6], payload, chain, qualifier)
+
+        hook = MotoInvokeHook(self.service, self.lock, submit_function_event)
+        return ExecutorHooks(hook.invoke, submit_function_event, submit_arn_event)
+
+    def start(self) -> None:
+        """Start the threads (after state is restored)."""
+        self.scheduler.start()
+        self.async_invoker.start()
+        self.sqs_poller.start()
 
         def reap() -> None:
             while not self._stop.wait(min(1.0, self.pool.idle_seconds / 4)):
@@ -89,12 +122,13 @@ class Executor:
             self._reaper.join(max(0.0, deadline - time.monotonic()))
 
 
-def install_executor(
+def build_executor(
     persistence: Persistence,
     work_dir: Path,
     endpoint: str,
     settings: ExecutorSettings | None = None,
 ) -> Executor:
+    """Every part, connected; nothing runs until ``Executor.start``."""
     settings = settings or ExecutorSettings()
     limiter = choose_limiter(settings.cpu_throttle)
     launcher = LocalProcessLauncher(limiter)
@@ -105,30 +139,9 @@ def install_executor(
 
     pool = EnvironmentPool(new_environment, settings.idle_seconds)
     service = InvocationService(pool, MotoSinks(persistence))
-    invoker = AsyncInvoker(service, persistence, function_config, settings.retry_scale)
-
-    def submit_function_event(function: Any, payload: bytes, chain: Chain | None) -> None:
-        qualifier = None if function.version == "$LATEST" else str(function.version)
-        invoker.submit(
-            function.account_id, function.region, function.function_name, payload, chain, qualifier
-        )
-
-    def submit_arn_event(
-        account: str, region: str, arn: str, payload: bytes, chain: Chain | None
-    ) -> None:
-        parts = arn.split(":")
-        qualifier = parts[7] if len(parts) > 7 and parts[7] != "$LATEST" else None
-        invoker.submit(account, region, parts[6], payload, chain, qualifier)
-
-    MotoInvokeHook(service, persistence.lock, submit_function_event).install()
-    s3_async_notifications.install(submit_arn_event)
-    sns_async_lambda.install(submit_arn_event)
-    eventbridge_lambda.install(submit_arn_event)
-    scheduler = eventbridge_lambda.Scheduler(persistence, settings.schedule_scale)
-    scheduler.start()
-    invoker.start()
-    poller = SqsPoller(service, persistence, function_config)
-    poller.start()
-    executor = Executor(service, limiter, invoker, poller, scheduler)
-    executor.start_reaper()
-    return executor
+    functions = MotoFunctionDirectory()
+    ports = AccountPorts(persistence, functions, MotoEventStore(), MotoMessageBus())
+    invoker = AsyncInvoker(service, ports, settings.retry_scale)
+    poller = SqsPoller(service, persistence, MotoSqsSource(), functions)
+    scheduler = Scheduler(persistence, MotoRuleSource(), settings.schedule_scale)
+    return Executor(service, limiter, invoker, poller, scheduler, persistence.lock)

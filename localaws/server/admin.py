@@ -20,11 +20,11 @@ from typing import Any
 
 from localaws import __version__
 from localaws.config import EMULATED_SERVICES, ServerSettings
-from localaws.extensions import code_location
+from localaws.moto_glue import code_location
 from localaws.state.checkpoints import NAME_PATTERN, Checkpoints
 from localaws.state.persistence import Persistence
 
-log = logging.getLogger("localaws.admin")
+log = logging.getLogger("localaws.server.admin")
 StartResponse = Callable[..., Any]
 CHECKPOINTS_PATH = "/_localaws/checkpoints"
 CHECKPOINT_USAGE = (

@@ -3,7 +3,8 @@
 The record is the one AWS documents (version 1.0, requestContext with the condition and
 approximateInvokeCount, requestPayload, responseContext, responsePayload), delivered to SQS,
 SNS, EventBridge or another function. A dead-letter queue (SQS or SNS) gets the event itself
-with RequestID, ErrorCode and ErrorMessage attributes. Callers hold the persistence lock.
+with RequestID, ErrorCode and ErrorMessage attributes. Callers hold the persistence lock;
+the account's queues, topics and buses are reached through a ``MessageBus``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from moto.events.models import events_backends
-from moto.sns.models import sns_backends
-from moto.sqs.models import sqs_backends
+from localaws.events.ports import MessageBus
 
 SubmitToFunction = Callable[[str, str, str, bytes], None]  # account, region, name, payload
 
@@ -64,49 +63,47 @@ def destination_record(
     return record
 
 
-def _arn_parts(arn: str) -> tuple[str, str, str, str]:
+def _service_of(arn: str) -> str:
     parts = arn.split(":")
-    return parts[2], parts[3], parts[4], ":".join(parts[5:])
+    return parts[2] if len(parts) > 5 else ""
 
 
-def deliver(arn: str, message: dict[str, Any], submit: SubmitToFunction, success: bool) -> None:
+def deliver(
+    arn: str, message: dict[str, Any], submit: SubmitToFunction, success: bool, bus: MessageBus
+) -> None:
     """Send ``message`` to the destination ``arn``; raises when it cannot be delivered."""
-    service, region, account, resource = _arn_parts(arn)
+    service = _service_of(arn)
     body = json.dumps(message)
     if service == "sqs":
-        sqs_backends[account][region].send_message(resource, body)
+        bus.send_to_queue(arn, body, {})
     elif service == "sns":
-        sns_backends[account][region].publish(body, arn=arn)
+        bus.publish(arn, body, {})
     elif service == "lambda":
-        submit(account, region, resource.removeprefix("function:").split(":")[0], body.encode())
+        _, _, _, region, account, *resource = arn.split(":")
+        name = resource[1] if len(resource) > 1 else resource[0]
+        submit(account, region, name, body.encode())
     elif service == "events":
         outcome = "Success" if success else "Failure"
-        events_backends[account][region].put_events(
-            [
-                {
-                    "Source": "lambda",
-                    "DetailType": f"Lambda Function Invocation Result - {outcome}",
-                    "Detail": body,
-                    "EventBusName": arn,
-                }
-            ]
-        )
+        bus.put_event(arn, "lambda", f"Lambda Function Invocation Result - {outcome}", body)
     else:
         raise ValueError(f"unsupported destination {arn}")
 
 
 def dead_letter(
-    arn: str, payload: bytes, request_id: str, error_code: str, error_message: str
+    arn: str,
+    payload: bytes,
+    request_id: str,
+    error: tuple[str, str],
+    bus: MessageBus,
 ) -> None:
-    """Send a failed event to the function's dead-letter queue or topic, as AWS does."""
-    service, region, account, resource = _arn_parts(arn)
-    attributes = {"RequestID": request_id, "ErrorCode": error_code, "ErrorMessage": error_message}
+    """Send a failed event to the function's dead-letter queue or topic, as AWS does;
+    ``error`` is (ErrorCode, ErrorMessage)."""
+    attributes = {"RequestID": request_id, "ErrorCode": error[0], "ErrorMessage": error[1]}
     body = payload.decode("utf-8", "replace")
+    service = _service_of(arn)
     if service == "sqs":
-        values = {k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()}
-        sqs_backends[account][region].send_message(resource, body, message_attributes=values)
+        bus.send_to_queue(arn, body, attributes)
     elif service == "sns":
-        values = {k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()}
-        sns_backends[account][region].publish(body, arn=arn, message_attributes=values)
+        bus.publish(arn, body, attributes)
     else:
         raise ValueError(f"unsupported dead-letter target {arn}")

@@ -16,15 +16,15 @@ from collections.abc import Callable
 from typing import Any
 
 from moto.awslambda.exceptions import LambdaClientError
-from moto.awslambda.models import LambdaFunction, lambda_backends
+from moto.awslambda.models import LambdaFunction
 from moto.core.exceptions import JsonRESTError
 
-from localaws.executor.config import FunctionConfig
 from localaws.executor.packages import BadPackageError
 from localaws.executor.pool import ExecutorStopped, Throttled
 from localaws.executor.runtimes import UnsupportedRuntimeError, runtime_minor
 from localaws.executor.service import InvocationService
 from localaws.executor.tracing import Chain, request_chain
+from localaws.moto_glue.functions import function_config
 from localaws.state.rwlock import ReadWriteLock
 
 SubmitAsync = Callable[[Any, bytes, Chain | None], None]  # function model, payload, chain
@@ -91,34 +91,6 @@ def _header(headers: Any, name: str) -> str | None:
     return None
 
 
-def function_config(function: Any) -> FunctionConfig:
-    """Read what the executor needs from moto's model (the caller holds the state lock)."""
-    backend = lambda_backends[function.account_id][function.region]
-    layer_arns = tuple(layer["Arn"] for layer in function.layers or [])
-    layers = [backend.layers_versions_by_arn(arn) for arn in layer_arns]
-    layer_zips = tuple(bytes(layer.code_bytes) for layer in layers if layer is not None)
-    latest = backend.get_function(function.function_name)
-    reserved = latest.reserved_concurrency
-    return FunctionConfig(
-        name=function.function_name,
-        version=str(function.version),
-        arn=function.function_arn,
-        account=function.account_id,
-        region=function.region,
-        runtime=function.run_time or "",
-        handler=function.handler or "",
-        memory_mb=int(function.memory_size),
-        timeout_seconds=int(function.timeout),
-        ephemeral_mb=int(getattr(function, "ephemeral_storage", 512)),
-        variables=tuple(sorted((function.environment_vars or {}).items())),
-        code_sha=function.code_sha_256,
-        layer_arns=layer_arns,
-        reserved_concurrency=None if reserved is None else int(reserved),
-        code_zip=bytes(function.code_bytes),
-        layer_zips=layer_zips,
-    )
-
-
 def _client_context(headers: Any) -> str | None:
     encoded = _header(headers, "x-amz-client-context")
     if not encoded:
@@ -156,7 +128,7 @@ class MotoInvokeHook:
         if invocation_type == "DryRun":
             return b""
         chain = request_chain()
-        generation = self.service.sinks.persistence.generation  # read under the request's lock
+        generation = self.service.sinks.generation  # read under the request's lock
         if invocation_type == "Event":
             with self.lock.released():
                 self.submit_async(function, payload, chain)
@@ -184,10 +156,11 @@ class MotoInvokeHook:
             response_headers["x-amz-log-result"] = result.log_tail
         return result.payload
 
-    def install(self) -> None:
-        hook = self
 
-        def invoke(self: Any, body: Any, request_headers: Any, response_headers: Any) -> bytes:
-            return hook.invoke(self, body, request_headers, response_headers)
+def install(invoke: Callable[[Any, Any, Any, Any], bytes]) -> None:
+    """Every invocation moto makes runs ``invoke`` (``MotoInvokeHook.invoke``)."""
 
-        LambdaFunction.invoke = invoke  # type: ignore[method-assign]
+    def patched(self: Any, body: Any, request_headers: Any, response_headers: Any) -> bytes:
+        return invoke(self, body, request_headers, response_headers)
+
+    LambdaFunction.invoke = patched  # type: ignore[method-assign]

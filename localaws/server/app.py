@@ -6,11 +6,11 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from localaws import aws_errors
-from localaws.admin import AdminApp, ServerInfo
 from localaws.executor.tracing import set_request_trace
-from localaws.extensions import before_request, recursion_config
-from localaws.requests import is_read_only
+from localaws.moto_glue import before_request, recursion_config
+from localaws.moto_glue import errors as aws_errors
+from localaws.server.admin import AdminApp, ServerInfo
+from localaws.server.operations import is_read_only
 from localaws.state.persistence import Persistence, PersistenceError
 
 log = logging.getLogger("localaws")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import ipaddress
 import logging
 import os
 import signal
@@ -14,24 +13,15 @@ from types import FrameType
 from typing import Any
 
 from localaws import __version__
-from localaws.admin import ServerInfo
-from localaws.app import LocalAwsApp
 from localaws.config import EMULATED_SERVICES, ExecutorSettings, ServerSettings
 from localaws.errors import LocalAwsError, PortInUseError
+from localaws.server.admin import ServerInfo
+from localaws.server.app import LocalAwsApp
 from localaws.state.persistence import Persistence
 from localaws.state.statedir import StateDirClaim, StateDirLayout
 from localaws.state.store import SnapshotStore
 
 log = logging.getLogger("localaws")
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -158,8 +148,8 @@ class LocalAwsServer:
         from moto.moto_server.werkzeug_app import MotoRequestHandler
         from werkzeug.serving import make_server
 
-        from localaws.executor.wiring import install_executor
-        from localaws.extensions import after_restore, install_all
+        from localaws import moto_glue
+        from localaws.server.wiring import build_executor
 
         self.claim.acquire()
         host, port = self.settings.host, self.settings.port
@@ -191,9 +181,12 @@ class LocalAwsServer:
         threading.Thread(
             target=self._http.serve_forever, args=(STOP_POLL_SECONDS,), name="http", daemon=True
         ).start()
-        install_all(self.settings.endpoint)
+        self.executor = build_executor(
+            persistence, self.layout.root / "lambda", self.settings.endpoint, self.executor_settings
+        )
+        moto_glue.install(self.settings.endpoint, self.executor.moto_hooks())
         result = persistence.restore()
-        after_restore()
+        moto_glue.after_restore()
         if result.moved_aside_to is not None:
             notice = (
                 f"the saved state could not be read ({result.reason}); "
@@ -201,9 +194,7 @@ class LocalAwsServer:
             )
             self.info.notices.append(notice)
             log.error("localaws: error: %s", notice)
-        self.executor = install_executor(
-            persistence, self.layout.root / "lambda", self.settings.endpoint, self.executor_settings
-        )
+        self.executor.start()
         self.info.cpu_throttle_mode = self.executor.cpu_mode
         self.info.lambda_status = self.executor.status
         self.info.before_reset.append(self.executor.reset)

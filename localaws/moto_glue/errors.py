@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
-from localaws.requests import action_name
+from localaws.moto_glue.protocol import action_name
 
 Answer = tuple[str, list[tuple[str, str]], bytes]
 

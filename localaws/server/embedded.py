@@ -23,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from localaws.daemon import serves
 from localaws.errors import LocalAwsError
+from localaws.server.daemon import serves
 
 #: Dummy credentials and an empty AWS configuration: nothing of the host's can leak in.
 OFFLINE_ENV = {

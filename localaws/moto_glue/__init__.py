@@ -1,0 +1,99 @@
+"""Everything localaws changes in moto, in one place.
+
+``install`` checks every moto name relied on (``seams``), then applies every patch once, in
+a fixed order: fixes where a learner would meet a difference from AWS (one module each), the
+seams that let the event layer poll and queue, and the hooks that hand invocations and events
+to the executor. Step Functions' task clients are aimed at localaws at the first Step
+Functions request instead (``before_request``): moto's interpreter takes over a second to
+import and makes boto3 sessions as it is imported.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from localaws.executor.tracing import Chain, SubmitArnEvent
+
+STEP_FUNCTIONS_TARGET = "AWSStepFunctions."
+_endpoint = ""  # localaws's own address, for the Step Functions clients installed later
+_installed = False
+_step_functions_installed = False
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ExecutorHooks:
+    """How moto reaches the executor and the event layer."""
+
+    invoke: Callable[[Any, Any, Any, Any], bytes]  # LambdaFunction.invoke's replacement
+    submit_function_event: Callable[[Any, bytes, Chain | None], None]
+    submit_arn_event: SubmitArnEvent
+
+
+def install(endpoint: str, hooks: ExecutorHooks) -> None:
+    """Check the seams, then patch moto (once; before state is restored)."""
+    global _endpoint, _installed
+    from localaws.moto_glue import seams
+
+    seams.check()
+    with _lock:
+        if _installed:
+            return
+        from localaws.moto_glue import (
+            cfn_managed_policies,
+            code_location,
+            dead_letter_config,
+            event_queue,  # noqa: F401  (its backend must exist before state is restored)
+            eventbridge_lambda,
+            invoke_hook,
+            managed_policies,
+            package_check,
+            s3_async_notifications,
+            s3_notification_permission,
+            sns_async_lambda,
+            sqs_source,
+        )
+
+        code_location.install(endpoint)
+        cfn_managed_policies.install()
+        managed_policies.install()
+        dead_letter_config.install()
+        package_check.install()
+        s3_notification_permission.install()
+        sqs_source.install()
+        invoke_hook.install(hooks.invoke)
+        s3_async_notifications.install(hooks.submit_arn_event)
+        sns_async_lambda.install(hooks.submit_arn_event)
+        eventbridge_lambda.install(hooks.submit_arn_event)
+        _endpoint = endpoint
+        _installed = True
+
+
+def before_request(environ: dict[str, Any]) -> None:
+    """Install what a request needs that was left until first use (Step Functions tasks)."""
+    if environ.get("HTTP_X_AMZ_TARGET", "").startswith(STEP_FUNCTIONS_TARGET):
+        _install_step_functions_tasks()
+
+
+def _install_step_functions_tasks() -> None:
+    """At the first Step Functions call, not at start: moto's interpreter takes over a second
+    to import (it loads EC2's whole model), and makes boto3 sessions as it is imported, which
+    must not happen before the server has dropped the host's AWS settings."""
+    global _step_functions_installed
+    with _lock:
+        if _step_functions_installed:
+            return
+        from localaws.moto_glue import stepfunctions_tasks
+
+        stepfunctions_tasks.install(_endpoint)
+        _step_functions_installed = True
+
+
+def after_restore() -> None:
+    """Bring state restored from an older snapshot up to what the fixes provide."""
+    from localaws.moto_glue import managed_policies
+
+    managed_policies.backfill_restored()

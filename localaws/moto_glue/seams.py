@@ -1,0 +1,137 @@
+"""Every moto name localaws relies on, checked when localaws starts.
+
+localaws replaces or reads these functions, methods and attributes of moto (several private).
+A moto release that renames one, or changes the parameters localaws passes, would make
+localaws quietly wrong; instead ``check`` names what changed and localaws refuses to start.
+Run it before any other module of ``moto_glue`` is imported: they look these names up as they
+are imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from dataclasses import dataclass
+from importlib.metadata import version
+
+from localaws.errors import LocalAwsError
+
+
+@dataclass(frozen=True)
+class Seam:
+    """``module:Name.attribute`` must exist; with ``params``, a callable whose parameters
+    begin with these names; with ``assigned``, a class whose ``__init__`` sets
+    ``self.<assigned>``."""
+
+    path: str
+    params: tuple[str, ...] = ()
+    assigned: str = ""
+
+    def problem(self) -> str | None:
+        """What is wrong with this seam in the installed moto, or None."""
+        module_name, _, attribute = self.path.partition(":")
+        try:
+            target: object = importlib.import_module(module_name)
+        except ImportError as error:
+            return f"{module_name} cannot be imported ({error})"
+        for part in attribute.split(".") if attribute else ():
+            if not hasattr(target, part):
+                return f"{self.path} is missing"
+            target = getattr(target, part)
+        if self.params and not _starts_with(target, self.params):
+            return f"{self.path} no longer takes ({', '.join(self.params)}, ...)"
+        if self.assigned and f"self.{self.assigned}" not in _init_source(target):
+            return f"{self.path} no longer sets self.{self.assigned}"
+        return None
+
+
+def _starts_with(target: object, params: tuple[str, ...]) -> bool:
+    try:
+        names = list(inspect.signature(target).parameters)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return names[: len(params)] == list(params)
+
+
+def _init_source(target: object) -> str:
+    try:
+        return inspect.getsource(target.__init__)  # type: ignore[misc]
+    except (TypeError, OSError):
+        return ""
+
+
+AWSLAMBDA = "moto.awslambda.models"
+SEAMS = (
+    # The executor's seam: every invocation moto makes goes through this method.
+    Seam(f"{AWSLAMBDA}:LambdaFunction.invoke", ("self", "body", "request_headers")),
+    Seam(f"{AWSLAMBDA}:LambdaFunction.__init__", ("self", "account_id", "spec", "region")),
+    Seam(f"{AWSLAMBDA}:LambdaFunction.update_configuration", ("self", "config_updates")),
+    Seam(f"{AWSLAMBDA}:LambdaFunction.get_configuration", ("self", "on_create")),
+    Seam(f"{AWSLAMBDA}:LambdaFunction.get_code", ("self",)),
+    Seam(f"{AWSLAMBDA}:LayerVersion.get_layer_version", ("self",)),
+    Seam(f"{AWSLAMBDA}:LambdaBackend.create_event_source_mapping", ("self", "spec")),
+    Seam(f"{AWSLAMBDA}:LambdaBackend", assigned="_event_source_mappings"),
+    Seam(f"{AWSLAMBDA}:_zipfile_content", ("zipfile_content",)),
+    Seam(f"{AWSLAMBDA}:_s3_content", ("key",)),
+    Seam(f"{AWSLAMBDA}:lambda_backends"),
+    Seam("moto.awslambda.exceptions:LambdaClientError"),
+    Seam("moto.awslambda.exceptions:InvalidParameterValueException"),
+    Seam("moto.s3.notifications:_invoke_awslambda", ("account_id", "event_body", "fn_arn")),
+    Seam(
+        "moto.s3.models:S3Backend.put_bucket_notification_configuration",
+        ("self", "bucket_name", "notification_config"),
+    ),
+    Seam("moto.s3.exceptions:S3ClientError"),
+    Seam(
+        "moto.sns.models:Subscription.publish",
+        ("self", "message", "message_id", "subject", "message_attributes"),
+    ),
+    Seam("moto.sns.models:Subscription", assigned="_filter_policy_matcher"),
+    Seam("moto.sns.models:Subscription._parse_message_structure", ("self", "message")),
+    Seam("moto.sns.models:sns_backends"),
+    Seam("moto.sqs.models:SQSBackend.send_message", ("self", "queue_name", "message_body")),
+    Seam("moto.sqs.models:Queue", assigned="_messages"),
+    Seam("moto.sqs.models:sqs_backends"),
+    Seam("moto.events.models:Rule.send_to_targets", ("self", "original_event")),
+    Seam("moto.events.models:EventPattern", assigned="_pattern"),
+    Seam("moto.events.models:events_backends"),
+    Seam("moto.events.utils:EventTemplateParser.parse"),
+    Seam("moto.iam.models:IAMBackend._init_aws_policies", ("self",)),
+    Seam("moto.iam.models:Role.create_from_cloudformation_json"),
+    Seam("moto.iam.models:Role.delete_from_cloudformation_json"),
+    Seam("moto.iam.models:AWSManagedPolicy"),
+    Seam("moto.iam.models:iam_backends"),
+    Seam("moto.iam.aws_managed_policies:aws_managed_policies_data"),
+    Seam("moto.logs.models:logs_backends"),
+    Seam("moto.cloudwatch.models:cloudwatch_backends"),
+    Seam("moto.core.base_backend:BackendDict._instances"),
+    Seam("moto.core.utils:utcnow"),
+    Seam("moto.stepfunctions.parser.asl.utils.boto_client:boto_client_for", ("region", "service")),
+    Seam(
+        "moto.stepfunctions.parser.models:StepFunctionsParserBackend.start_execution",
+        ("self", "state_machine_arn", "name"),
+    ),
+    Seam("moto.server:DomainDispatcherApplication", assigned="create_app"),
+    Seam("moto.server:DomainDispatcherApplication", assigned="app_instances"),
+    Seam("moto.server:create_backend_app"),
+    Seam("moto.moto_server.werkzeug_app:MotoRequestHandler"),
+)
+
+
+class MotoSeamError(LocalAwsError):
+    """The installed moto lacks a name localaws relies on."""
+
+
+def problems() -> list[str]:
+    return [problem for seam in SEAMS if (problem := seam.problem()) is not None]
+
+
+def check() -> None:
+    """MotoSeamError naming the moto version and the first name that is missing or changed."""
+    found = problems()
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise MotoSeamError(
+            f"localaws cannot run with moto {version('moto')}: {found[0]}{more}.",
+            "Install the version in constraints.txt ('make install').",
+        )
