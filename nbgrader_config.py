@@ -23,8 +23,8 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # a private localaws. One is started here, in the background, for all of this run's notebooks;
 # each notebook's connect() empties it first, so every notebook still meets a fresh account.
 if len(sys.argv) > 1 and sys.argv[1] in ("autograde", "validate"):
-    from labcheck.account import isolate_from_aws
-    from labcheck.autograde import kernel_socket_prefix, start_for_nbgrader
+    from labcheck.autograde.isolation import isolate_from_aws
+    from labcheck.autograde.server import kernel_socket_prefix, start_for_nbgrader
 
     isolate_from_aws()
     start_for_nbgrader()

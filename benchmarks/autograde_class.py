@@ -22,8 +22,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from labcheck.account import UNREACHABLE_ENDPOINT
-from localaws.server.embedded import OFFLINE_ENV
+from labcheck.autograde.isolation import UNREACHABLE_ENDPOINT
+from localaws.api import OFFLINE_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Dummy credentials and a dead endpoint: autograding must not need a live account.

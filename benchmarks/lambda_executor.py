@@ -28,7 +28,7 @@ import boto3
 from botocore.config import Config
 
 from benchmarks.localaws_server import free_port, median_ms
-from localaws.executor.runtimes import find_exact
+from localaws.api import find_python
 
 ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 ROLE_POLICY = json.dumps({"Version": "2012-10-17", "Statement": []})
@@ -105,7 +105,7 @@ def cold_versus_bare_interpreter(endpoint: str) -> None:
             FunctionName="cold", Environment={"Variables": {"RUN": str(number)}}
         )
         inits.append(logged(lam.invoke(FunctionName="cold", LogType="Tail"), "Init Duration"))
-    python = find_exact(12, os.environ) or "python3"
+    python = find_python(12, os.environ) or "python3"
     bare = median_ms(lambda: subprocess.run([python, "-S", "-c", "pass"], check=True), 10)
     init = statistics.median(inits)
     print(f"cold start Init Duration p50 {init:.2f} ms vs bare `python3.12 -S -c pass` "
@@ -170,7 +170,7 @@ def main() -> None:
 
 
 def _mode(endpoint: str) -> str:
-    from localaws.server.daemon import fetch_json
+    from localaws.api import fetch_json
 
     return str(fetch_json(f"{endpoint}/_localaws/status")[1]["cpu_throttle_mode"])
 

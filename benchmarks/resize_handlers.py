@@ -23,8 +23,8 @@ from types import ModuleType
 from typing import Any
 
 from benchmarks.lambda_executor import client, server
-from labcheck.image import draw_lab_image
-from labcheck.layer import pillow_layer
+from labcheck.provision.image import draw_lab_image
+from labcheck.provision.layer import pillow_layer
 
 ROOT = Path(__file__).resolve().parent.parent
 HANDLERS = {

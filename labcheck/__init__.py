@@ -12,9 +12,9 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-from labcheck.account import Account, connect
-from labcheck.lab import Lab
-from labcheck.sandbox import Invocation, Sandbox
+from labcheck.notebook.account import Account, connect
+from labcheck.notebook.lab import Lab
+from labcheck.notebook.sandbox import Invocation, Sandbox
 
 __all__ = [
     "Account",
@@ -30,28 +30,28 @@ __all__ = [
 
 def grade(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> None:
     """Show the checks of ``tasks`` (all when none) as a table; ``way`` is "code" or "console"."""
-    from labcheck.notebook import grade as notebook_grade
+    from labcheck.notebook.grading import grade as notebook_grade
 
     notebook_grade(*tasks, endpoint_url=endpoint_url, way=way)
 
 
 def assert_passed(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> None:
     """For graded cells: fail, with each failed check's hint, unless every check passes."""
-    from labcheck.notebook import assert_passed as notebook_assert
+    from labcheck.notebook.grading import assert_passed as notebook_assert
 
     notebook_assert(*tasks, endpoint_url=endpoint_url, way=way)
 
 
 def assert_check(check_id: str, endpoint_url: str | None = None, way: str = "code") -> None:
     """For a graded cell worth one check's points: show it and fail with its hint."""
-    from labcheck.notebook import assert_check as notebook_check
+    from labcheck.notebook.grading import assert_check as notebook_check
 
     notebook_check(check_id, endpoint_url=endpoint_url, way=way)
 
 
 def plot_memory_curve(function: str = "resize_image", endpoint_url: str | None = None) -> Any:
     """Duration and cost against memory from the function's REPORT lines (a Figure)."""
-    from labcheck.collect_live import live_collector
-    from labcheck.plot import memory_curve
+    from labcheck.collect.live import live_collector
+    from labcheck.render.plot import memory_curve
 
     return memory_curve(live_collector(endpoint_url).reports(function), function)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -18,10 +17,11 @@ from typing import Any, NoReturn, TypeVar
 
 from labcheck import __version__
 from labcheck.checks import TASKS, UnknownTaskError, chosen_tasks, grade
+from labcheck.collect import endpoint_url, read_state
+from labcheck.collect.evidence import save_evidence
 from labcheck.errors import CannotGradeError, debug_enabled, describe_unexpected
-from labcheck.evidence import load_evidence, save_evidence
-from labcheck.report import to_json, to_text
-from labcheck.state import AccountState
+from labcheck.model.state import AccountState
+from labcheck.render.report import to_json, to_text
 from labcheck.tune.cli import add_tune_parser, cmd_tune
 
 
@@ -89,7 +89,7 @@ def _add_account_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _endpoint(args: argparse.Namespace) -> str | None:
-    return args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    return endpoint_url(args.endpoint_url)
 
 
 def _writing_clients(args: argparse.Namespace) -> Callable[[str], Any]:
@@ -103,8 +103,8 @@ def _writing_clients(args: argparse.Namespace) -> Callable[[str], Any]:
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    from labcheck.image import ensure_lab_image
-    from labcheck.setup import AWS_RUNTIMES, LabSetup, local_python_versions
+    from labcheck.provision.image import ensure_lab_image
+    from labcheck.provision.setup import AWS_RUNTIMES, LabSetup, local_python_versions
 
     target = "local" if _endpoint(args) else "aws"
     if args.python_versions:
@@ -122,7 +122,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_cleanup(args: argparse.Namespace) -> int:
-    from labcheck.cleanup import plan_cleanup
+    from labcheck.provision.cleanup import plan_cleanup
 
     steps = _with_aws_errors(lambda: plan_cleanup(_writing_clients(args)))
     if not steps:
@@ -152,7 +152,7 @@ def _with_aws_errors(call: Callable[[], T]) -> T:
     """Run ``call``; AWS errors become one clear line (CannotGradeError)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from labcheck.collect_live import describe_aws_error
+    from labcheck.errors import describe_aws_error
 
     try:
         return call()
@@ -161,17 +161,13 @@ def _with_aws_errors(call: Callable[[], T]) -> T:
 
 
 def collect_state(args: argparse.Namespace) -> AccountState:
-    if args.evidence:
-        return load_evidence(args.evidence)
-    from labcheck.collect_live import live_collector
-
-    return live_collector(args.endpoint_url, args.region).collect()
+    return read_state(args.evidence, args.endpoint_url, args.region)
 
 
 def cmd_grade_roster(args: argparse.Namespace) -> int:
     import boto3
 
-    from labcheck.collect_live import LiveCollector
+    from labcheck.collect.live import LiveCollector
     from labcheck.roster import RosterGrader, assume_role_sessions, read_roster
 
     if not args.assume_role:
@@ -207,8 +203,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from labcheck.collect_live import live_collector
-    from labcheck.plot import save_memory_curve
+    from labcheck.collect.live import live_collector
+    from labcheck.render.plot import save_memory_curve
 
     lines = live_collector(args.endpoint_url, args.region).reports(args.function)
     path = save_memory_curve(lines, args.out, args.function)

@@ -40,8 +40,6 @@ def describe_unexpected(error: Exception, endpoint: str | None) -> CannotGradeEr
     from botocore.exceptions import BotoCoreError, ClientError
 
     if isinstance(error, (BotoCoreError, ClientError)):
-        from labcheck.collect_live import describe_aws_error
-
         return describe_aws_error(error)
     if isinstance(error, (ConnectionError, urllib.error.URLError, TimeoutError)):
         return unreachable(endpoint, error)
@@ -68,3 +66,45 @@ def unreachable(endpoint: str | None, error: object) -> CannotGradeError:
     return CannotGradeError(
         f"cannot reach {where} ({error}).", "Check the endpoint address and your network."
     )
+
+
+def describe_aws_error(error: Exception) -> CannotGradeError:
+    """One clear line (and what to do) for the AWS errors a learner meets."""
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+    )
+
+    if isinstance(error, NoCredentialsError):
+        return CannotGradeError(
+            "no AWS credentials were found.",
+            "Configure them ('aws configure' or AWS_PROFILE), or use localaws "
+            "('make lab' sets everything up).",
+        )
+    if isinstance(error, NoRegionError):
+        return CannotGradeError(
+            "no AWS region is set.", "Set AWS_DEFAULT_REGION=us-east-1 or pass --region."
+        )
+    if isinstance(error, EndpointConnectionError):
+        return unreachable(error.kwargs.get("endpoint_url"), "no answer")
+    if not isinstance(error, ClientError):
+        return CannotGradeError(f"the AWS call failed: {error}")
+    code = error.response["Error"]["Code"]
+    operation = error.operation_name
+    if code in ("ExpiredToken", "ExpiredTokenException", "RequestExpired"):
+        return CannotGradeError(
+            "your AWS session has expired.", "Start a new lab session or refresh credentials."
+        )
+    if code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation"):
+        return CannotGradeError(
+            f"access denied for {operation}.",
+            "Grant the permission named in labcheck/policies/grader-readonly.json.",
+        )
+    if code in ("InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch"):
+        return CannotGradeError(
+            "AWS did not accept these credentials.",
+            "Check them with 'aws sts get-caller-identity'.",
+        )
+    return CannotGradeError(f"{operation} failed: {code}: {error.response['Error'].get('Message')}")

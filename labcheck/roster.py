@@ -19,8 +19,8 @@ from typing import Any
 
 from labcheck.checks import grade
 from labcheck.errors import CannotGradeError
-from labcheck.report import to_json
-from labcheck.state import AccountState
+from labcheck.model.state import AccountState
+from labcheck.render.report import to_json
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 MAX_PARALLEL = 8
@@ -104,7 +104,7 @@ def assume_role_sessions(
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from labcheck.collect_live import describe_aws_error
+    from labcheck.errors import describe_aws_error
 
     settings = {"endpoint_url": endpoint_url} if endpoint_url else {}
     sts = base.client("sts", **settings)

@@ -21,6 +21,7 @@ from typing import NoReturn
 from localaws import __version__
 from localaws.config import (
     ENV_HOST,
+    HOST_AWS_VARIABLES,
     ExecutorSettings,
     ServerSettings,
     argparse_type,
@@ -142,18 +143,9 @@ def _check_host(args: argparse.Namespace, settings: ServerSettings) -> None:
     )
 
 
-#: The server needs no AWS identity of its own; a host profile that does not resolve would
-#: even stop moto from starting. Handlers get dummy credentials of their own.
-HOST_AWS_VARIABLES = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-)
-
-
 def _forget_host_aws_identity() -> None:
+    """The server needs no AWS identity of its own; a host profile that does not resolve would
+    even stop moto from starting. Handlers get dummy credentials of their own."""
     for name in HOST_AWS_VARIABLES:
         os.environ.pop(name, None)
     os.environ["AWS_CONFIG_FILE"] = os.devnull
@@ -164,12 +156,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     _check_host(args, settings)
     executor_settings = ExecutorSettings.from_environ()
+    _forget_host_aws_identity()  # before moto is imported: it makes boto3 sessions as it is
     from localaws.moto_glue import seams
 
     seams.check()  # before anything imports the moto names localaws relies on
     from localaws.server.serve import LocalAwsServer
 
-    _forget_host_aws_identity()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
     server = LocalAwsServer(

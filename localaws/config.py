@@ -39,6 +39,16 @@ ENV_PYTHON_PREFIX = "LOCALAWS_PYTHON_3_"
 #: Set to 1 to see the traceback of an unexpected error of the CLI.
 ENV_DEBUG = "LOCALAWS_DEBUG"
 
+#: The host's AWS identity: localaws, and the functions it runs, never see any of these.
+HOST_AWS_VARIABLES = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+)
 CPU_THROTTLE_MODES = ("auto", "cgroup", "duty-cycle", "off")
 PYTHON_MINORS = range(9, 15)
 DEFAULT_IDLE_SECONDS = 300.0

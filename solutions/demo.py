@@ -56,7 +56,7 @@ def busy_host() -> str | None:
 
 
 def warm_medians(endpoint: str) -> dict[int, float]:
-    from labcheck.collect_live import live_collector
+    from labcheck.collect.live import live_collector
 
     by_size: dict[int, list[float]] = {}
     for line in live_collector(endpoint).reports("resize_image"):
@@ -77,7 +77,7 @@ def step(command: Sequence[str], env: Mapping[str, str]) -> None:
 
 
 def runtime_version() -> str:
-    from labcheck.setup import local_python_versions
+    from labcheck.provision.setup import local_python_versions
 
     return "3.12" if "3.12" in local_python_versions() else f"3.{sys.version_info.minor}"
 

@@ -18,62 +18,22 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import os
 import sys
 import time
 import zipfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-FUNCTION_NAME = "resize_image"
-ROLE_NAME = "ResizeImageLambdaRole"
-LAYER_NAME = "PillowPythonLambdaLayer"
-STACK_NAME = "serverless-lab"
+from labcheck.collect import endpoint_url as resolve_endpoint
+from labcheck.provision.resources import Clients, LabResources, LabTaskError, find_resources
+from labcheck.spec import FUNCTION_NAME, IMAGE_KEY, TUNED_SIZES
+
 HERE = Path(__file__).resolve().parent
 REFERENCE_HANDLER = HERE / "resize_image" / "lambda_function.py"
 LAB_IMAGE = HERE.parent / "assets" / "lab-image.jpg"
-IMAGE_KEY = "lab-image.jpg"
-TUNED_SIZES = (1024, 2048, 3008)
-
-Clients = Callable[[str], Any]
-
-
-class LabTaskError(Exception):
-    """A task cannot be done; the message says what to do first."""
-
-
-@dataclass(frozen=True)
-class LabResources:
-    """What ``labcheck setup`` made: the two buckets, the execution role and the layer."""
-
-    original_bucket: str
-    resized_bucket: str
-    role_arn: str
-    layer_arn: str
-
-
-def find_resources(clients: Clients) -> LabResources:
-    """Read the serverless-lab stack's outputs, the role and the newest layer version."""
-    try:
-        stack = clients("cloudformation").describe_stacks(StackName=STACK_NAME)["Stacks"][0]
-        role = clients("iam").get_role(RoleName=ROLE_NAME)["Role"]["Arn"]
-    except ClientError as error:
-        raise LabTaskError(
-            f"the lab's starting resources are missing ({error.response['Error']['Code']}); "
-            "run 'labcheck setup' first."
-        ) from error
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    layers = clients("lambda").list_layer_versions(LayerName=LAYER_NAME)["LayerVersions"]
-    if not layers:
-        raise LabTaskError(f"there is no layer {LAYER_NAME}; run 'labcheck setup' first.")
-    newest = max(layers, key=lambda layer: layer["Version"])
-    return LabResources(
-        outputs["OriginalBucketName"], outputs["ResizedBucketName"], role, newest["LayerVersionArn"]
-    )
 
 
 def zip_handler(handler: Path) -> bytes:
@@ -209,7 +169,7 @@ def clients_for(endpoint_url: str | None, region: str | None) -> Clients:
     from botocore.config import Config
 
     session = boto3.Session(region_name=region)
-    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    endpoint = resolve_endpoint(endpoint_url)
     config = Config(read_timeout=300, retries={"mode": "standard", "max_attempts": 3})
     return lambda service: session.client(service, endpoint_url=endpoint, config=config)
 

@@ -4,10 +4,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
-from tests.helpers import AWS_TEST_ENV, ServerProcess
+from tests.helpers import AWS_TEST_ENV, ServerProcess, aws_client
 
 
 @pytest.fixture(autouse=True)
@@ -31,13 +30,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 @pytest.fixture
 def client_factory(server: ServerProcess) -> Callable[[str], Any]:
     def make(service: str) -> Any:
-        return boto3.client(
-            service,
-            endpoint_url=server.endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        return aws_client(server.endpoint, service)
 
     return make
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from localaws.server.daemon import is_healthy, wait_for
 from localaws.server.embedded import OFFLINE_ENV, loopback_listener
@@ -17,6 +18,24 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Dummy credentials so no test can ever reach (or use) a real AWS account.
 AWS_TEST_ENV = dict(OFFLINE_ENV)
+
+
+def aws_client(endpoint: str, service: str, **config: Any) -> Any:
+    """A boto3 client for a test's localaws: the one place tests say how they authenticate.
+
+    ``config`` goes to botocore's ``Config`` (retries, read_timeout, ...).
+    """
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=AWS_TEST_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=AWS_TEST_ENV["AWS_SECRET_ACCESS_KEY"],
+        config=Config(**config),
+    )
 
 
 def free_port() -> int:

@@ -6,11 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
 from solutions.lab_tasks import REFERENCE_HANDLER, LabResources, task1, task2, task3, task4
-from tests.helpers import eventually
+from tests.helpers import aws_client, eventually
 from tests.lab_fixtures import create_role
 from tests.pillow_layer import noisy_jpeg, pillow_layer_zip, this_python_runtime
 
@@ -20,15 +17,7 @@ IMAGE_KEY = "photos/big.jpg"
 
 
 def client(endpoint: str, service: str) -> Any:
-    config = Config(retries={"max_attempts": 1}, read_timeout=300)
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=config,
-    )
+    return aws_client(endpoint, service, retries={"max_attempts": 1}, read_timeout=300)
 
 
 def do_tasks_1_to_3(

@@ -6,7 +6,7 @@ import io
 import zipfile
 from typing import Any
 
-from labcheck.sandbox import TRUST_POLICY
+from labcheck.notebook.sandbox import TRUST_POLICY
 
 HANDLER_SOURCE = "def lambda_handler(event, context):\n    return {'ok': True}\n"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from labcheck.checks import task1, task2, task3, task4
-from labcheck.results import Check, TaskResult
-from labcheck.state import AccountState
+from labcheck.model.results import Check, TaskResult
+from labcheck.model.state import AccountState
 
 TASKS: dict[str, Sequence[Check]] = {
     "task1": task1.CHECKS,

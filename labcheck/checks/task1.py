@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from labcheck.results import Check, Verdict, failed, passed
-from labcheck.state import FUNCTION_NAME, LAYER_NAME, ROLE_NAME, AccountState
+from labcheck.model.results import Check, Verdict, failed, passed
+from labcheck.model.state import FUNCTION_NAME, LAYER_NAME, ROLE_NAME, AccountState
+from labcheck.spec import DEPRECATED_RUNTIMES, LAB_MEMORY_MB, SUPPORTED_RUNTIMES
 
-SUPPORTED = ("python3.11", "python3.12", "python3.13", "python3.14")
-DEPRECATED = ("python3.9", "python3.10")
-LAB_MEMORY_MB = 512
+SUPPORTED = SUPPORTED_RUNTIMES
+DEPRECATED = DEPRECATED_RUNTIMES
 CREATE_HINT = (
     f"Create a function named {FUNCTION_NAME} (Lambda console > Create function, or "
     "'aws lambda create-function'), then run the check again. Created it already? Check that "

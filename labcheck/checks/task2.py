@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from labcheck.results import Check, Verdict, failed, passed
-from labcheck.state import FUNCTION_NAME, AccountState
+from labcheck.model.results import Check, Verdict, failed, passed
+from labcheck.model.state import FUNCTION_NAME, AccountState
 
 ALL_CREATE_EVENTS = {
     "s3:ObjectCreated:Put",

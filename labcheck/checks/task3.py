@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from labcheck.results import Check, Verdict, failed, passed
-from labcheck.state import AccountState, ImageObject
+from labcheck.model.results import Check, Verdict, failed, passed
+from labcheck.model.state import AccountState, ImageObject
 
 UPLOAD_HINT = "Upload the course's large image (assets/) to the original bucket."
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from labcheck.results import Check, Verdict, failed, passed
-from labcheck.state import AccountState
+from labcheck.model.results import Check, Verdict, failed, passed
+from labcheck.model.state import AccountState
+from labcheck.spec import MB_PER_VCPU, TUNED_SIZES
 
-TUNED_SIZES = (1024, 2048, 3008)
 #: Runs are noisy: a bigger size may be this much slower than a smaller one and still count
 #: as "not slower".
 NOISE = 1.25
 #: Lambda gives one full vCPU at 1,769 MB. Above it a single-threaded handler gains nothing,
 #: so two sizes both at or above it sit on a plateau and are not compared with each other.
-MB_PER_VCPU = 1769
 
 
 def _durations(state: AccountState) -> dict[int, float]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from labcheck.collect import endpoint_url
 from labcheck.errors import CannotGradeError
 
 MIN_MEMORY_MB, MAX_MEMORY_MB = 128, 10_240
@@ -99,7 +99,7 @@ def _lambda_client(args: argparse.Namespace, parallel: int) -> Any:
     import boto3
     from botocore.config import Config
 
-    endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    endpoint = endpoint_url(args.endpoint_url)
     config = Config(
         read_timeout=910,  # an invocation may run for up to 900 s
         retries={"mode": "standard", "max_attempts": 3},
@@ -113,8 +113,8 @@ def cmd_tune(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
     from rich.console import Console
 
-    from labcheck.collect_live import describe_aws_error
-    from labcheck.plot import check_plot_path
+    from labcheck.errors import describe_aws_error
+    from labcheck.render.plot import check_plot_path
     from labcheck.tune.display import progress_bar
     from labcheck.tune.tuner import MemoryTuner, Seams, TuneSettings
 
@@ -144,7 +144,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace, results: list[Any], weight: float) -> int:
     from rich.console import Console
 
-    from labcheck.plot import save_memory_curve
+    from labcheck.render.plot import save_memory_curve
     from labcheck.tune.display import error_lines, results_table
     from labcheck.tune.export import to_json, write_csv, write_json
     from labcheck.tune.strategy import recommend

@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
-from labcheck.collect_live import parse_report
-from labcheck.plot import cost_per_invocation
-from labcheck.state import ReportLine
+from labcheck.model.reports import parse_report
+from labcheck.model.state import ReportLine
+from labcheck.render.plot import cost_per_invocation
 from labcheck.tune.strategy import Point
 
 #: Power Tuning drops this share of the runs at each end (fastest and slowest) before averaging.

@@ -97,6 +97,10 @@ class InvocationService:
                 (client_context, trace_header),
                 Bookkeeping(concurrent, generation),
             )
+        except Exception:
+            if self._stopped.is_set():  # its environment was destroyed by the stop
+                raise ExecutorStopped() from None
+            raise
         finally:
             self.pool.release(env)
 
@@ -132,12 +136,7 @@ class InvocationService:
                     env, config, request_id, outcome, init_ms, events, bookkeeping, report_now()
                 )
         started_ms = report_now()
-        try:
-            outcome = env.invoke(request_id, payload, *headers)
-        except Exception:
-            if self._stopped.is_set():  # its environment was destroyed by the stop
-                raise ExecutorStopped() from None
-            raise
+        outcome = env.invoke(request_id, payload, *headers)
         if outcome.kind == "ok" and len(outcome.response or b"") > MAX_RESPONSE_BYTES:
             outcome.kind = "error"
             outcome.error = {

@@ -61,6 +61,7 @@ def _init_source(target: object) -> str:
 
 
 AWSLAMBDA = "moto.awslambda.models"
+CFN_PARAMS = ("resource_name", "cloudformation_json", "account_id", "region_name")
 SEAMS = (
     # The executor's seam: every invocation moto makes goes through this method.
     Seam(f"{AWSLAMBDA}:LambdaFunction.invoke", ("self", "body", "request_headers")),
@@ -97,8 +98,8 @@ SEAMS = (
     Seam("moto.events.models:events_backends"),
     Seam("moto.events.utils:EventTemplateParser.parse"),
     Seam("moto.iam.models:IAMBackend._init_aws_policies", ("self",)),
-    Seam("moto.iam.models:Role.create_from_cloudformation_json"),
-    Seam("moto.iam.models:Role.delete_from_cloudformation_json"),
+    Seam("moto.iam.models:Role.create_from_cloudformation_json", CFN_PARAMS),
+    Seam("moto.iam.models:Role.delete_from_cloudformation_json", CFN_PARAMS),
     Seam("moto.iam.models:AWSManagedPolicy"),
     Seam("moto.iam.models:iam_backends"),
     Seam("moto.iam.aws_managed_policies:aws_managed_policies_data"),

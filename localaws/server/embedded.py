@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from localaws.config import HOST_AWS_VARIABLES
 from localaws.errors import LocalAwsError
 from localaws.server.daemon import serves
 
@@ -36,12 +37,6 @@ OFFLINE_ENV = {
     "AWS_CONFIG_FILE": os.devnull,
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
 }
-HOST_AWS_VARIABLES = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ROLE_ARN",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-)
 START_DEADLINE_SECONDS = 60.0
 
 

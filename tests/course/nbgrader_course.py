@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from labcheck.account import UNREACHABLE_ENDPOINT
+from labcheck.autograde.isolation import UNREACHABLE_ENDPOINT
 from localaws.server.embedded import OFFLINE_ENV
 from tests.helpers import PROJECT_ROOT
 

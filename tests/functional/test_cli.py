@@ -6,12 +6,11 @@ import json
 import socket
 from pathlib import Path
 
-import boto3
 import pytest
 
 from localaws.server.daemon import is_healthy
 from localaws.server.embedded import EmbeddedServer
-from tests.helpers import ServerProcess, free_port, run_localaws
+from tests.helpers import ServerProcess, aws_client, free_port, run_localaws
 
 pytestmark = pytest.mark.server
 
@@ -127,7 +126,7 @@ def test_corrupt_state_is_moved_aside_with_a_message(state_dir: Path) -> None:
         assert "could not be read" in started.stderr and "moved aside" in started.stderr
         aside = list((state_dir / "aside").glob("state-*/snapshot.bin"))
         assert [path.read_bytes() for path in aside] == [b"this is not a snapshot"]
-        s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}")
+        s3 = aws_client(f"http://127.0.0.1:{port}", "s3")
         assert s3.list_buckets()["Buckets"] == []
     finally:
         run_localaws("stop", "--state-dir", str(state_dir))
@@ -152,7 +151,7 @@ def test_state_from_a_newer_localaws_is_refused_and_kept(state_dir: Path) -> Non
 def test_reset_asks_unless_yes_and_empties_a_running_server(state_dir: Path) -> None:
     server = ServerProcess(state_dir).start()
     try:
-        s3 = boto3.client("s3", endpoint_url=server.endpoint)
+        s3 = aws_client(server.endpoint, "s3")
         s3.create_bucket(Bucket="reset-me")
         refused = run_localaws("reset", "--state-dir", str(state_dir))
         assert refused.returncode == 2
@@ -166,6 +165,6 @@ def test_reset_asks_unless_yes_and_empties_a_running_server(state_dir: Path) -> 
         server.stop()
     server.start()
     try:
-        assert boto3.client("s3", endpoint_url=server.endpoint).list_buckets()["Buckets"] == []
+        assert aws_client(server.endpoint, "s3").list_buckets()["Buckets"] == []
     finally:
         server.stop()

@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from localaws.executor.runtimes import find_exact
-from tests.helpers import ServerProcess, eventually
+from tests.helpers import ServerProcess, aws_client, eventually
 from tests.lab_fixtures import deploy
 
 pytestmark = pytest.mark.server
@@ -71,15 +71,7 @@ def report_of(lines: list[str]) -> re.Match[str]:
 
 @pytest.fixture(scope="module")
 def lam(server: ServerProcess) -> Any:
-    import boto3
-
-    return boto3.client(
-        "lambda",
-        endpoint_url=server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return aws_client(server.endpoint, "lambda")
 
 
 def test_cold_then_warm_with_context_and_environment(

@@ -9,13 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from PIL import Image
 
 from localaws.server.daemon import fetch_json
-from tests.helpers import ServerProcess
+from tests.helpers import ServerProcess, aws_client
 from tests.lab_build import IMAGE_KEY, ORIGINAL, RESIZED, do_tasks_1_to_3
 from tests.lab_fixtures import deploy
 
@@ -32,10 +30,7 @@ MODEL_RATIO = 1769 / 512  # 2,048 MB is a whole vCPU for one thread, 512 MB is 5
 
 
 def client(server: ServerProcess, service: str) -> Any:
-    config = Config(retries={"max_attempts": 1}, read_timeout=300)
-    return boto3.client(
-        service, endpoint_url=server.endpoint, region_name="us-east-1", config=config
-    )
+    return aws_client(server.endpoint, service, retries={"max_attempts": 1}, read_timeout=300)
 
 
 @pytest.fixture(scope="module", params=["duty-cycle", "cgroup"])

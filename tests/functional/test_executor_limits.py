@@ -10,13 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from localaws.server.daemon import fetch_json
-from tests.helpers import ServerProcess, eventually
+from tests.helpers import ServerProcess, aws_client, eventually
 from tests.lab_fixtures import deploy
 
 pytestmark = pytest.mark.server
@@ -34,11 +32,9 @@ def reaping_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerP
 
 
 def clients(server: ServerProcess) -> tuple[Any, Any]:
-    settings = {"region_name": "us-east-1", "endpoint_url": server.endpoint}
-    config = Config(retries={"max_attempts": 1}, read_timeout=120)
     return (
-        boto3.client("lambda", config=config, **settings),
-        boto3.client("iam", **settings),
+        aws_client(server.endpoint, "lambda", retries={"max_attempts": 1}, read_timeout=120),
+        aws_client(server.endpoint, "iam"),
     )
 
 

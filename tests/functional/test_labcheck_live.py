@@ -13,8 +13,8 @@ from typing import Any
 import boto3
 import pytest
 
-from labcheck.collect_live import LiveCollector
-from labcheck.readonly import is_read_operation
+from labcheck.collect.live import LiveCollector
+from labcheck.collect.readonly import is_read_operation
 from tests.helpers import AWS_TEST_ENV, PROJECT_ROOT, ServerProcess
 from tests.lab_build import ORIGINAL, RESIZED, client, do_task_4, do_tasks_1_to_3
 from tests.lab_fixtures import allow_s3_to_invoke

@@ -41,7 +41,7 @@ def labcheck(
 
 
 def test_the_template_passes_cfn_lint() -> None:
-    template = PROJECT_ROOT / "labcheck/templates/serverless-lab.yaml"
+    template = PROJECT_ROOT / "labcheck/provision/templates/serverless-lab.yaml"
     lint = subprocess.run(
         [str(Path(sys.executable).parent / "cfn-lint"), str(template)],
         capture_output=True,

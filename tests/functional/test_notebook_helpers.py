@@ -13,7 +13,7 @@ import pytest
 
 from labcheck import Sandbox, connect
 from labcheck.errors import CannotGradeError
-from labcheck.lab import submission_key
+from labcheck.notebook.lab import submission_key
 from localaws.server.daemon import is_healthy, pid_alive
 from tests.helpers import PROJECT_ROOT, ServerProcess, eventually
 
@@ -61,7 +61,7 @@ EMBEDDED = """
 import json, os
 import labcheck
 aws = labcheck.connect()
-server = labcheck.autograde._own_server
+server = labcheck.autograde.server._own_server
 print(json.dumps({"endpoint": aws.endpoint_url, "env": os.environ["AWS_ENDPOINT_URL"],
                   "key": os.environ["AWS_ACCESS_KEY_ID"], "pid": server.process.pid}))
 """
@@ -93,15 +93,15 @@ print(json.dumps({"endpoint": aws.endpoint_url, "found": found, "kept": kept}))
 """
 NBGRADER_PROCESS = f"""
 import json, subprocess, sys
-import labcheck.autograde
-labcheck.autograde.start_for_nbgrader()
-labcheck.autograde.start_for_nbgrader()  # nbgrader reads its config twice
+import labcheck.autograde.server
+labcheck.autograde.server.start_for_nbgrader()
+labcheck.autograde.server.start_for_nbgrader()  # nbgrader reads its config twice
 runs = [
     json.loads(subprocess.run([sys.executable, "-c", {NOTEBOOK_RUN!r}], capture_output=True,
                               text=True, check=True).stdout.splitlines()[-1])
     for _ in range(2)
 ]
-print(json.dumps({{"runs": runs, "pid": labcheck.autograde._own_server.process.pid}}))
+print(json.dumps({{"runs": runs, "pid": labcheck.autograde.server._own_server.process.pid}}))
 """
 
 
@@ -132,8 +132,8 @@ def test_an_nbgrader_run_shares_one_localaws_emptied_for_each_notebook() -> None
 LAB_NOTEBOOK_RUN = """
 import json, sys
 import labcheck
-from labcheck import autograde
-from localaws.server.daemon import fetch_json
+from labcheck.autograde import server as autograde
+from localaws.api import fetch_json
 aws = labcheck.connect()
 lab = labcheck.Lab(aws, way="code", task=sys.argv[1])
 status = fetch_json(autograde.private_endpoint() + "/_localaws/status")[1]
@@ -141,8 +141,8 @@ print(json.dumps({"function": lab.function_exists(), "checkpoints": status["chec
 """
 LAB_RUN = f"""
 import json, subprocess, sys
-import labcheck.autograde
-labcheck.autograde.start_for_nbgrader()
+import labcheck.autograde.server
+labcheck.autograde.server.start_for_nbgrader()
 runs = []
 for task in ("task2", "task4", "task1"):
     done = subprocess.run([sys.executable, "-c", {LAB_NOTEBOOK_RUN!r}, task],

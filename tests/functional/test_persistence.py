@@ -10,18 +10,16 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
-from tests.helpers import ServerProcess, eventually, free_port, run_localaws
+from tests.helpers import ServerProcess, aws_client, eventually, free_port, run_localaws
 from tests.lab_fixtures import TRUST_POLICY, handler_zip, trigger_on_uploads, zip_bytes
 
 pytestmark = pytest.mark.server
 
 
 def client(endpoint: str, service: str, **config: Any) -> Any:
-    return boto3.client(service, endpoint_url=endpoint, config=Config(**config))
+    return aws_client(endpoint, service, **config)
 
 
 def create_lab_like_state(endpoint: str) -> dict[str, Any]:

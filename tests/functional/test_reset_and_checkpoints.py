@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from localaws.server.daemon import fetch_json
-from tests.helpers import AWS_TEST_ENV, ServerProcess, eventually
+from tests.helpers import ServerProcess, aws_client, eventually
 from tests.lab_fixtures import deploy
 
 pytestmark = pytest.mark.server
@@ -43,13 +42,7 @@ def own_server(tmp_path: Path) -> Iterator[ServerProcess]:
 
 
 def client(server: ServerProcess, service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=AWS_TEST_ENV["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=AWS_TEST_ENV["AWS_SECRET_ACCESS_KEY"],
-    )
+    return aws_client(server.endpoint, service)
 
 
 def lambda_status(server: ServerProcess) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from labcheck.image import draw_lab_image
+from labcheck.provision.image import draw_lab_image
 from solutions.lab_tasks import REFERENCE_HANDLER, task1, task3
 from tests.helpers import AWS_TEST_ENV, PROJECT_ROOT, ServerProcess
 from tests.image_compare import half_size_problems

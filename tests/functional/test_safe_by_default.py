@@ -13,13 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from localaws.server.daemon import fetch_json
-from tests.helpers import ServerProcess, eventually
+from tests.helpers import ServerProcess, aws_client, eventually
 from tests.lab_build import client as lab_client
 from tests.lab_fixtures import allow_s3_to_invoke, create_role, deploy, trigger_on_uploads
 
@@ -88,10 +86,7 @@ def test_updating_code_to_a_hostile_zip_keeps_the_old_code(server: ServerProcess
 
 
 def test_an_unsupported_operation_is_a_clean_error_at_once(server: ServerProcess) -> None:
-    retrying = Config(retries={"mode": "standard", "max_attempts": 3})
-    sqs = boto3.client(
-        "sqs", endpoint_url=server.endpoint, region_name="us-east-1", config=retrying
-    )
+    sqs = aws_client(server.endpoint, "sqs", retries={"mode": "standard", "max_attempts": 3})
     attempts: list[int] = []
     sqs.meta.events.register("before-send", lambda **_: attempts.append(1))
     with pytest.raises(ClientError) as failed:
@@ -177,30 +172,37 @@ def test_stop_during_invocations_records_nothing_and_keeps_queued_events(
     process = ServerProcess(tmp_path / "state", log_path=tmp_path / "server.log").start()
     lam, iam = lab_client(process.endpoint, "lambda"), lab_client(process.endpoint, "iam")
     deploy(lam, iam, "sync-sleeper", SLEEPER, Timeout=60)
+    deploy(lam, iam, "slow-init", "import time\ntime.sleep(30)\n" + SLEEPER, Timeout=60)
     deploy(lam, iam, "async-sleeper", SLEEPER, Timeout=60)
-    outcome: list[Any] = []
+    outcomes: dict[str, Any] = {}
 
-    def invoke_sync() -> None:
+    def invoke_sync(name: str) -> None:
         try:
-            outcome.append(lam.invoke(FunctionName="sync-sleeper", Payload=b'{"seconds": 30}'))
+            outcomes[name] = lam.invoke(FunctionName=name, Payload=b'{"seconds": 30}')
         except Exception as error:
-            outcome.append(error)
+            outcomes[name] = error
 
-    caller = threading.Thread(target=invoke_sync)
-    caller.start()
-    lam.invoke(FunctionName="async-sleeper", InvocationType="Event", Payload=b'{"seconds": 3}')
+    callers = [
+        threading.Thread(target=invoke_sync, args=(name,)) for name in ("sync-sleeper", "slow-init")
+    ]
+    for caller in callers:
+        caller.start()
+    lam.invoke(FunctionName="async-sleeper", InvocationType="Event", Payload=b'{"seconds": 6}')
     status = f"{process.endpoint}/_localaws/status"
-    assert eventually(lambda: fetch_json(status)[1]["lambda"]["environments"]["busy"] == 2, 30)
+    # Busy: one handler running, one still in its 30 s init, one asynchronous event running.
+    assert eventually(lambda: fetch_json(status)[1]["lambda"]["environments"]["busy"] == 3, 30)
 
     started = time.monotonic()
     process.stop()
-    assert time.monotonic() - started < 15  # not the 30 s the handler would take
-    caller.join(30)
-    assert outcome and not isinstance(outcome[0], dict)  # the sync call did not succeed
+    assert time.monotonic() - started < 15  # not the 30 s the handlers would take
+    for caller in callers:
+        caller.join(30)
+    assert all(not isinstance(outcome, dict) for outcome in outcomes.values())  # none succeeded
     assert "Traceback" not in process.log()
 
     process.start()
-    assert report_lines(process.endpoint, "sync-sleeper") == []  # no spurious ExitError
+    for name in ("sync-sleeper", "slow-init"):  # no spurious Runtime.ExitError or init error
+        assert report_lines(process.endpoint, name) == []
     # The event in flight at the stop is still queued, and runs once after the restart.
     assert eventually(lambda: len(report_lines(process.endpoint, "async-sleeper")) == 1, 30)
     [report] = report_lines(process.endpoint, "async-sleeper")

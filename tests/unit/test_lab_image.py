@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from labcheck.image import ensure_smaller_copy
+from labcheck.provision.image import ensure_smaller_copy
 
 
 def test_the_copy_is_half_size_and_made_once(tmp_path: Path) -> None:

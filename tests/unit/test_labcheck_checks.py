@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from labcheck.checks import UnknownTaskError, grade
+from labcheck.collect.evidence import REDACTED, load_evidence, save_evidence
 from labcheck.errors import CannotGradeError
-from labcheck.evidence import REDACTED, load_evidence, save_evidence
-from labcheck.state import AccountState, BucketState, FunctionState, ImageObject, ReportLine
+from labcheck.model.state import AccountState, BucketState, FunctionState, ImageObject, ReportLine
 
 HANDLER = (
     "import os\nfrom PIL import Image\n"

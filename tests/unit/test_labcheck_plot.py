@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from labcheck.collect_live import parse_report
 from labcheck.errors import CannotGradeError
-from labcheck.plot import cost_per_invocation, memory_curve, memory_table, save_memory_curve
+from labcheck.model.reports import parse_report
+from labcheck.render.plot import cost_per_invocation, memory_curve, memory_table, save_memory_curve
 
 RECORDED = [
     "REPORT RequestId: a\tDuration: 1555.54 ms\tBilled Duration: 2223 ms\tMemory Size: 512 MB\t"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labcheck.one_look import SHARE_SECONDS, SharedLook
+from labcheck.notebook.one_look import SHARE_SECONDS, SharedLook
 
 
 class Account:

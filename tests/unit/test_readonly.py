@@ -7,8 +7,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 
+from labcheck.collect.readonly import read_only_client
 from labcheck.errors import ReadOnlyViolation
-from labcheck.readonly import read_only_client
 
 NOWHERE = {"endpoint_url": "http://127.0.0.1:9", "config": Config(retries={"max_attempts": 0})}
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from labcheck.image import draw_lab_image
+from labcheck.provision.image import draw_lab_image
 from tests.helpers import PROJECT_ROOT
 from tests.image_compare import half_size_problems, mean_difference, reference_half
 

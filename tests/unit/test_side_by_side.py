@@ -8,7 +8,7 @@ import re
 
 from PIL import Image
 
-from labcheck.side_by_side import PREVIEW_PIXELS, Picture, SideBySide
+from labcheck.render.side_by_side import PREVIEW_PIXELS, Picture, SideBySide
 
 
 def jpeg(width: int, height: int) -> bytes:

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from typing import Any
 
-from labcheck.account import use_offline_settings
+from labcheck.autograde.isolation import use_offline_settings
 
 #: How nbgrader's process tells its kernels where their localaws is, and which process it is.
 ENDPOINT_VARIABLE = "LABCHECK_AUTOGRADE_ENDPOINT"
@@ -30,7 +30,7 @@ _chosen: str | None = None  # the endpoint this kernel was given, once connect()
 def start_for_nbgrader() -> None:
     """In nbgrader's process: start the localaws for every notebook of this run (once)."""
     global _own_server
-    from localaws.server.embedded import EmbeddedServer
+    from localaws.api import EmbeddedServer
 
     if _own_server is None:
         _own_server = EmbeddedServer().launch()
@@ -49,7 +49,7 @@ def kernel_socket_prefix() -> str:
 def endpoint_for_this_notebook() -> str:
     """The localaws this notebook run is graded against, emptied for it the first time."""
     global _own_server, _chosen
-    from localaws.server.embedded import EmbeddedServer
+    from localaws.api import EmbeddedServer
 
     if _chosen is None:
         _chosen = _emptied_run_server()
@@ -62,8 +62,7 @@ def endpoint_for_this_notebook() -> str:
 
 def _emptied_run_server() -> str | None:
     """The run's localaws once it is up and emptied; None if there is none or it failed."""
-    from localaws.server.daemon import pid_alive, serves, wait_for
-    from localaws.server.embedded import START_DEADLINE_SECONDS
+    from localaws.api import START_DEADLINE_SECONDS, pid_alive, serves, wait_for
 
     endpoint, pid = os.environ.get(ENDPOINT_VARIABLE), os.environ.get(PID_VARIABLE, "")
     if not endpoint or not pid.isdigit():
@@ -96,7 +95,7 @@ def save_checkpoint(name: str) -> None:
 
 def _admin(endpoint: str, path: str) -> int:
     """POST to a localaws admin endpoint; its HTTP status, 0 if it could not be reached."""
-    from localaws.server.daemon import fetch_json
+    from localaws.api import fetch_json
 
     try:
         status, _ = fetch_json(f"{endpoint}/_localaws/{path}", method="POST", timeout=60)

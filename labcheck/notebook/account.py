@@ -16,12 +16,11 @@ from typing import Any
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from labcheck.collect import endpoint_url as resolve_endpoint
 from labcheck.errors import CannotGradeError
 
 DEFAULT_REGION = "us-east-1"
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, read_timeout=300)
-#: A loopback port nothing listens on (9, "discard"): calls fail at once, locally.
-UNREACHABLE_ENDPOINT = "http://127.0.0.1:9"
 
 
 @dataclass(frozen=True)
@@ -73,10 +72,10 @@ def autograding() -> bool:
 def connect(endpoint_url: str | None = None, region: str | None = None) -> Account:
     """Choose the account for this notebook, print which one it is, and return it."""
     if autograding():
-        from labcheck.autograde import endpoint_for_this_notebook
+        from labcheck.autograde.server import endpoint_for_this_notebook
 
         endpoint_url = endpoint_for_this_notebook()
-    endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    endpoint_url = resolve_endpoint(endpoint_url)
     region = region or _configured_region() or DEFAULT_REGION
     os.environ["AWS_DEFAULT_REGION"] = region
     if endpoint_url:
@@ -110,22 +109,3 @@ def _identity(endpoint_url: str | None, region: str) -> tuple[str, str]:
             "start JupyterLab with `make lab`.",
         ) from error
     return identity["Account"], identity["Arn"]
-
-
-def isolate_from_aws() -> None:
-    """Make this process (and the kernels it starts) unable to reach any real AWS account.
-
-    For nbgrader's autograde and validate runs: a notebook that calls AWS before (or
-    without) ``labcheck.connect()`` meets dummy credentials and a closed local port.
-    """
-    use_offline_settings(UNREACHABLE_ENDPOINT)
-
-
-def use_offline_settings(endpoint: str) -> None:
-    """Dummy credentials, no host profile or config files, and ``endpoint`` for every call."""
-    from localaws.server.embedded import HOST_AWS_VARIABLES, OFFLINE_ENV
-
-    for name in HOST_AWS_VARIABLES:
-        os.environ.pop(name, None)
-    os.environ.update(OFFLINE_ENV)
-    os.environ["AWS_ENDPOINT_URL"] = endpoint

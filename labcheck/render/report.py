@@ -6,8 +6,8 @@ import html
 import io
 from typing import Any
 
-from labcheck.results import TaskResult
-from labcheck.state import AccountState
+from labcheck.model.results import TaskResult
+from labcheck.model.state import AccountState
 
 
 def to_json(state: AccountState, results: list[TaskResult]) -> dict[str, Any]:

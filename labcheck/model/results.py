@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from labcheck.state import AccountState
+from labcheck.model.state import AccountState
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,12 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from labcheck.account import Account, autograding
 from labcheck.errors import CannotGradeError
-from labcheck.notebook import WAYS, assert_check, grade, shared_state
-from labcheck.sandbox import this_python_runtime
-from labcheck.state import FUNCTION_NAME
-from solutions import lab_tasks
-from solutions.lab_tasks import IMAGE_KEY, LabResources, LabTaskError
+from labcheck.notebook.account import Account, autograding
+from labcheck.notebook.grading import WAYS, assert_check, grade, shared_state
+from labcheck.notebook.sandbox import this_python_runtime
+from labcheck.provision.resources import LabResources, LabTaskError, find_resources
+from labcheck.spec import FUNCTION_NAME, IMAGE_KEY
 
 #: On AWS the layer serves every supported Python; the course uses the newest.
 AWS_RUNTIME = "python3.13"
@@ -74,7 +73,7 @@ class Lab:
 
         The autograder shows the curve's numbers as a table instead: drawing is not graded.
         """
-        from labcheck.plot import memory_curve, memory_table
+        from labcheck.render.plot import memory_curve, memory_table
 
         try:
             reports = shared_state(self.way).reports
@@ -88,7 +87,7 @@ class Lab:
 
     def compare_images(self, key: str = IMAGE_KEY) -> Any:
         """Task 3: the original and its resized copy side by side, with their sizes."""
-        from labcheck.side_by_side import Picture, SideBySide
+        from labcheck.render.side_by_side import Picture, SideBySide
 
         s3 = self.account.client("s3")
         pictures = []
@@ -107,7 +106,7 @@ class Lab:
         The autograder gets a copy at half the width and height: a quarter of the work for
         every run it repeats, and the same checks (a half-size copy, memory that pays).
         """
-        from labcheck.image import ensure_lab_image, ensure_smaller_copy
+        from labcheck.provision.image import ensure_lab_image, ensure_smaller_copy
 
         photo = ensure_lab_image(IMAGE_CACHE)
         if autograding():
@@ -130,15 +129,17 @@ class Lab:
 
     def _start_for_the_autograder(self) -> LabResources:
         """The lab's starting point in the autograder's empty account: the set-up and, for
-        work done by code, the tasks this one builds on, done the reference way
-        (solutions/lab_tasks.py); a notebook earns points only for its own task.
+        work done by code, the tasks this one builds on, done the reference way (the
+        registered reference steps, see ``autograde.replay``); a notebook earns points only for
+        its own task.
 
         Each stage is kept as a checkpoint ("lab+python3.11+<submission>", then "+task1",
         "+task2"), so the submission's later notebooks restore the furthest one and do only
         what is still missing. The names carry the submission's folder: a submission can only
         ever restore stages built for itself.
         """
-        from labcheck import autograde
+        from labcheck.autograde import server as autograde
+        from labcheck.autograde.replay import reference_steps
 
         earlier = NEEDS[self.task] if self.way == "code" else ()
         base = ("lab", self.runtime, submission_key(Path.cwd()))
@@ -152,12 +153,14 @@ class Lab:
             autograde.save_checkpoint(stages[0])
             restored = 0
         else:  # the earlier tasks leave the stack, role and layer as they are
-            resources = lab_tasks.find_resources(self.account.client)
+            resources = find_resources(self.account.client)
+        steps = reference_steps() if earlier[restored:] else None
         for stage, task in enumerate(earlier[restored:], start=restored + 1):
+            assert steps is not None
             if task == "task1":
-                lab_tasks.task1(self.account.client, resources, runtime=self.runtime)
+                steps.task1(self.account.client, resources, runtime=self.runtime)
             else:
-                lab_tasks.task2(self.account.client, resources)
+                steps.task2(self.account.client, resources)
             autograde.save_checkpoint(stages[stage])
         for task in earlier:
             print(f"Earlier task done the reference way for this run: {EARLIER_WORK[task]}")
@@ -176,16 +179,16 @@ def submission_key(folder: Path) -> str:
 def ensure_resources(account: Account) -> LabResources:
     """The stack's outputs, the role and the newest layer, running the set-up if missing."""
     try:
-        return lab_tasks.find_resources(account.client)
+        return find_resources(account.client)
     except LabTaskError:
         print("The lab's starting resources are not in this account yet: creating them now")
         print("(the same as running `labcheck setup`)...")
-    from labcheck.setup import AWS_RUNTIMES, LabSetup
+    from labcheck.provision.setup import AWS_RUNTIMES, LabSetup
 
     target = "local" if account.offline else "aws"
     versions = [this_python_runtime()[6:]] if account.offline else list(AWS_RUNTIMES)
     LabSetup(account.client, target, print).run(versions)
     try:
-        return lab_tasks.find_resources(account.client)
+        return find_resources(account.client)
     except LabTaskError as error:
         raise CannotGradeError(f"the lab set-up did not finish: {error}") from error

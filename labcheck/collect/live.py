@@ -5,23 +5,18 @@ from __future__ import annotations
 import functools
 import io
 import json
-import re
 import urllib.request
 import zipfile
 from typing import Any
 
 from botocore.config import Config
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    NoRegionError,
-)
+from botocore.exceptions import BotoCoreError, ClientError
 
-from labcheck.errors import CannotGradeError, unreachable
-from labcheck.readonly import read_only_client
-from labcheck.state import (
+from labcheck.collect import endpoint_url as resolve_endpoint
+from labcheck.collect.readonly import read_only_client
+from labcheck.errors import describe_aws_error
+from labcheck.model.reports import parse_report
+from labcheck.model.state import (
     FUNCTION_NAME,
     STACK_NAME,
     AccountState,
@@ -36,27 +31,6 @@ MAX_IMAGES_PER_BUCKET = 10
 RETRIES = Config(retries={"mode": "standard", "max_attempts": 5})
 HEADER_BYTES = 256 * 1024
 MAX_SOURCE_BYTES = 200_000
-REPORT = re.compile(
-    r"REPORT RequestId: (?P<id>\S+)\tDuration: (?P<duration>[\d.]+) ms\t"
-    r"Billed Duration: (?P<billed>\d+) ms\tMemory Size: (?P<memory>\d+) MB\t"
-    r"Max Memory Used: (?P<used>\d+) MB\t(?:Init Duration: (?P<init>[\d.]+) ms\t)?"
-    r"(?:Status: (?P<status>\w+))?"
-)
-
-
-def parse_report(message: str) -> ReportLine | None:
-    match = REPORT.search(message)
-    if match is None:
-        return None
-    return ReportLine(
-        request_id=match["id"],
-        duration_ms=float(match["duration"]),
-        billed_ms=int(match["billed"]),
-        memory_mb=int(match["memory"]),
-        max_memory_mb=int(match["used"]),
-        init_ms=float(match["init"]) if match["init"] else None,
-        status=match["status"],
-    )
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:
@@ -212,7 +186,7 @@ def live_collector(endpoint_url: str | None = None, region: str | None = None) -
     $AWS_ENDPOINT_URL (localaws), or on real AWS."""
     import os
 
-    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    endpoint = resolve_endpoint(endpoint_url)
     # Keyed by where and as whom it reads, so a later connect() elsewhere gets its own.
     return _collector(
         endpoint,
@@ -259,38 +233,3 @@ def _python_sources(location: str | None) -> dict[str, str]:
             if info.filename.endswith(".py") and info.file_size <= MAX_SOURCE_BYTES:
                 sources[info.filename] = archive.read(info).decode("utf-8", "replace")
     return sources
-
-
-def describe_aws_error(error: Exception) -> CannotGradeError:
-    """One clear line (and what to do) for the AWS errors a learner meets."""
-    if isinstance(error, NoCredentialsError):
-        return CannotGradeError(
-            "no AWS credentials were found.",
-            "Configure them ('aws configure' or AWS_PROFILE), or use localaws "
-            "('make lab' sets everything up).",
-        )
-    if isinstance(error, NoRegionError):
-        return CannotGradeError(
-            "no AWS region is set.", "Set AWS_DEFAULT_REGION=us-east-1 or pass --region."
-        )
-    if isinstance(error, EndpointConnectionError):
-        return unreachable(error.kwargs.get("endpoint_url"), "no answer")
-    if not isinstance(error, ClientError):
-        return CannotGradeError(f"the AWS call failed: {error}")
-    code = error.response["Error"]["Code"]
-    operation = error.operation_name
-    if code in ("ExpiredToken", "ExpiredTokenException", "RequestExpired"):
-        return CannotGradeError(
-            "your AWS session has expired.", "Start a new lab session or refresh credentials."
-        )
-    if code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation"):
-        return CannotGradeError(
-            f"access denied for {operation}.",
-            "Grant the permission named in labcheck/policies/grader-readonly.json.",
-        )
-    if code in ("InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch"):
-        return CannotGradeError(
-            "AWS did not accept these credentials.",
-            "Check them with 'aws sts get-caller-identity'.",
-        )
-    return CannotGradeError(f"{operation} failed: {code}: {error.response['Error'].get('Message')}")

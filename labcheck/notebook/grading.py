@@ -17,14 +17,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from labcheck.account import autograding
-from labcheck.autograde import private_endpoint
+from labcheck.autograde.server import private_endpoint
 from labcheck.checks import TASKS
 from labcheck.checks import grade as run_checks
-from labcheck.evidence import load_evidence, save_evidence
-from labcheck.one_look import SharedLook
-from labcheck.results import CheckResult, TaskResult
-from labcheck.state import AccountState
+from labcheck.collect import read_state
+from labcheck.collect.evidence import save_evidence
+from labcheck.model.results import CheckResult, TaskResult
+from labcheck.model.state import AccountState
+from labcheck.notebook.account import autograding
+from labcheck.notebook.one_look import SharedLook
 
 EVIDENCE_FILE = Path("labcheck-evidence.json")
 WAYS = ("code", "console")
@@ -34,12 +35,10 @@ def _state(endpoint_url: str | None, way: str) -> AccountState:
     if way not in WAYS:
         raise ValueError(f'way must be "code" or "console", not {way!r}')
     if autograding() and (way == "console" or private_endpoint() is None):
-        return load_evidence(EVIDENCE_FILE)
-    from labcheck.collect_live import live_collector
-
+        return read_state(evidence=EVIDENCE_FILE)
     if autograding():
         endpoint_url = private_endpoint()
-    return live_collector(endpoint_url).collect()
+    return read_state(endpoint=endpoint_url)
 
 
 def collect_and_save(way: str, endpoint_url: str | None = None) -> AccountState:
@@ -101,7 +100,7 @@ def _ipython() -> Any:
 
 def grade(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> None:
     """Grade ``tasks`` (all when none) and show the results as a table."""
-    from labcheck.report import to_html, to_text
+    from labcheck.render.report import to_html, to_text
 
     state, results = _graded(tasks, endpoint_url, way)
     _show_html(to_html(results), lambda: to_text(state, results, color=False))

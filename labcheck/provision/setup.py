@@ -15,10 +15,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from labcheck.layer import pillow_layer
-from labcheck.state import LAYER_NAME, STACK_NAME
+from labcheck.model.state import LAYER_NAME, STACK_NAME
+from labcheck.provision.layer import pillow_layer
+from labcheck.spec import LAYER_PYTHON_VERSIONS
 
-AWS_RUNTIMES = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
+AWS_RUNTIMES = LAYER_PYTHON_VERSIONS
 
 
 @dataclass
@@ -29,14 +30,15 @@ class SetupResult:
 
 
 def template_body() -> str:
-    return resources.files("labcheck").joinpath("templates/serverless-lab.yaml").read_text()
+    template = resources.files("labcheck.provision").joinpath("templates/serverless-lab.yaml")
+    return template.read_text()
 
 
 def local_python_versions() -> list[str]:
     """Python versions localaws can run here (the layer needs a Pillow for each)."""
-    from localaws.executor.runtimes import find_exact
+    from localaws.api import find_python
 
-    return [f"3.{minor}" for minor in range(9, 15) if find_exact(minor, os.environ)]
+    return [f"3.{minor}" for minor in range(9, 15) if find_python(minor, os.environ)]
 
 
 class LabSetup:

@@ -16,8 +16,8 @@ from typing import Any
 
 from labcheck import __version__
 from labcheck.errors import CannotGradeError
-from labcheck.results import TaskResult
-from labcheck.state import AccountState
+from labcheck.model.results import TaskResult
+from labcheck.model.state import AccountState
 
 SCHEMA_VERSION = 1
 KEPT_VARIABLES = ("RESIZED_BUCKET",)

@@ -8,7 +8,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from labcheck.state import FUNCTION_NAME, LAYER_NAME, STACK_NAME
+from labcheck.model.state import FUNCTION_NAME, LAYER_NAME, STACK_NAME
 
 Step = tuple[str, Callable[[], object]]
 NOT_FOUND = ("ResourceNotFoundException", "NoSuchBucket", "ValidationError", "404")

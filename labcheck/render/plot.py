@@ -16,12 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from labcheck.errors import CannotGradeError
-from labcheck.state import ReportLine
-
-MB_PER_VCPU = 1769
-PRICE_PER_GB_SECOND = {"x86_64": 0.0000166667, "arm64": 0.0000133334}
-PRICE_PER_REQUEST = 0.20 / 1_000_000
-LAB_SIZES = (512, 1024, 2048, 3008)
+from labcheck.model.state import ReportLine
+from labcheck.spec import LAB_SIZES, MB_PER_VCPU, PRICE_PER_GB_SECOND, PRICE_PER_REQUEST
 
 
 def cost_per_invocation(line: ReportLine, architecture: str = "x86_64") -> float:
@@ -121,7 +117,7 @@ def memory_curve(
     ``highlight`` (memory, label) marks one size on both plots, e.g. a recommendation.
     """
     groups = _groups_for_a_curve(lines, function_name)
-    from labcheck.figures import new_figure
+    from labcheck.render.figures import new_figure
 
     sizes = list(groups)
     figure = new_figure(figsize=(10, 4.5), layout="constrained")

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from labcheck.account import Account
-from labcheck.collect_live import parse_report
-from labcheck.state import ReportLine
+from labcheck.model.reports import parse_report
+from labcheck.model.state import ReportLine
+from labcheck.notebook.account import Account
 
 ROLE_NAME = "serverless-lab-demo-role"
 BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"

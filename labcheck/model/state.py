@@ -9,10 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-FUNCTION_NAME = "resize_image"
-ROLE_NAME = "ResizeImageLambdaRole"
-LAYER_NAME = "PillowPythonLambdaLayer"
-STACK_NAME = "serverless-lab"
+from labcheck.spec import FUNCTION_NAME, LAYER_NAME, ROLE_NAME, STACK_NAME  # noqa: F401
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,2 @@
+"""labcheck in a notebook: ``connect`` (which account), ``Sandbox`` (demo resources),
+``Lab`` (a lab task's notebook) and the graded cells."""
