@@ -31,7 +31,7 @@ from localaws.config import (
     parse_port,
     resolve_settings,
 )
-from localaws.errors import LocalAwsError, NotRunningError, StateFormatError
+from localaws.errors import LocalAwsError, NotRunningError, SettingError, StateFormatError
 from localaws.server.daemon import (
     fetch_json,
     running_endpoint,
@@ -156,6 +156,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     _check_host(args, settings)
     executor_settings = ExecutorSettings.from_environ()
+    if args.exit_with_parent is not None and args.exit_with_parent != os.getppid():
+        raise SettingError(
+            f"--exit-with-parent {args.exit_with_parent} is not the process that started "
+            f"localaws (pid {os.getppid()}).",
+            "Give the pid of the process that runs 'localaws serve', or leave it out.",
+        )
     _forget_host_aws_identity()  # before moto is imported: it makes boto3 sessions as it is
     from localaws.moto_glue import seams
 
@@ -278,7 +284,16 @@ def cmd_logs(args: argparse.Namespace) -> int:
         raise NotRunningError(
             f"localaws is not running for {settings.state_dir}.", "Start it with 'localaws start'."
         )
-    events = list(function_log_events(logs_client(running[1]), args.function))
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        events = list(function_log_events(logs_client(running[1]), args.function))
+    except BotoCoreError as error:
+        raise LocalAwsError(
+            f"could not read the logs from localaws at {running[1]}: {error}.",
+            "Check it with 'localaws status'; restart it with 'localaws stop' and "
+            "'localaws start'.",
+        ) from error
     if args.tail is not None:
         events = events[-args.tail :] if args.tail > 0 else []
     for event in events:

@@ -75,7 +75,7 @@ T = TypeVar("T")
 def parse_port(text: str, name: str = "--port") -> int:
     """A TCP port number, 1-65535."""
     value = text.strip()
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PORT:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PORT:
         raise SettingError(
             f"{name}: {text!r} is not a port number.",
             f"Use a whole number from 1 to {MAX_PORT}, e.g. {DEFAULT_PORT}.",
@@ -86,7 +86,7 @@ def parse_port(text: str, name: str = "--port") -> int:
 def parse_count(text: str, name: str) -> int:
     """A whole number of at least 0."""
     value = text.strip()
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise SettingError(f"{name}: {text!r} is not a whole number of 0 or more.")
     return int(value)
 
@@ -216,7 +216,7 @@ def _python_overrides(environ: Mapping[str, str]) -> tuple[tuple[int, str], ...]
         if not name.startswith(ENV_PYTHON_PREFIX) or not value:
             continue
         minor = name[len(ENV_PYTHON_PREFIX) :]
-        if not minor.isdigit() or int(minor) not in PYTHON_MINORS:
+        if not (minor.isascii() and minor.isdigit()) or int(minor) not in PYTHON_MINORS:
             raise SettingError(
                 f"{name} names no Lambda Python runtime.",
                 f"Use {ENV_PYTHON_PREFIX}9 to {ENV_PYTHON_PREFIX}14.",

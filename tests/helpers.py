@@ -38,6 +38,16 @@ def aws_client(endpoint: str, service: str, **config: Any) -> Any:
     )
 
 
+def function_log_messages(endpoint: str, function: str) -> list[str]:
+    """Every message in the function's log group (none when it has none yet)."""
+    logs = aws_client(endpoint, "logs")
+    try:
+        events = logs.filter_log_events(logGroupName=f"/aws/lambda/{function}")["events"]
+    except logs.exceptions.ResourceNotFoundException:
+        return []
+    return [event["message"] for event in events]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -65,7 +65,7 @@ def _emptied_run_server() -> str | None:
     from localaws.api import START_DEADLINE_SECONDS, pid_alive, serves, wait_for
 
     endpoint, pid = os.environ.get(ENDPOINT_VARIABLE), os.environ.get(PID_VARIABLE, "")
-    if not endpoint or not pid.isdigit():
+    if not endpoint or not (pid.isascii() and pid.isdigit()):
         return None
     # The process nbgrader started, not whatever else may answer on that port; give up at once
     # if it has died.

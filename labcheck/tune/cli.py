@@ -51,7 +51,7 @@ def parse_sizes(text: str) -> list[int]:
     """``128,512`` -> [128, 512]; CannotGradeError naming the first bad entry."""
     sizes = []
     for item in (part.strip() for part in text.split(",")):
-        if not item.isdigit():
+        if not (item.isascii() and item.isdigit()):
             raise CannotGradeError(
                 f"--memory: {item!r} is not a whole number of MB.", "Example: --memory 128,512,1024"
             )
@@ -66,7 +66,7 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def _whole(name: str, text: str, low: int, high: int) -> int:
-    if not text.strip().isdigit() or not low <= int(text) <= high:
+    if not (text.strip().isascii() and text.strip().isdigit()) or not low <= int(text) <= high:
         raise CannotGradeError(f"{name}: {text!r} is not a whole number from {low} to {high}.")
     return int(text)
 

@@ -134,26 +134,39 @@ class AsyncInvoker:
 
     def _work(self) -> None:
         while not self._stop.is_set():
-            claimed = self._claim_next()
-            if claimed is None:
-                with self._wake:
-                    self._wake.wait(0.05)
-                continue
-            event, generation = claimed
             try:
-                self._process(event, generation)
-            except ExecutorStopped:
-                return  # still queued: the next start runs it
-            except Exception:  # retrying cannot fix it: failure handling at once, logged once
-                if self.service.stopped:
-                    return  # it failed because localaws is stopping: run it at the next start
-                log.exception(
-                    "asynchronous event %s for %s cannot be run; it goes to failure handling "
-                    "without retries",
-                    event.request_id,
-                    event.function_name,
-                )
-                self._fail_at_once(event)
+                if not self._work_once():
+                    return
+            except Exception:  # never lose a worker (for example to a disk that is full)
+                log.exception("an asynchronous worker failed; it carries on")
+                self._stop.wait(THROTTLE_WAIT_SECONDS)
+
+    def _work_once(self) -> bool:
+        """Run the next due event, if any; False once the worker should end."""
+        claimed = self._claim_next()
+        if claimed is None:
+            with self._wake:
+                self._wake.wait(0.05)
+            return True
+        event, generation = claimed
+        try:
+            self._process(event, generation)
+        except ExecutorStopped:
+            return False  # still queued: the next start runs it
+        except OSError:  # the state could not be saved (a full disk): try again later
+            log.exception("asynchronous event %s will be tried again", event.request_id)
+            self._reschedule(event, THROTTLE_WAIT_SECONDS)
+        except Exception:  # retrying cannot fix it: failure handling at once, logged once
+            if self.service.stopped:
+                return False  # it failed because localaws is stopping: the next start runs it
+            log.exception(
+                "asynchronous event %s for %s cannot be run; it goes to failure handling "
+                "without retries",
+                event.request_id,
+                event.function_name,
+            )
+            self._fail_at_once(event)
+        return True
 
     def _function(self, event: AsyncEvent) -> FunctionTarget | None:
         with self.persistence.reading():

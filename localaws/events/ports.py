@@ -72,6 +72,7 @@ class SqsMapping:
     account: str  # the function's
     region: str
     function_name: str
+    qualifier: str | None  # the version or alias the mapping names (None: $LATEST)
     batch_size: int
     batching_window_seconds: float
     report_batch_item_failures: bool

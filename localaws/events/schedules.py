@@ -5,17 +5,16 @@ shortens rate periods for demos and tests. Rules are read through a ``RuleSource
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
 import time
 import uuid
 from datetime import datetime, timezone
 
 from localaws.events.cron import cron_matches
+from localaws.events.periodic import PeriodicTask
 from localaws.events.ports import RuleSource, ScheduledRule, Transactions
 
-log = logging.getLogger("localaws.events")
+POLL_SECONDS = 0.2
 RATE = re.compile(r"^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$")
 UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 
@@ -27,41 +26,24 @@ def rate_seconds(expression: str | None) -> float | None:
     return int(match[1]) * UNIT_SECONDS[match[2].rstrip("s")]
 
 
-class Scheduler:
+class Scheduler(PeriodicTask):
     """Fires ENABLED rules: rate(...) on their (scaled) period, cron(...) in matching minutes."""
 
     def __init__(self, transactions: Transactions, rules: RuleSource, scale: float = 1.0) -> None:
+        super().__init__("scheduler", POLL_SECONDS)
         self.persistence = transactions
         self.rules = rules
         self.scale = scale
         self._next: dict[str, float] = {}
         self._fired_minute: dict[str, datetime] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
 
     def forget(self) -> None:
         """Drop what was noted about rules (a reset: same-named rules are new ones)."""
         self._next.clear()
         self._fired_minute.clear()
 
-    def stop(self) -> None:
-        self._stop.set()
-
-    def join(self, deadline: float) -> None:
-        if self._thread.is_alive():
-            self._thread.join(max(0.0, deadline - time.monotonic()))
-
-    def _loop(self) -> None:
-        while not self._stop.wait(0.2):
-            try:
-                self._fire_due()
-            except Exception:  # a bad rule must not stop every schedule
-                log.exception("the scheduler failed")
-
-    def _fire_due(self) -> None:
+    def run_once(self) -> None:
+        """Fire every rule that is due (a failure is logged; the next round runs anyway)."""
         now = time.monotonic()
         with self.persistence.reading():
             generation = self.persistence.generation

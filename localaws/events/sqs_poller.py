@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 
 from localaws.events.async_invoker import RECURSION_LIMIT
+from localaws.events.periodic import PeriodicTask
 from localaws.events.ports import FunctionDirectory, SqsMapping, SqsMessage, SqsSource, Transactions
 from localaws.executor.pool import ExecutorStopped, Throttled
 from localaws.executor.service import InvocationService
@@ -44,7 +44,7 @@ def failed_item_ids(response: bytes) -> set[str] | None:
     return {str(item.get("itemIdentifier")) for item in body["batchItemFailures"]}
 
 
-class SqsPoller:
+class SqsPoller(PeriodicTask):
     def __init__(
         self,
         service: InvocationService,
@@ -52,39 +52,31 @@ class SqsPoller:
         source: SqsSource,
         functions: FunctionDirectory,
     ) -> None:
+        super().__init__("sqs-poller", POLL_SECONDS)
         self.service = service
         self.persistence = transactions
         self.source = source
         self.functions = functions
-        self._stop = threading.Event()
         self._first_seen: dict[str, float] = {}
-        self._thread = threading.Thread(target=self._loop, name="sqs-poller", daemon=True)
+        self._missing: set[str] = set()  # mappings whose function is gone (said once)
 
     def forget(self) -> None:
         """Drop what was noted about mappings (a reset: they are gone)."""
         self._first_seen.clear()
+        self._missing.clear()
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def join(self, deadline: float) -> None:
-        if self._thread.is_alive():
-            self._thread.join(max(0.0, deadline - time.monotonic()))
-
-    def _loop(self) -> None:
-        while not self._stop.wait(POLL_SECONDS):
-            with self.persistence.reading():
-                mappings = list(self.source.mappings())
-            for mapping in mappings:
-                try:
-                    self._poll(mapping)
-                except ExecutorStopped:
-                    return  # the batch reappears after its visibility timeout
-                except Exception:  # keep polling the other mappings
-                    log.exception("polling %s failed", mapping.queue_arn)
+    def run_once(self) -> None:
+        """Poll every mapping once; one that fails does not keep the others waiting."""
+        with self.persistence.reading():
+            mappings = list(self.source.mappings())
+        for mapping in mappings:
+            try:
+                self._poll(mapping)
+            except ExecutorStopped:
+                self.stop()  # the batch reappears after its visibility timeout
+                return
+            except Exception:
+                log.exception("polling %s failed", mapping.queue_arn)
 
     def _ready(self, mapping: SqsMapping) -> bool:
         """Whether to take a batch now: full, or the batching window has passed."""
@@ -100,14 +92,19 @@ class SqsPoller:
         with self.persistence.reading():
             if not self._ready(mapping):
                 return
+            function = self.functions.find(
+                mapping.account, mapping.region, mapping.function_name, mapping.qualifier
+            )
+        if function is None:  # deleted since: the messages stay in the queue, untouched
+            if mapping.uuid not in self._missing:
+                self._missing.add(mapping.uuid)
+                log.warning("the function of mapping %s is gone; not polling", mapping.uuid)
+            return
+        self._missing.discard(mapping.uuid)
         with self.persistence.writing():
             self._first_seen.pop(mapping.uuid, None)
             messages = self.source.receive(mapping)
-            if not messages:
-                return
-            function = self.functions.find(mapping.account, mapping.region, mapping.function_name)
-        if function is None:
-            self._release(mapping, messages)
+        if not messages:
             return
         chain = batch_chain(messages)
         if chain.count >= RECURSION_LIMIT and function.recursive_loop != "Allow":

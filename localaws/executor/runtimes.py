@@ -40,18 +40,20 @@ class Interpreter:
         return _full_version(self.path)
 
 
-@lru_cache(maxsize=64)
-def _full_version(path: str) -> str:
+def _ask(path: str, code: str) -> str | None:
+    """What the interpreter at ``path`` prints for ``code``; None if it fails or hangs."""
     try:
         result = subprocess.run(
-            [path, "-S", "-c", "import platform; print(platform.python_version())"],
-            capture_output=True,
-            text=True,
-            timeout=20,
+            [path, "-S", "-c", code], capture_output=True, text=True, timeout=20
         )
     except (OSError, subprocess.TimeoutExpired):
-        return "0.0.0"
-    return result.stdout.strip() or "0.0.0"
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+@lru_cache(maxsize=64)
+def _full_version(path: str) -> str:
+    return _ask(path, "import platform; print(platform.python_version())") or "0.0.0"
 
 
 def runtime_minor(runtime: str) -> int:
@@ -82,16 +84,7 @@ def _candidates(minor: int, environ: Mapping[str, str]) -> list[Path]:
 
 @lru_cache(maxsize=64)
 def _works(path: str, minor: int) -> bool:
-    try:
-        result = subprocess.run(
-            [path, "-S", "-c", "import sys; print(sys.version_info[1])"],
-            capture_output=True,
-            text=True,
-            timeout=20,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return result.returncode == 0 and result.stdout.strip() == str(minor)
+    return _ask(path, "import sys; print(sys.version_info[1])") == str(minor)
 
 
 def find_exact(minor: int, environ: Mapping[str, str]) -> str | None:

@@ -185,7 +185,7 @@ class InvocationService:
         failed = outcome.kind != "ok"
         if self._stopped.is_set():  # ended by the stop (its process was killed): no record
             raise ExecutorStopped()
-        self.sinks.write_invocation(
+        written = self.sinks.write_invocation(
             config.account,
             config.region,
             config.name,
@@ -198,6 +198,8 @@ class InvocationService:
             },
             bookkeeping.generation,
         )
+        if not written and self._stopped.is_set():  # the stop came while it was recorded
+            raise ExecutorStopped()
         text = "\n".join(message for _, message in events + lines) + "\n"
         tail = base64.b64encode(text.encode()[-TAIL_BYTES:]).decode()
         if failed:

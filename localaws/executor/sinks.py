@@ -28,9 +28,10 @@ class InvocationSinks(Protocol):
         log: tuple[str, str, Sequence[LogEvent]],
         metrics: dict[str, float],
         generation: int | None = None,
-    ) -> None:
+    ) -> bool:
         """One invocation's log events (group, stream, events) and metrics, together; nothing
-        when ``generation`` is older than the state's (a reset came meanwhile)."""
+        (False) when ``generation`` is older than the state's (a reset came meanwhile) or the
+        sinks are closed (localaws is stopping)."""
         ...
 
     def write_metrics(

@@ -34,14 +34,13 @@ class ExecutorHooks:
 
 
 def install(endpoint: str, hooks: ExecutorHooks) -> None:
-    """Check the seams, then patch moto (once; before state is restored)."""
+    """Check the seams, then patch moto (before state is restored). The fixes are applied
+    once per process; the hooks of the latest executor replace any earlier one's."""
     global _endpoint, _installed
     from localaws.moto_glue import seams
 
     seams.check()
     with _lock:
-        if _installed:
-            return
         from localaws.moto_glue import (
             cfn_managed_policies,
             code_location,
@@ -57,13 +56,14 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             sqs_source,
         )
 
-        code_location.install(endpoint)
-        cfn_managed_policies.install()
-        managed_policies.install()
-        dead_letter_config.install()
-        package_check.install()
-        s3_notification_permission.install()
-        sqs_source.install()
+        code_location.install(endpoint)  # this server's address in code download URLs
+        if not _installed:
+            cfn_managed_policies.install()
+            managed_policies.install()
+            dead_letter_config.install()
+            package_check.install()
+            s3_notification_permission.install()
+            sqs_source.install()
         invoke_hook.install(hooks.invoke)
         s3_async_notifications.install(hooks.submit_arn_event)
         sns_async_lambda.install(hooks.submit_arn_event)
@@ -86,6 +86,9 @@ def _install_step_functions_tasks() -> None:
     with _lock:
         if _step_functions_installed:
             return
+        from localaws.moto_glue import seams
+
+        seams.check(lazy=True)
         from localaws.moto_glue import stepfunctions_tasks
 
         stepfunctions_tasks.install(_endpoint)

@@ -26,6 +26,10 @@ class Seam:
     path: str
     params: tuple[str, ...] = ()
     assigned: str = ""
+    #: Parameter names the callable must take, wherever they stand (passed by keyword).
+    keywords: tuple[str, ...] = ()
+    #: Checked when first used rather than at start (Step Functions: a slow import).
+    lazy: bool = False
 
     def problem(self) -> str | None:
         """What is wrong with this seam in the installed moto, or None."""
@@ -40,17 +44,23 @@ class Seam:
             target = getattr(target, part)
         if self.params and not _starts_with(target, self.params):
             return f"{self.path} no longer takes ({', '.join(self.params)}, ...)"
+        missing = [name for name in self.keywords if name not in _parameters(target)]
+        if missing:
+            return f"{self.path} no longer takes {', '.join(missing)}"
         if self.assigned and f"self.{self.assigned}" not in _init_source(target):
             return f"{self.path} no longer sets self.{self.assigned}"
         return None
 
 
-def _starts_with(target: object, params: tuple[str, ...]) -> bool:
+def _parameters(target: object) -> list[str]:
     try:
-        names = list(inspect.signature(target).parameters)  # type: ignore[arg-type]
+        return list(inspect.signature(target).parameters)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return False
-    return names[: len(params)] == list(params)
+        return []
+
+
+def _starts_with(target: object, params: tuple[str, ...]) -> bool:
+    return _parameters(target)[: len(params)] == list(params)
 
 
 def _init_source(target: object) -> str:
@@ -75,6 +85,7 @@ SEAMS = (
     Seam(f"{AWSLAMBDA}:_zipfile_content", ("zipfile_content",)),
     Seam(f"{AWSLAMBDA}:_s3_content", ("key",)),
     Seam(f"{AWSLAMBDA}:lambda_backends"),
+    Seam(f"{AWSLAMBDA}:LambdaBackend.layers_versions_by_arn", ("self", "layer_version_arn")),
     Seam("moto.awslambda.exceptions:LambdaClientError"),
     Seam("moto.awslambda.exceptions:InvalidParameterValueException"),
     Seam("moto.s3.notifications:_invoke_awslambda", ("account_id", "event_body", "fn_arn")),
@@ -90,12 +101,32 @@ SEAMS = (
     Seam("moto.sns.models:Subscription", assigned="_filter_policy_matcher"),
     Seam("moto.sns.models:Subscription._parse_message_structure", ("self", "message")),
     Seam("moto.sns.models:sns_backends"),
-    Seam("moto.sqs.models:SQSBackend.send_message", ("self", "queue_name", "message_body")),
+    Seam(
+        "moto.sns.models:SNSBackend.publish",
+        ("self", "message"),
+        keywords=("arn", "message_attributes"),
+    ),
+    Seam(
+        "moto.sqs.models:SQSBackend.send_message",
+        ("self", "queue_name", "message_body"),
+        keywords=("message_attributes", "system_attributes"),
+    ),
+    Seam(
+        "moto.sqs.models:SQSBackend.receive_message",
+        ("self", "queue_name", "count", "wait_seconds_timeout", "visibility_timeout"),
+    ),
+    Seam(
+        "moto.sqs.models:SQSBackend.change_message_visibility",
+        ("self", "queue_name", "receipt_handle", "visibility_timeout"),
+    ),
+    Seam("moto.sqs.models:SQSBackend.delete_message", ("self", "queue_name", "receipt_handle")),
+    Seam("moto.sqs.models:Queue", assigned="lambda_event_source_mappings"),
     Seam("moto.sqs.models:Queue", assigned="_messages"),
     Seam("moto.sqs.models:sqs_backends"),
     Seam("moto.events.models:Rule.send_to_targets", ("self", "original_event")),
     Seam("moto.events.models:EventPattern", assigned="_pattern"),
     Seam("moto.events.models:events_backends"),
+    Seam("moto.events.models:EventsBackend.put_events", ("self", "events")),
     Seam("moto.events.utils:EventTemplateParser.parse"),
     Seam("moto.iam.models:IAMBackend._init_aws_policies", ("self",)),
     Seam("moto.iam.models:Role.create_from_cloudformation_json", CFN_PARAMS),
@@ -107,10 +138,22 @@ SEAMS = (
     Seam("moto.cloudwatch.models:cloudwatch_backends"),
     Seam("moto.core.base_backend:BackendDict._instances"),
     Seam("moto.core.utils:utcnow"),
-    Seam("moto.stepfunctions.parser.asl.utils.boto_client:boto_client_for", ("region", "service")),
+    Seam("moto.core.models:botocore_stubber"),
+    Seam("moto.utilities.utils:get_partition", ("region",)),
+    Seam(
+        "moto.stepfunctions.parser.asl.component.common.timeouts.timeout:"
+        "TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS",
+        lazy=True,
+    ),
+    Seam(
+        "moto.stepfunctions.parser.asl.utils.boto_client:boto_client_for",
+        ("region", "service"),
+        lazy=True,
+    ),
     Seam(
         "moto.stepfunctions.parser.models:StepFunctionsParserBackend.start_execution",
         ("self", "state_machine_arn", "name"),
+        lazy=True,
     ),
     Seam("moto.server:DomainDispatcherApplication", assigned="create_app"),
     Seam("moto.server:DomainDispatcherApplication", assigned="app_instances"),
@@ -123,13 +166,17 @@ class MotoSeamError(LocalAwsError):
     """The installed moto lacks a name localaws relies on."""
 
 
-def problems() -> list[str]:
-    return [problem for seam in SEAMS if (problem := seam.problem()) is not None]
+def problems(lazy: bool | None = None) -> list[str]:
+    """What is wrong, for the seams checked at start (``lazy=False``), when first used
+    (``lazy=True``) or all of them (None)."""
+    chosen = [seam for seam in SEAMS if lazy is None or seam.lazy is lazy]
+    return [problem for seam in chosen if (problem := seam.problem()) is not None]
 
 
-def check() -> None:
-    """MotoSeamError naming the moto version and the first name that is missing or changed."""
-    found = problems()
+def check(lazy: bool = False) -> None:
+    """MotoSeamError naming the moto version and the first name that is missing or changed
+    (the seams checked at start, or with ``lazy`` those checked when first used)."""
+    found = problems(lazy)
     if found:
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         raise MotoSeamError(

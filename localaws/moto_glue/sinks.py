@@ -39,19 +39,20 @@ class MotoSinks:
         log: tuple[str, str, Sequence[LogEvent]],
         metrics: dict[str, float],
         generation: int | None = None,
-    ) -> None:
-        """Log events and metrics of one invocation, made durable together.
+    ) -> bool:
+        """Log events and metrics of one invocation, made durable together; whether written.
 
         An invocation that began before a reset (``generation`` older than the state's)
-        leaves no trace in the emptied account.
+        leaves no trace in the emptied account, nor one that ends once localaws is stopping.
         """
         with self.persistence.writing():
             if self._closed:
-                return
+                return False
             if generation is not None and generation != self.persistence.generation:
-                return
+                return False
             self.write_logs(account, region, *log)
             self.write_metrics(account, region, function_name, metrics)
+            return True
 
     def write_logs(
         self, account: str, region: str, group: str, stream: str, events: Sequence[LogEvent]

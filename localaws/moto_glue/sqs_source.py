@@ -66,6 +66,11 @@ def sqs_record(message: Any, queue: Any) -> dict[str, Any]:
     }
 
 
+def _qualifier(function_arn: str) -> str | None:
+    parts = function_arn.split(":")
+    return parts[7] if len(parts) > 7 and parts[7] != "$LATEST" else None
+
+
 def _queue_of(mapping: SqsMapping) -> tuple[Any, str]:
     """(moto's SQS backend, the queue name) of a mapping's queue."""
     _, _, _, region, account, name = mapping.queue_arn.split(":")
@@ -88,6 +93,7 @@ class MotoSqsSource:
                         account=esm.account_id,
                         region=esm.region,
                         function_name=str(esm.function_arn).split(":")[6],
+                        qualifier=_qualifier(str(esm.function_arn)),
                         batch_size=int(esm.batch_size or DEFAULT_BATCH_SIZE),
                         batching_window_seconds=float(esm.max_batch_window or 0),
                         report_batch_item_failures="ReportBatchItemFailures"

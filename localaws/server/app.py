@@ -17,9 +17,8 @@ log = logging.getLogger("localaws")
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-_NOT_SAVED = (
-    b'{"__type": "InternalFailure", "message": "localaws could not save its state; '
-    b'the request was not acknowledged. See the server log."}'
+NOT_SAVED = (
+    "localaws could not save its state; the request was not acknowledged. See the server log."
 )
 
 
@@ -69,18 +68,26 @@ class LocalAwsApp:
         if environ.get("PATH_INFO", "").startswith("/_localaws/"):
             return self.admin(environ, start_response)
         self.info.ready.wait()
+        try:
+            status, headers, body = self._answer(environ)
+        except PersistenceError:
+            log.exception("localaws: %s was not saved", aws_errors.operation_name(environ))
+            status, headers, body = aws_errors.error_answer(
+                environ, 500, "InternalFailure", NOT_SAVED
+            )
+        except Exception as error:  # outside moto (our own request handling): still AWS-shaped
+            log.exception("localaws: %s failed", aws_errors.operation_name(environ))
+            status, headers, body = aws_errors.internal_failure(environ, error)
+        start_response(status, headers)
+        return [body]
+
+    def _answer(self, environ: dict[str, Any]) -> tuple[str, list[Any], bytes]:
+        """moto's answer (or ours), under the persistence lock in the right mode."""
         before_request(environ)
         set_request_trace(environ.get("HTTP_X_AMZN_TRACE_ID"))
         app = recursion_config.serve if recursion_config.handles(environ) else self.moto_app
         if is_read_only(environ):
             with self.persistence.reading():
-                status, headers, body = _answer_aws(app, environ)
-        else:
-            try:
-                with self.persistence.writing():
-                    status, headers, body = _answer_aws(app, environ)
-            except PersistenceError:
-                start_response("500 Internal Server Error", [("Content-Type", "application/json")])
-                return [_NOT_SAVED]
-        start_response(status, headers)
-        return [body]
+                return _answer_aws(app, environ)
+        with self.persistence.writing():
+            return _answer_aws(app, environ)

@@ -39,7 +39,11 @@ def bind_socket(host: str, port: int) -> socket.socket:
                 "Is localaws already running ('localaws status')? "
                 "Otherwise pick another port with --port.",
             ) from error
-        raise
+        raise LocalAwsError(
+            f"cannot listen on {host}:{port}: {error.strerror or error}.",
+            "Ports below 1024 need root, and --host must be an address of this machine; "
+            "pick another --port or --host.",
+        ) from error
     sock.listen(128)
     return sock
 
@@ -98,6 +102,7 @@ def _warm_up(moto_app: Any, services: tuple[str, ...]) -> None:
 
 
 PARENT_POLL_SECONDS = 0.5
+SIGNAL_POLL_SECONDS = 0.5
 
 
 def watch_parent(parent_pid: int, stop: threading.Event) -> None:
@@ -217,7 +222,9 @@ class LocalAwsServer:
         signal.signal(signal.SIGINT, on_signal)
         if parent_pid is not None:
             watch_parent(parent_pid, stop)
-        while not stop.wait(3600):
+        # Short waits: Python runs a signal's handler only when the main thread wakes, and a
+        # SIGTERM the kernel hands to another thread would otherwise wait for the timeout.
+        while not stop.wait(SIGNAL_POLL_SECONDS):
             pass
         self.shutdown()
 

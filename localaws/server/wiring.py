@@ -7,14 +7,14 @@ threads.
 
 from __future__ import annotations
 
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from localaws.config import ExecutorSettings
 from localaws.events.async_invoker import AccountPorts, AsyncInvoker
+from localaws.events.periodic import PeriodicTask
 from localaws.events.schedules import Scheduler
 from localaws.events.sqs_poller import SqsPoller
 from localaws.executor.config import FunctionConfig
@@ -39,6 +39,17 @@ from localaws.state.persistence import Persistence
 SHUTDOWN_SECONDS = 10.0
 
 
+class Reaper(PeriodicTask):
+    """Destroys environments idle for longer than the pool's idle time."""
+
+    def __init__(self, pool: EnvironmentPool) -> None:
+        super().__init__("reaper", min(1.0, pool.idle_seconds / 4))
+        self.pool = pool
+
+    def run_once(self) -> None:
+        self.pool.reap_idle()
+
+
 @dataclass
 class Executor:
     """The running executor: what ``status`` reports and what ``stop`` shuts down."""
@@ -49,8 +60,7 @@ class Executor:
     sqs_poller: SqsPoller
     scheduler: Scheduler
     lock: Any  # the persistence lock the invoke hook lets go of while a handler runs
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _reaper: threading.Thread | None = None
+    reaper: Reaper
 
     @property
     def pool(self) -> EnvironmentPool:
@@ -97,13 +107,7 @@ class Executor:
         self.scheduler.start()
         self.async_invoker.start()
         self.sqs_poller.start()
-
-        def reap() -> None:
-            while not self._stop.wait(min(1.0, self.pool.idle_seconds / 4)):
-                self.pool.reap_idle()
-
-        self._reaper = threading.Thread(target=reap, name="reaper", daemon=True)
-        self._reaper.start()
+        self.reaper.start()
 
     def shutdown(self, seconds: float = SHUTDOWN_SECONDS) -> None:
         """Stop in order: nothing new starts (invocations, events, polls, schedules), nothing
@@ -112,14 +116,12 @@ class Executor:
         deadline = time.monotonic() + seconds
         self.service.stop()
         self.service.sinks.close()
-        self._stop.set()
-        for stoppable in (self.scheduler, self.sqs_poller, self.async_invoker):
-            stoppable.stop()
+        threads = (self.reaper, self.scheduler, self.sqs_poller, self.async_invoker)
+        for thread in threads:
+            thread.stop()
         self.pool.shutdown(deadline)
-        for joinable in (self.scheduler, self.sqs_poller, self.async_invoker):
-            joinable.join(deadline)
-        if self._reaper is not None:
-            self._reaper.join(max(0.0, deadline - time.monotonic()))
+        for thread in threads:
+            thread.join(deadline)
 
 
 def build_executor(
@@ -144,4 +146,4 @@ def build_executor(
     invoker = AsyncInvoker(service, ports, settings.retry_scale)
     poller = SqsPoller(service, persistence, MotoSqsSource(), functions)
     scheduler = Scheduler(persistence, MotoRuleSource(), settings.schedule_scale)
-    return Executor(service, limiter, invoker, poller, scheduler, persistence.lock)
+    return Executor(service, limiter, invoker, poller, scheduler, persistence.lock, Reaper(pool))

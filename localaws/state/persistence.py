@@ -15,8 +15,9 @@ from localaws.state.snapshot import BackendTree, capture_backends, install_backe
 from localaws.state.store import LoadResult, SnapshotStore
 
 
-class PersistenceError(Exception):
-    """A snapshot could not be written; the write it followed is not acknowledged."""
+class PersistenceError(OSError):
+    """A snapshot could not be written; the write it followed is not acknowledged (an
+    ``OSError``: a full or failing disk, which a later try may get past)."""
 
 
 class Persistence:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from localaws.server.daemon import fetch_json
-from tests.helpers import ServerProcess, eventually
+from tests.helpers import ServerProcess, eventually, function_log_messages
 from tests.lab_build import client as lab_client
 from tests.lab_fixtures import allow_s3_to_invoke, create_role, deploy, trigger_on_uploads
 
@@ -45,12 +45,7 @@ def messages(server: ServerProcess, queue_url: str, count: int) -> list[dict[str
 
 
 def log_messages(server: ServerProcess, function: str) -> list[str]:
-    logs = client(server, "logs")
-    try:
-        events = logs.filter_log_events(logGroupName=f"/aws/lambda/{function}")["events"]
-    except logs.exceptions.ResourceNotFoundException:
-        return []
-    return [event["message"] for event in events]
+    return function_log_messages(server.endpoint, function)
 
 
 def test_failures_are_retried_then_sent_to_the_failure_destination(server: ServerProcess) -> None:

@@ -53,11 +53,13 @@ CASES = [
     la("listen-fd-word", *SERVE, "--listen-fd", "sock", says="--listen-fd"),
     la("listen-fd-closed", *SERVE, "--port", "4999", "--listen-fd", "999", says="not an open"),
     la("exit-with-parent-word", *SERVE, "--exit-with-parent", "me", says="--exit-with-parent"),
+    la("exit-with-parent-other", *SERVE, "--exit-with-parent", "1", says="is not the process"),
     la("unknown-command", "launch", says="invalid choice"),
     la("unknown-option", "start", "--detach", says="unrecognized arguments"),
     # localaws: settings
     la("env-port", *SERVE, says="LOCALAWS_PORT: 'http' is not", LOCALAWS_PORT="http"),
     la("env-port-range", "status", says="LOCALAWS_PORT", LOCALAWS_PORT="65536"),
+    la("env-port-superscript", "status", says="not a port number", LOCALAWS_PORT="\u00b2"),
     la("retry-units", *SERVE, says="LOCALAWS_ASYNC_RETRY_SCALE", LOCALAWS_ASYNC_RETRY_SCALE="5m"),
     la("retry-negative", *SERVE, says="of 0 or more", LOCALAWS_ASYNC_RETRY_SCALE="-1"),
     la("start-retry", "start", says="LOCALAWS_ASYNC_RETRY_SCALE", LOCALAWS_ASYNC_RETRY_SCALE="x"),

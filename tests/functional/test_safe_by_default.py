@@ -17,7 +17,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from localaws.server.daemon import fetch_json
-from tests.helpers import ServerProcess, aws_client, eventually
+from tests.helpers import ServerProcess, aws_client, eventually, function_log_messages
 from tests.lab_build import client as lab_client
 from tests.lab_fixtures import allow_s3_to_invoke, create_role, deploy, trigger_on_uploads
 
@@ -158,12 +158,9 @@ SLEEPER = (
 
 
 def report_lines(endpoint: str, function: str) -> list[str]:
-    logs = lab_client(endpoint, "logs")
-    try:
-        events = logs.filter_log_events(logGroupName=f"/aws/lambda/{function}")["events"]
-    except logs.exceptions.ResourceNotFoundException:
-        return []
-    return [e["message"] for e in events if e["message"].startswith(("REPORT", "{", "["))]
+    """The REPORT lines, and any error a handler or init logged."""
+    messages = function_log_messages(endpoint, function)
+    return [message for message in messages if message.startswith(("REPORT", "{", "["))]
 
 
 def test_stop_during_invocations_records_nothing_and_keeps_queued_events(
