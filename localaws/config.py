@@ -181,12 +181,12 @@ class ExecutorSettings:
     retry_scale: float = 1.0
     schedule_scale: float = 1.0
     cpu_throttle: str = "auto"
-    #: Interpreters given by ``LOCALAWS_PYTHON_3_X``, by minor version.
-    pythons: tuple[tuple[int, str], ...] = ()
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> ExecutorSettings:
-        """Every executor variable, validated: SettingError names the first bad one."""
+        """Every executor variable, validated: SettingError names the first bad one (the
+        ``LOCALAWS_PYTHON_3_X`` paths are checked here and read by ``executor.runtimes``)."""
+        check_python_overrides(environ)
         return cls(
             idle_seconds=_from_environ(
                 environ,
@@ -206,12 +206,11 @@ class ExecutorSettings:
                 lambda t: parse_choice(t, ENV_CPU_THROTTLE, CPU_THROTTLE_MODES),
                 "auto",
             ),
-            pythons=_python_overrides(environ),
         )
 
 
-def _python_overrides(environ: Mapping[str, str]) -> tuple[tuple[int, str], ...]:
-    found = []
+def check_python_overrides(environ: Mapping[str, str]) -> None:
+    """SettingError for a ``LOCALAWS_PYTHON_3_X`` that names no runtime or no interpreter."""
     for name, value in sorted(environ.items()):
         if not name.startswith(ENV_PYTHON_PREFIX) or not value:
             continue
@@ -227,8 +226,6 @@ def _python_overrides(environ: Mapping[str, str]) -> tuple[tuple[int, str], ...]
                 f"{name}: {value!r} is not an executable file.",
                 f"Give the full path of a Python 3.{minor} interpreter, or unset {name}.",
             )
-        found.append((int(minor), value))
-    return tuple(found)
 
 
 def debug_enabled(environ: Mapping[str, str] = os.environ) -> bool:

@@ -7,6 +7,7 @@ version's environments: idle ones at once, busy ones when they finish.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from localaws.executor.config import FunctionConfig
 from localaws.executor.environment import ExecutionEnvironment, State
 
+log = logging.getLogger("localaws.executor")
 FunctionId = tuple[str, str, str]
 
 
@@ -37,16 +39,26 @@ class Retirer:
             threading.Thread(target=self._work, name=f"retire-{n}", daemon=True)
             for n in range(workers)
         ]
-        for thread in self._threads:
-            thread.start()
+        self._started = False
+        self._start_lock = threading.Lock()
 
     def retire(self, environment: ExecutionEnvironment) -> None:
+        """Destroy ``environment`` soon (the threads start with the first one)."""
+        with self._start_lock:
+            if not self._started:
+                self._started = True
+                for thread in self._threads:
+                    thread.start()
         self._queue.put(environment)
 
     def _work(self) -> None:
         while (environment := self._queue.get()) is not None:
-            environment.destroy()
-            self._on_destroyed(environment)
+            try:
+                environment.destroy()
+            except Exception:  # one environment that will not go must not stop the others
+                log.exception("environment %s could not be destroyed", environment.id)
+            finally:
+                self._on_destroyed(environment)
 
     def close(self) -> None:
         """Finish what is queued, then stop the threads (see ``join``)."""
@@ -55,7 +67,8 @@ class Retirer:
 
     def join(self, deadline: float) -> None:
         for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                thread.join(max(0.0, deadline - time.monotonic()))
 
 
 class EnvironmentPool:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from localaws.config import ENV_PYTHON_PREFIX
+from localaws.config import ENV_PYTHON_PREFIX, PYTHON_MINORS
 
-SUPPORTED_RUNTIMES = tuple(f"python3.{minor}" for minor in range(9, 15))
+SUPPORTED_RUNTIMES = tuple(f"python3.{minor}" for minor in PYTHON_MINORS)
 _RUNTIME = re.compile(r"^python3\.(\d+)$")
 
 
@@ -100,7 +100,7 @@ def choose_interpreter(runtime: str, environ: Mapping[str, str] = os.environ) ->
     exact = find_exact(wanted, environ)
     if exact:
         return Interpreter(exact, (3, wanted))
-    by_distance = sorted(range(9, 15), key=lambda minor: (abs(minor - wanted), -minor))
+    by_distance = sorted(PYTHON_MINORS, key=lambda minor: (abs(minor - wanted), -minor))
     for minor in by_distance:
         path = find_exact(minor, environ)
         if path:

@@ -86,6 +86,7 @@ class MotoRuleSource:
 
     def scheduled_rules(self) -> Sequence[ScheduledRule]:
         found = []
+        self._rules = {}  # only the rules that exist now (a deleted one is not fired)
         for _, _, backend in events_backends.iter_backends():
             for bus in list(backend.event_buses.values()):  # type: ignore[attr-defined]
                 for rule in list(bus.rules.values()):

@@ -4,7 +4,7 @@ The port is bound here, before the server starts, and handed to it as an open so
 picked and then released could be taken by any other connection on a busy machine in the
 second or two the server needs to start.
 
-nbgrader's autograder uses one per run (labcheck/autograde.py) so a submission's code runs
+nbgrader's autograder uses one per run (labcheck/autograde/server.py) so a submission's code runs
 against a fresh, empty account and never a live one. The parent stops it at exit; if the parent
 dies first, the server notices (``--exit-with-parent``) and stops too, and it removes its
 temporary state directory itself as it stops (a parent killed outright cannot).

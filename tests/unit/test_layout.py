@@ -76,3 +76,17 @@ def test_a_moto_without_a_seam_stops_serve_with_one_line(tmp_path: Path) -> None
     assert line.startswith("localaws: error: localaws cannot run with moto 5.")
     assert "SQSBackend.send_message is missing" in line
     assert not (tmp_path / "state").exists()  # stopped before it touched anything
+
+
+def test_notebooks_released_before_the_layout_change_still_import() -> None:
+    from labcheck.model.reports import parse_report
+    from labcheck.plot import cost_per_invocation
+    from labcheck.sandbox import this_python_runtime, zip_source
+
+    line = parse_report(
+        "REPORT RequestId: r\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 512 MB\t"
+        "Max Memory Used: 60 MB\t"
+    )
+    assert line is not None and cost_per_invocation(line) > 0
+    assert this_python_runtime().startswith("python3.")
+    assert zip_source("def lambda_handler(e, c):\n    return 1\n")[:2] == b"PK"

@@ -92,7 +92,7 @@ def test_executor_settings_are_read_once_typed_and_validated(tmp_path: Path) -> 
             "LOCALAWS_UNRELATED": "ignored",
         }
     )
-    assert settings == ExecutorSettings(30.0, 0.0, 0.02, "duty-cycle", ((12, str(python)),))
+    assert settings == ExecutorSettings(30.0, 0.0, 0.02, "duty-cycle")
     with pytest.raises(SettingError, match="LOCALAWS_ASYNC_RETRY_SCALE: '5m'"):
         ExecutorSettings.from_environ({"LOCALAWS_ASYNC_RETRY_SCALE": "5m"})
     with pytest.raises(SettingError, match="LOCALAWS_LAMBDA_IDLE_SECONDS: 'nan'"):

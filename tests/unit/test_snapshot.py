@@ -100,3 +100,46 @@ def test_a_defaultdict_subclass_with_its_own_arguments_survives_a_round_trip() -
     assert (copy.account_id, copy.region_name) == ("123", "us-east-1")
     assert copy["/db/password"] == ["v1"]
     assert copy["/new"] == []
+
+
+def test_snapshots_written_before_the_queue_moved_still_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """State dirs from before the layout change name the queue's classes at their old paths."""
+    import pickle
+    import sys
+    import types
+
+    from localaws.events.async_queue import AsyncEvent
+    from localaws.executor.tracing import Chain
+    from localaws.moto_glue import event_queue
+    from localaws.state.snapshot import install_backends
+
+    old = types.ModuleType("localaws.executor.async_queue")
+
+    class OldEvent:  # the fields the old class pickled
+        pass
+
+    OldEvent.__module__, OldEvent.__qualname__ = old.__name__, "AsyncEvent"
+    old.AsyncEvent = OldEvent  # type: ignore[attr-defined]
+    event = OldEvent()
+    event.__dict__.update(
+        account="123456789012", region="us-east-1", function_name="f", qualifier=None,
+        payload=b"{}", received_at=1.0, due_at=1.0, chain=Chain.new(), request_id="r",
+        attempts=1, claimed=False,
+    )  # fmt: skip
+    monkeypatch.setitem(sys.modules, old.__name__, old)
+    tree = {(old.__name__, "async_queue_backends"): {"123456789012": {"aws": [event]}}}
+    data = pickle.dumps(tree)
+    monkeypatch.delitem(sys.modules, old.__name__)
+
+    loaded = load_backends(data, lambda digest: b"")
+    [(key, accounts)] = loaded.items()
+    [restored] = accounts["123456789012"]["aws"]
+    assert isinstance(restored, AsyncEvent) and restored.request_id == "r"
+
+    backend = event_queue.AsyncQueueBackend("aws", "123456789012")
+    backend.events.append(restored)
+    install_backends({key: {"123456789012": {"aws": backend}}})
+    assert event_queue.queue_backend().events == [restored]
+    event_queue.async_queue_backends.reset()
