@@ -6,6 +6,7 @@ with throw-away state directories; nothing touches a real AWS account.
 
 from __future__ import annotations
 
+import io
 import os
 import platform
 import socket
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,6 +56,14 @@ def running_server(*extra: str, state_dir: Path | None = None) -> Iterator[str]:
             localaws("stop", "--state-dir", directory)
 
 
+def incompressible_zip(size: int) -> bytes:
+    """A zip of about ``size`` bytes (localaws, like AWS, refuses a layer that is no zip)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("python/blob.bin", os.urandom(size))
+    return buffer.getvalue()
+
+
 def client(endpoint: str, service: str) -> Any:
     return boto3.client(service, endpoint_url=endpoint)
 
@@ -77,7 +87,7 @@ def add_lab_state(endpoint: str) -> None:
     s3.create_bucket(Bucket="bench-original")
     s3.put_object(Bucket="bench-original", Key="image.jpg", Body=os.urandom(5_000_000))
     client(endpoint, "lambda").publish_layer_version(
-        LayerName="PillowPythonLambdaLayer", Content={"ZipFile": os.urandom(4_000_000)}
+        LayerName="PillowPythonLambdaLayer", Content={"ZipFile": incompressible_zip(4_000_000)}
     )
 
 
