@@ -22,6 +22,7 @@ class ReadWriteLock:
         self._writer: int | None = None
         self._writer_depth = 0
         self._writers_waiting = 0
+        self._readers_waiting = 0
         self._local = threading.local()
 
     def _reader_depth(self) -> int:
@@ -33,8 +34,12 @@ class ReadWriteLock:
             self._local.depth = self._reader_depth() + 1
             return
         with self._cond:
-            while self._writer is not None or self._writers_waiting:
-                self._cond.wait()
+            self._readers_waiting += 1
+            try:
+                while self._writer is not None or self._writers_waiting:
+                    self._cond.wait()
+            finally:
+                self._readers_waiting -= 1
             self._readers += 1
         self._local.depth = 1
 
@@ -74,6 +79,11 @@ class ReadWriteLock:
         with self._cond:
             self._writer = None
             self._cond.notify_all()
+
+    def waiting(self) -> tuple[int, int]:
+        """How many threads wait for the lock: (readers, writers)."""
+        with self._cond:
+            return self._readers_waiting, self._writers_waiting
 
     def exclusive_depth(self) -> int:
         """How many times this thread holds the lock exclusively (0: not at all)."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 import threading
 
 from localaws.state.rwlock import ReadWriteLock
+from tests.helpers import eventually
 
 
 def test_readers_share_and_a_writer_waits_for_them() -> None:
@@ -19,10 +20,11 @@ def test_readers_share_and_a_writer_waits_for_them() -> None:
 
     thread = threading.Thread(target=writer)
     thread.start()
-    assert not writer_done.wait(0.2)
+    assert eventually(lambda: lock.waiting() == (0, 1))  # the writer is blocked on our hold
+    assert not writer_done.is_set()
     order.append("read")
-    lock.release_shared()
-    assert not writer_done.wait(0.1)
+    lock.release_shared()  # one of two holds: still held
+    assert lock.waiting() == (0, 1) and not writer_done.is_set()
     lock.release_shared()
     assert writer_done.wait(5)
     thread.join()
@@ -48,9 +50,11 @@ def test_a_waiting_writer_blocks_new_readers() -> None:
     threads = [threading.Thread(target=writer)]
     threads[0].start()
     # The writer is waiting for our shared hold; a new reader must queue behind it.
+    assert eventually(lambda: lock.waiting() == (0, 1))
     threads.append(threading.Thread(target=reader))
     threads[1].start()
-    assert not reader_in.wait(0.2)
+    assert eventually(lambda: lock.waiting() == (1, 1))  # the reader queues behind the writer
+    assert not reader_in.is_set()
     lock.release_shared()
     assert writer_in.wait(5)
     assert not reader_in.is_set()
@@ -79,7 +83,8 @@ def test_released_lets_another_thread_write_meanwhile() -> None:
     with lock.exclusive():
         thread = threading.Thread(target=writer)
         thread.start()
-        assert not wrote.wait(0.1)
+        assert eventually(lambda: lock.waiting() == (0, 1))
+        assert not wrote.is_set()
         with lock.released():
             assert wrote.wait(5)
         thread.join()
