@@ -15,8 +15,28 @@ c.Execute.shutdown_kernel = "immediate"
 # After a cell's reply, its last outputs may lag on a machine busy autograding in parallel;
 # nbgrader fails the whole notebook if they take longer than this (nbconvert's default: 4 s).
 c.Execute.iopub_timeout = 20
-# Keep the labcheck evidence file a learner submits with a notebook; skip the rest.
+# Keep the labcheck evidence file a learner submits with a notebook; skip the rest. (Evidence
+# must not go in this list: nbgrader applies it to submitted files too.)
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+# Grading a console-way lab notebook reads the evidence its learner handed in beside it; the
+# autograder must never replace that file with one from the instructor's side.
+EVIDENCE_FILE = "labcheck-evidence.json"
+c.Autograde.exclude_overwriting = {"lab": [EVIDENCE_FILE]}
+
+# The source folder holds no evidence (a live grade run in it writes one): released to every
+# learner, it would grade blank console-way notebooks as done.
+if len(sys.argv) > 1 and sys.argv[1] in ("generate_assignment", "assign"):
+    _root = os.path.join(c.CourseDirectory.root, c.CourseDirectory.source_directory)
+    _found = sorted(
+        os.path.relpath(os.path.join(folder, EVIDENCE_FILE), c.CourseDirectory.root)
+        for folder, _, files in os.walk(_root)
+        if EVIDENCE_FILE in files
+    )
+    if _found:
+        sys.exit(
+            f"nbgrader: error: evidence files in the source notebooks would be released to every "
+            f"learner: {', '.join(_found)}. Delete them and run this again."
+        )
 
 # Autograding and validating never reach a live AWS account, the instructor's included:
 # kernels get dummy credentials and a dead endpoint until labcheck.connect() points them at

@@ -59,6 +59,16 @@ def save_evidence(path: Path, state: AccountState, results: list[TaskResult]) ->
 
 def load_evidence(path: Path) -> AccountState:
     """The state recorded in ``path``; CannotGradeError if missing, corrupt, tampered or newer."""
+    return replace(_checked_state(path)[0], backend="evidence")
+
+
+def recorded_backend(path: Path) -> str:
+    """Where the evidence in ``path`` was collected: "local" (localaws) or "aws"."""
+    return _checked_state(path)[1]
+
+
+def _checked_state(path: Path) -> tuple[AccountState, str]:
+    """The state recorded in ``path`` and the backend it came from, once the file checks out."""
     try:
         document = json.loads(path.read_text())
     except FileNotFoundError as error:
@@ -86,4 +96,4 @@ def load_evidence(path: Path) -> AccountState:
         state = AccountState.from_json(document["state"])
     except (KeyError, TypeError) as error:
         raise CannotGradeError(f"{path} holds an incomplete state ({error}).") from error
-    return replace(state, backend="evidence")
+    return state, str(document.get("backend", ""))

@@ -21,7 +21,8 @@ from labcheck.autograde.server import private_endpoint
 from labcheck.checks import TASKS
 from labcheck.checks import grade as run_checks
 from labcheck.collect import read_state
-from labcheck.collect.evidence import save_evidence
+from labcheck.collect.evidence import recorded_backend, save_evidence
+from labcheck.errors import CannotGradeError
 from labcheck.model.results import CheckResult, TaskResult
 from labcheck.model.state import AccountState
 from labcheck.notebook.account import autograding
@@ -35,10 +36,22 @@ def _state(endpoint_url: str | None, way: str) -> AccountState:
     if way not in WAYS:
         raise ValueError(f'way must be "code" or "console", not {way!r}')
     if autograding() and (way == "console" or private_endpoint() is None):
-        return read_state(evidence=EVIDENCE_FILE)
+        return graded_evidence(EVIDENCE_FILE)
     if autograding():
         endpoint_url = private_endpoint()
     return read_state(endpoint=endpoint_url)
+
+
+def graded_evidence(path: Path) -> AccountState:
+    """The evidence the autograder may grade: from a real AWS account only. Offline there is
+    no console, so evidence that localaws recorded earns no points (code is replayed instead)."""
+    if recorded_backend(path) == "local":
+        raise CannotGradeError(
+            "this evidence was recorded offline (localaws), which earns no points: offline "
+            "there is no console to do the lab in.",
+            'Do the lab by code with WAY = "code": the autograder runs your cells again.',
+        )
+    return read_state(evidence=path)
 
 
 def collect_and_save(way: str, endpoint_url: str | None = None) -> AccountState:

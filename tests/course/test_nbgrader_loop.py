@@ -180,3 +180,16 @@ def test_the_autograded_lab_shows_each_result_once_as_html(graded: GradedCourse)
     runs = next(c for c in task4.cells if c.source.startswith("lab.plot("))
     html = next(o.data["text/html"] for o in runs.outputs if "data" in o)
     assert all(f"<td>{size}</td>" in html for size in ("1,024", "2,048", "3,008"))
+
+
+def test_generate_assignment_refuses_evidence_in_the_sources(tmp_path: Path) -> None:
+    """A live grade run in the sources writes an evidence file; it must never be released."""
+    course = Course.copy_all(tmp_path)
+    evidence = course.root / "notebooks" / "lab" / "labcheck-evidence.json"
+    evidence.write_text("{}")
+    process = course.start("generate_assignment", "lab", "--force")
+    output, _ = process.communicate(timeout=300)
+    assert process.returncode != 0
+    assert "evidence files in the source notebooks" in output
+    assert "notebooks/lab/labcheck-evidence.json" in output
+    assert not (course.root / "release" / "lab").exists()

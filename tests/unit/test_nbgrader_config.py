@@ -65,3 +65,13 @@ def test_other_commands_leave_the_environment_alone() -> None:
     assert config["timeout"] == 180 and config["shutdown"] == "immediate"
     assert int(str(config["iopub_timeout"])) >= 15
     assert config["transport"] == "tcp", "only autograde and validate start kernels"
+
+
+def test_autograding_keeps_the_learners_own_evidence() -> None:
+    from traitlets.config import Config
+
+    config = Config()
+    namespace = {"get_config": lambda: config, "__file__": str(PROJECT_ROOT / "nbgrader_config.py")}
+    exec((PROJECT_ROOT / "nbgrader_config.py").read_text(), namespace)
+    assert config.Autograde.exclude_overwriting == {"lab": ["labcheck-evidence.json"]}
+    assert not any("evidence" in pattern for pattern in config.CourseDirectory.ignore)
