@@ -22,6 +22,11 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # autograder must never replace that file with one from the instructor's side.
 EVIDENCE_FILE = "labcheck-evidence.json"
 c.Autograde.exclude_overwriting = {"lab": [EVIDENCE_FILE]}
+# The class roster (account_id,name: each learner's AWS account and nbgrader student id):
+# console-way evidence counts only from the account registered to the learner who hands it in.
+_roster = os.path.join(c.CourseDirectory.root, "roster.csv")
+if os.path.exists(_roster):
+    os.environ.setdefault("LABCHECK_ROSTER", _roster)
 
 # The source folder holds no evidence (a live grade run in it writes one): released to every
 # learner, it would grade blank console-way notebooks as done.

@@ -77,6 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_tune_parser(commands)
 
+    audit = commands.add_parser(
+        "audit",
+        help="check the class's handed-in evidence: duplicates, accounts of someone else",
+    )
+    audit.add_argument("submitted", type=Path, help="nbgrader's submitted/ folder")
+    audit.add_argument(
+        "--roster", type=Path, required=True, help="the class roster CSV (account_id,name)"
+    )
+    audit.add_argument("--assignment", default="lab", help="the assignment (lab)")
+
     cleanup = commands.add_parser("cleanup", help="delete the lab's resources (asks first)")
     _add_account_options(cleanup)
     cleanup.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -212,12 +222,28 @@ def cmd_plot(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from labcheck.autograde.ownership import audit, class_roster, handed_in
+
+    if not args.submitted.is_dir():
+        raise CannotGradeError(
+            f"{args.submitted} is not a folder.", "Give nbgrader's submitted/ folder."
+        )
+    evidence = handed_in(args.submitted, args.assignment)
+    problems = audit(evidence, class_roster(args.roster))
+    for student in sorted(problems):
+        print(f"{student}: " + "; ".join(problems[student]))
+    print(f"{len(evidence)} evidence files, {len(problems)} flagged.")
+    return 1 if problems else 0
+
+
 COMMANDS = {
     "grade": cmd_grade,
     "setup": cmd_setup,
     "plot": cmd_plot,
     "tune": cmd_tune,
     "cleanup": cmd_cleanup,
+    "audit": cmd_audit,
 }
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from labcheck.autograde.ownership import check_belongs_to_this_learner
 from labcheck.autograde.server import private_endpoint
 from labcheck.checks import TASKS
 from labcheck.checks import grade as run_checks
@@ -43,14 +44,17 @@ def _state(endpoint_url: str | None, way: str) -> AccountState:
 
 
 def graded_evidence(path: Path) -> AccountState:
-    """The evidence the autograder may grade: from a real AWS account only. Offline there is
-    no console, so evidence that localaws recorded earns no points (code is replayed instead)."""
+    """The evidence the autograder may grade: from a real AWS account, registered to this
+    learner in the class roster, handed in by nobody else (``autograde.ownership``). Offline
+    there is no console, so evidence that localaws recorded earns no points (code is replayed
+    instead)."""
     if recorded_backend(path) == "local":
         raise CannotGradeError(
             "this evidence was recorded offline (localaws), which earns no points: offline "
             "there is no console to do the lab in.",
             'Do the lab by code with WAY = "code": the autograder runs your cells again.',
         )
+    check_belongs_to_this_learner(path.resolve().parent)
     return read_state(evidence=path)
 
 

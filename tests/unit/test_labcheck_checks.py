@@ -184,20 +184,3 @@ def test_sizes_above_one_vcpu_are_a_plateau_not_a_rise() -> None:
     assert verdicts(below_one_vcpu, "task4")["task4.duration-falls"] is False
     slower_than_smallest = replace(state, reports=(report(2048, 900), report(3008, 1300)))
     assert verdicts(slower_than_smallest, "task4")["task4.duration-falls"] is False
-
-
-@pytest.mark.parametrize("backend", ["local", "aws"])
-def test_the_autograder_grades_console_evidence_from_aws_only(
-    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from labcheck.notebook.grading import EVIDENCE_FILE, assert_check
-
-    state = replace(complete_state(), backend=backend)
-    save_evidence(tmp_path / EVIDENCE_FILE, state, grade(state))
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    if backend == "aws":
-        assert_check("task1.function-exists", way="console")  # graded from the evidence
-        return
-    with pytest.raises(CannotGradeError, match=r"recorded offline \(localaws\)"):
-        assert_check("task1.function-exists", way="console")

@@ -1,0 +1,108 @@
+"""Whose evidence is it? Console-way work is graded from an evidence file only when it belongs
+to the learner who handed it in.
+
+The class roster is the CSV ``labcheck grade --roster`` reads (``account_id,name``), with each
+learner's nbgrader student id as the name; ``LABCHECK_ROSTER`` names it (nbgrader_config.py
+sets it to ``roster.csv`` beside the course when there is one). Evidence belongs to a learner
+when its account is the one registered for them, and no other learner handed in the same file.
+An evidence file is only as trustworthy as its checksum: it catches edits made by mistake, not
+forgery, so graded work in learners' own accounts is best checked live
+(``labcheck grade --roster``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from labcheck.errors import CannotGradeError
+
+ROSTER_VARIABLE = "LABCHECK_ROSTER"
+EVIDENCE_FILE = "labcheck-evidence.json"
+
+
+@dataclass(frozen=True)
+class HandedIn:
+    """One learner's evidence file in nbgrader's ``submitted/`` folder."""
+
+    student: str
+    path: Path
+    account: str
+    digest: str
+
+
+def class_roster(path: Path) -> dict[str, str]:
+    """Student id -> registered AWS account id."""
+    from labcheck.roster import read_roster
+
+    return {learner.name: learner.account_id for learner in read_roster(path) if learner.name}
+
+
+def handed_in(submitted: Path, assignment: str = "lab") -> list[HandedIn]:
+    """Every readable evidence file under ``submitted/<student>/<assignment>/``."""
+    found = []
+    for path in sorted(submitted.glob(f"*/{assignment}/{EVIDENCE_FILE}")):
+        try:
+            document = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(document, dict):
+            account, digest = str(document.get("account", "")), str(document.get("digest", ""))
+            found.append(HandedIn(path.parent.parent.name, path, account, digest))
+    return found
+
+
+def audit(evidence: list[HandedIn], roster: dict[str, str]) -> dict[str, list[str]]:
+    """What is wrong with each learner's evidence (learners with none left out)."""
+    owner_of = {account: student for student, account in roster.items()}
+    by_digest: dict[str, list[str]] = defaultdict(list)
+    for item in evidence:
+        by_digest[item.digest].append(item.student)
+    problems: dict[str, list[str]] = defaultdict(list)
+    for item in evidence:
+        others = sorted(s for s in by_digest[item.digest] if s != item.student)
+        if others:
+            problems[item.student].append(
+                f"the same evidence file was handed in by {', '.join(others)}"
+            )
+        registered = roster.get(item.student)
+        if registered is None:
+            problems[item.student].append(f"{item.student} is not in the class roster")
+        elif item.account != registered:
+            holder = owner_of.get(item.account)
+            whose = f"registered to {holder}" if holder else "not registered to anyone"
+            problems[item.student].append(
+                f"its account {item.account} is {whose}, not {registered} ({item.student}'s)"
+            )
+    return dict(problems)
+
+
+def check_belongs_to_this_learner(notebook_folder: Path, assignment: str = "lab") -> None:
+    """Under nbgrader's autograder (notebooks run in ``autograded/<student>/<assignment>/``):
+    CannotGradeError saying why unless this learner's evidence is their own."""
+    student = notebook_folder.parent.name
+    course = notebook_folder.parent.parent.parent
+    if notebook_folder.parent.parent.name != "autograded":
+        raise CannotGradeError(
+            "console-way work is graded only by nbgrader's autograder, against the class roster."
+        )
+    roster_path = os.environ.get(ROSTER_VARIABLE)
+    if not roster_path:
+        raise CannotGradeError(
+            "there is no class roster, so this evidence cannot be matched to its learner.",
+            "The instructor puts roster.csv (account_id,name) beside the course "
+            f"(or sets {ROSTER_VARIABLE}).",
+        )
+    roster = class_roster(Path(roster_path))
+    evidence = handed_in(course / "submitted", assignment)
+    if not any(item.student == student for item in evidence):
+        raise CannotGradeError(f"{student} handed in no evidence file with this assignment.")
+    problems = audit(evidence, roster).get(student)
+    if problems:
+        raise CannotGradeError(
+            "this evidence does not count: " + "; ".join(problems) + ".",
+            "Hand in the evidence labcheck saved in your own AWS account, or do the lab by code.",
+        )
