@@ -82,6 +82,22 @@ class Course:
         for notebook in notebooks:
             shutil.copy(notebook, folder / notebook.name)
 
+    def submit_console_lab(self, student: str, evidence: Path | None) -> None:
+        """The lab handed in blank, done "in the console": WAY flipped in every notebook, and
+        ``evidence`` (if any) handed in beside them."""
+        import nbformat
+
+        folder = self.root / "submitted" / student / "lab"
+        folder.mkdir(parents=True, exist_ok=True)
+        for released in self.released("lab"):
+            notebook = nbformat.read(released, as_version=4)
+            for cell in notebook.cells:
+                if cell.cell_type == "code" and cell.source.startswith('WAY = "code"'):
+                    cell.source = 'WAY = "console"'
+            nbformat.write(notebook, folder / released.name)
+        if evidence is not None:
+            shutil.copy(evidence, folder / "labcheck-evidence.json")
+
 
 def finish(process: subprocess.Popen[str], args: tuple[str, ...]) -> str:
     output, _ = process.communicate(timeout=COMMAND_DEADLINE_SECONDS)

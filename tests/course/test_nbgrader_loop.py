@@ -24,6 +24,26 @@ from tests.course.nbgrader_course import Course, assignments
 pytestmark = [pytest.mark.course, pytest.mark.timeout(2400)]
 
 PASSED = "Success! Your notebook passes all the tests."
+#: The class roster (nbgrader student id -> the AWS account registered for them), and lab
+#: submissions done "in the console" with evidence that is, or is not, their own.
+ROSTER = {
+    "alice": "111111111111",
+    "x-carol": "333333333333",
+    "x-dave": "444444444444",
+    "x-erin": "555555555555",
+    "x-frank": "666666666666",
+    "x-gina": "777777777777",
+    "x-hana": "888888888888",
+}
+#: student -> (account, backend) of the evidence handed in; None: none handed in.
+CONSOLE_LABS: dict[str, tuple[str, str] | None] = {
+    "x-carol": None,  # nothing but blank notebooks with WAY flipped
+    "x-dave": ("444444444444", "local"),  # recorded offline: there is no console there
+    "x-erin": ("555555555555", "aws"),  # handed in by x-frank too (the same file)
+    "x-frank": ("555555555555", "aws"),
+    "x-gina": ("111111111111", "aws"),  # alice's account
+    "x-hana": ("888888888888", "aws"),  # her own: full marks
+}
 VALIDATING = re.compile(r"Validating '([^']+)'")
 #: Assignments whose notebooks time a function: their model answers run on a quiet machine.
 TIMED = {"lab"}
@@ -54,6 +74,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GradedCourse]:
     for assignment in assignments():
         course.submit("alice", assignment, course.source(assignment))  # the model answers
         course.submit("bob", assignment, course.released(assignment))  # handed in blank
+    hand_in_console_labs(course, tmp_path_factory.mktemp("evidence"))
     concepts = [a for a in assignments() if a not in TIMED]
     concept_sources = [str(p) for a in concepts for p in course.source(a)]
     timed_sources = [str(p) for a in sorted(TIMED) for p in course.source(a)]
@@ -66,6 +87,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GradedCourse]:
         ("validate", *concept_sources),
         ("autograde", CONCEPTS_GLOB, "--student", "alice"),
         ("autograde", "*", "--student", "bob"),
+        ("autograde", "lab", "--student", "x-*"),
     )
     with ThreadPoolExecutor(len(side_by_side)) as pool:
         validated, *_ = pool.map(lambda args: course.run(*args), side_by_side)
@@ -74,6 +96,25 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GradedCourse]:
     course.run("generate_feedback", "*", "--force")
     course.run("export", "--to", str(course.root / "grades.csv"))
     yield GradedCourse(course, validation_results(validated))
+
+
+def hand_in_console_labs(course: Course, scratch: Path) -> None:
+    """The class roster beside the course, and each CONSOLE_LABS submission."""
+    from dataclasses import replace
+
+    from labcheck.checks import grade
+    from labcheck.collect.evidence import save_evidence
+    from tests.unit.test_labcheck_checks import complete_state
+
+    rows = "".join(f"{account},{student}\n" for student, account in ROSTER.items())
+    (course.root / "roster.csv").write_text("account_id,name\n" + rows)
+    made: dict[tuple[str, str], Path] = {}
+    for student, recorded in CONSOLE_LABS.items():
+        if recorded is not None and recorded not in made:  # one file per account and backend
+            state = replace(complete_state(), account=recorded[0], backend=recorded[1])
+            made[recorded] = scratch / f"{recorded[0]}-{recorded[1]}.json"
+            save_evidence(made[recorded], state, grade(state))
+        course.submit_console_lab(student, made[recorded] if recorded else None)
 
 
 def graded_notebooks(paths: list[Path]) -> list[Path]:
@@ -160,6 +201,30 @@ def test_feedback_and_export(graded: GradedCourse, assignment: str) -> None:
             for row in csv.DictReader(grades)
         }
     assert rows[(assignment, "alice")] > rows[(assignment, "bob")]
+
+
+@pytest.mark.parametrize("student", sorted(CONSOLE_LABS))
+def test_console_way_lab_counts_only_the_learners_own_aws_evidence(
+    graded: GradedCourse, student: str
+) -> None:
+    with graded.gradebook() as gradebook:  # type: ignore[attr-defined]
+        lab = gradebook.find_submission("lab", student)
+        assert lab.max_code_score == 22
+        expected = lab.max_code_score if student == "x-hana" else 0
+        assert lab.code_score == expected, f"{student}: {lab.code_score}/{lab.max_code_score}"
+    if student == "x-carol":
+        return
+    # Each check cell says why, in the learner's feedback.
+    task1 = graded.course.root / "autograded" / student / "lab" / "task1-create-function.ipynb"
+    said = str(nbformat.read(task1, as_version=4).cells)
+    reason = {
+        "x-dave": "recorded offline (localaws)",
+        "x-erin": "handed in by x-frank",
+        "x-frank": "registered to x-erin",
+        "x-gina": "registered to alice",
+        "x-hana": "PASS",
+    }[student]
+    assert reason in said, student
 
 
 def test_the_autograded_lab_shows_each_result_once_as_html(graded: GradedCourse) -> None:
