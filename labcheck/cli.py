@@ -60,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     grade_command.add_argument(
         "--out", type=Path, default=Path("grades"), help="with --roster: where results go"
     )
+    grade_command.add_argument(
+        "--compare-evidence",
+        type=Path,
+        metavar="SUBMITTED",
+        help="with --roster: flag each learner's handed-in evidence (nbgrader's submitted/ "
+        "folder, by the roster's names) that claims more than their live account shows",
+    )
 
     setup = commands.add_parser("setup", help="create the lab's starting resources (idempotent)")
     _add_account_options(setup)
@@ -187,13 +194,26 @@ def cmd_grade_roster(args: argparse.Namespace) -> int:
     sessions = assume_role_sessions(
         boto3.Session(region_name=args.region), args.assume_role, endpoint
     )
-    grader = RosterGrader(sessions, lambda s: LiveCollector(s, endpoint).collect(), args.out)
+    if args.compare_evidence is not None and not args.compare_evidence.is_dir():
+        raise CannotGradeError(
+            f"--compare-evidence: {args.compare_evidence} is not a folder.",
+            "Give nbgrader's submitted/ folder.",
+        )
+    grader = RosterGrader(
+        sessions,
+        lambda s: LiveCollector(s, endpoint).collect(),
+        args.out,
+        args.compare_evidence,
+    )
     rows = grader.grade_all(learners)
     for row in rows:
         result = f"{row.score}/{row.max_score}" if row.error == "" else f"not graded: {row.error}"
-        print(f"{row.learner.account_id} {row.learner.name}: {result}")
+        flagged = f"; evidence: {row.evidence}" if row.evidence else ""
+        print(f"{row.learner.account_id} {row.learner.name}: {result}{flagged}")
     print(f"Scores: {args.out / 'scores.csv'}")
     graded = sum(1 for row in rows if not row.error)
+    if graded and any(row.evidence for row in rows):
+        return 1  # evidence that disagrees with its account
     return 0 if graded == len(rows) else (1 if graded else 2)
 
 

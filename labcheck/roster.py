@@ -38,6 +38,33 @@ class RosterRow:
     score: int | None
     max_score: int | None
     error: str = ""
+    #: How the evidence the learner handed in differs from their live account ("" if it
+    #: agrees, or when no comparison was asked for).
+    evidence: str = ""
+
+
+def compare_with_evidence(live: AccountState, evidence: Path) -> str:
+    """What the evidence file claims that the live account does not show ("" if nothing)."""
+    from labcheck.collect.evidence import load_evidence
+
+    if not evidence.is_file():
+        return "no evidence file handed in"
+    try:
+        recorded = load_evidence(evidence)
+    except CannotGradeError as error:
+        return f"the evidence file cannot be read: {error}"
+    if recorded.account != live.account:
+        return f"the evidence is from account {recorded.account}, not {live.account}"
+    passing_live = {c.id for result in grade(live) for c in result.checks if c.passed}
+    claimed = [
+        c.id
+        for result in grade(recorded)
+        for c in result.checks
+        if c.passed and c.id not in passing_live
+    ]
+    if claimed:
+        return "passes in the evidence but not in the account: " + ", ".join(claimed)
+    return ""
 
 
 def read_roster(path: Path) -> list[Learner]:
@@ -69,10 +96,13 @@ class RosterGrader:
         assume: Callable[[str], Any],
         collect: Callable[[Any], AccountState],
         out_dir: Path,
+        evidence_dir: Path | None = None,
     ) -> None:
         self.assume = assume
         self.collect = collect
         self.out_dir = out_dir
+        #: nbgrader's submitted/ folder: each learner's evidence is compared with their account.
+        self.evidence_dir = evidence_dir
 
     def grade_one(self, learner: Learner) -> RosterRow:
         try:
@@ -81,7 +111,11 @@ class RosterGrader:
             return RosterRow(learner, None, None, str(error))
         report = to_json(state, grade(state))
         (self.out_dir / f"{learner.account_id}.json").write_text(json.dumps(report, indent=2))
-        return RosterRow(learner, report["score"], report["max_score"])
+        differs = ""
+        if self.evidence_dir is not None:
+            handed_in = self.evidence_dir / learner.name / "lab" / "labcheck-evidence.json"
+            differs = compare_with_evidence(state, handed_in)
+        return RosterRow(learner, report["score"], report["max_score"], evidence=differs)
 
     def grade_all(self, learners: list[Learner]) -> list[RosterRow]:
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -89,11 +123,13 @@ class RosterGrader:
             rows = list(pool.map(self.grade_one, learners))
         with (self.out_dir / "scores.csv").open("w", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["account_id", "name", "score", "max_score", "error"])
+            writer.writerow(["account_id", "name", "score", "max_score", "error", "evidence"])
             for row in rows:
+                learner = row.learner
                 writer.writerow(
-                    [row.learner.account_id, row.learner.name, row.score, row.max_score, row.error]
-                )
+                    [learner.account_id, learner.name, row.score, row.max_score, row.error,
+                     row.evidence]
+                )  # fmt: skip
         return rows
 
 

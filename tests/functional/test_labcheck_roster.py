@@ -90,3 +90,51 @@ def test_a_bad_roster_is_one_clear_line(server: ServerProcess, tmp_path: Path) -
     result = run_roster(server, roster, tmp_path / "grades")
     assert result.returncode == 2
     assert "line 2: '12345' is not a 12-digit account id" in result.stderr
+
+
+def test_handed_in_evidence_is_compared_with_each_live_account(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from labcheck.checks import grade
+    from labcheck.collect.evidence import save_evidence
+    from tests.unit.test_labcheck_checks import complete_state
+
+    start_the_lab(server, "444444444444")
+    submitted = tmp_path / "submitted"
+    # Ada hands in what labcheck saw in her own account.
+    ada = submitted / "Ada" / "lab" / "labcheck-evidence.json"
+    ada.parent.mkdir(parents=True)
+    credentials = session_in(server, "444444444444").get_credentials()
+    saved = subprocess.run(
+        [sys.executable, "-m", "labcheck", "grade", "--save-evidence", str(ada)],
+        capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
+        env={**os.environ, **AWS_TEST_ENV, "AWS_ENDPOINT_URL": server.endpoint,
+             "AWS_ACCESS_KEY_ID": credentials.access_key,
+             "AWS_SECRET_ACCESS_KEY": credentials.secret_key,
+             "AWS_SESSION_TOKEN": credentials.token},
+    )  # fmt: skip
+    assert saved.returncode == 1 and ada.is_file(), saved.stderr  # some checks fail: saved
+    # Grace hands in a complete lab her account does not show.
+    grace = submitted / "Grace" / "lab" / "labcheck-evidence.json"
+    grace.parent.mkdir(parents=True)
+    forged = replace(complete_state(), account="555555555555")
+    save_evidence(grace, forged, grade(forged))
+    roster = tmp_path / "accounts.csv"
+    roster.write_text("account_id,name\n444444444444,Ada\n555555555555,Grace\n666666666666,Lin\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "labcheck", "grade", "--roster", str(roster),
+         "--assume-role", "LabGrader", "--out", str(tmp_path / "grades"),
+         "--compare-evidence", str(submitted)],
+        capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
+        env={**os.environ, **AWS_TEST_ENV, "AWS_ENDPOINT_URL": server.endpoint},
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    with (tmp_path / "grades" / "scores.csv").open() as handle:
+        evidence = {row["name"]: row["evidence"] for row in csv.DictReader(handle)}
+    assert evidence["Ada"] == ""  # her evidence agrees with her account
+    assert evidence["Grace"].startswith("passes in the evidence but not in the account: ")
+    assert "task1.function-exists" in evidence["Grace"]
+    assert evidence["Lin"] == "no evidence file handed in"
+    assert "Grace: 0/" in result.stdout and "evidence: passes in the evidence" in result.stdout
