@@ -1,7 +1,15 @@
-"""Hidden tests fail plausible wrong answers, not only blanks (run on the source notebooks)."""
+"""Hidden tests fail plausible wrong answers, not only blanks (run on the source notebooks).
+
+Each question's graded cell (hidden tests included) runs against the model answer, which must
+pass, and against wrong answers a learner could plausibly give, which must fail. Questions
+that need a live account (the demos' results) are checked by the course test instead.
+"""
 
 from __future__ import annotations
 
+import copy
+import json
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import nbformat
@@ -9,7 +17,11 @@ import pytest
 
 from tests.helpers import PROJECT_ROOT
 
-SERVICES = PROJECT_ROOT / "notebooks/09-serverless-services/09-serverless-services.ipynb"
+NOTEBOOKS = PROJECT_ROOT / "notebooks"
+WELCOME = NOTEBOOKS / "00-welcome/00-welcome.ipynb"
+MICRO = NOTEBOOKS / "01-serverless-and-microservices/01-serverless-and-microservices.ipynb"
+EVENTS = NOTEBOOKS / "02-event-driven-architecture/02-event-driven-architecture.ipynb"
+SERVICES = NOTEBOOKS / "09-serverless-services/09-serverless-services.ipynb"
 SNS, SQS, FIFO = (
     "a new user must trigger a welcome e-mail, a CRM update and analytics at once",
     "image jobs arrive in bursts and one worker should process them at its own pace",
@@ -28,7 +40,7 @@ def cell(path: Any, grade_id: str) -> str:
 def passes(test_source: str, **answers: Any) -> bool:
     try:
         exec(test_source, dict(answers))  # the graded cell, hidden tests included
-    except AssertionError:
+    except Exception:  # any error fails a graded cell, as in nbgrader
         return False
     return True
 
@@ -56,3 +68,107 @@ def test_09_q1_gives_the_learner_the_scenarios() -> None:
     answer = cell(SERVICES, "q1-answer")
     released = answer.split("### BEGIN SOLUTION")[0]  # what nbgrader leaves of the cell
     assert all(scenario in released for scenario in (SNS, SQS, FIFO))
+
+
+def grades(path: Any, question: str, answer: str, context: dict[str, Any]) -> bool:
+    """Whether ``answer`` (the answer cell's code) passes the question's graded cell."""
+    namespace = {
+        name: value if isinstance(value, ModuleType) else copy.deepcopy(value)
+        for name, value in context.items()
+    }
+    exec(answer, namespace)
+    return passes(cell(path, f"{question}-tests"), **namespace)
+
+
+S3_EVENT = {
+    "Records": [
+        {"s3": {"bucket": {"name": "uploads"}, "object": {"key": "reports/sales+2025.csv"}}}
+    ]
+}
+FROM_ORIGIN = {
+    "status": "200",
+    "statusDescription": "OK",
+    "headers": {"content-type": [{"key": "Content-Type", "value": "text/html"}]},
+}
+REPORT = SimpleNamespace(report=SimpleNamespace(memory_mb=128, billed_ms=3))
+CASES = [
+    # (notebook, question, context, wrong answers)
+    (
+        WELCOME,
+        "q2",
+        {"second": REPORT},
+        [
+            "def gb_seconds(memory_mb, billed_ms):\n    return memory_mb * billed_ms / 1_000_000",
+            "def gb_seconds(memory_mb, billed_ms):\n    return memory_mb / 1024 * billed_ms",
+        ],
+    ),
+    (
+        MICRO,
+        "q2",
+        {},
+        [
+            "def monthly_cost(r, ms, mb):\n    return r * ms / 1000 * mb / 1024 * 0.0000166667",
+            "def monthly_cost(r, ms, mb):\n    return r * 0.2 / 1e6 + r * ms * mb * 0.0000166667",
+        ],
+    ),
+    (
+        EVENTS,
+        "q1",
+        {"s3_event": S3_EVENT, "bucket": "uploads"},
+        [
+            "def s3_object(event):\n    r = event['Records'][0]['s3']\n"
+            "    return r['bucket']['name'], r['object']['key']",  # the key left encoded
+            "def s3_object(event):\n    r = event['Records'][0]['s3']\n"
+            "    return r['bucket']['name'], r['object']['key'].replace('+', ' ')",
+        ],
+    ),
+    (
+        EVENTS,
+        "q2",
+        {"json": json},
+        [
+            'shipped_pattern = {"source": ["shop.shipping"]}',
+            'shipped_pattern = {"detail-type": ["ParcelShipped"]}',
+            'shipped_pattern = {"source": ["shop.shipping", "shop.orders"], '
+            '"detail-type": ["ParcelShipped"]}',
+        ],
+    ),
+    (
+        SERVICES,
+        "q2",
+        {"json": json},
+        [
+            "def proxy_response(status, data):\n"
+            "    return {'statusCode': status, 'headers': {}, 'body': data}",
+            "def proxy_response(status, data):\n"
+            "    return {'statusCode': 200, 'headers': {'Content-Type': 'application/json'},"
+            " 'body': json.dumps(data)}",
+        ],
+    ),
+    (
+        SERVICES,
+        "q3",
+        {"from_origin": FROM_ORIGIN},
+        [
+            "def add_frame_protection(response):\n"
+            "    response['headers']['X-Frame-Options'] = 'DENY'\n    return response",
+            "def add_frame_protection(response):\n"
+            "    return {'status': '200', 'headers': {'x-frame-options':"
+            " [{'key': 'X-Frame-Options', 'value': 'DENY'}]}}",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "question", "context", "wrong"),
+    CASES,
+    ids=[f"{path.parent.name[:2]}-{question}" for path, question, _, _ in CASES],
+)
+def test_the_model_answer_passes_and_wrong_answers_fail(
+    path: Any, question: str, context: dict[str, Any], wrong: list[str]
+) -> None:
+    model = cell(path, f"{question}-answer")
+    assert grades(path, question, model, context), "the model answer fails"
+    for answer in wrong:
+        assert not grades(path, question, answer, context), answer
