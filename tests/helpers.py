@@ -7,7 +7,8 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +145,25 @@ class ServerProcess:
 
 def eventually(condition: Callable[[], bool], deadline: float = 10) -> bool:
     return wait_for(condition, deadline)
+
+
+@contextmanager
+def busy_machine(processes: int, seconds: float = 120) -> Iterator[None]:
+    """``processes`` CPU-bound processes beside the test (each ends after ``seconds``)."""
+    spinning = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                f"import time\nend = time.time() + {seconds}\nwhile time.time() < end: pass",
+            ],
+            start_new_session=True,  # each its own scheduling group, as separate kernels are
+        )
+        for _ in range(processes)
+    ]
+    try:
+        yield
+    finally:
+        for process in spinning:
+            process.kill()
+            process.wait()

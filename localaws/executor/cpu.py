@@ -91,6 +91,15 @@ class _CgroupLimit:
 PERIOD_US = int(PERIOD_SECONDS * 1_000_000)
 
 
+#: A function's CPU share is its own on AWS, whatever else the host runs. Here functions'
+#: cgroups outweigh every other process when the machine is busy (an autograder running many
+#: notebooks, say), so each still gets its memory's share: the v1 maximum, and v2's. (The
+#: duty cycle cannot do the same: a function that outranked the thread that stops it would
+#: no longer be stopped.)
+V1_FUNCTION_SHARES = 262144
+V2_FUNCTION_WEIGHT = 10000
+
+
 class _CgroupLimiter:
     """A child cgroup per environment holding the process; subclasses name the quota file."""
 
@@ -128,6 +137,7 @@ class CgroupV1Limiter(_CgroupLimiter):
     def __init__(self, parent: Path = CGROUP_V1_CPU / "localaws") -> None:
         super().__init__(parent)
         self.parent.mkdir(exist_ok=True)
+        (self.parent / "cpu.shares").write_text(str(V1_FUNCTION_SHARES))
 
     def prepare(self, directory: Path) -> None:
         (directory / "cpu.cfs_period_us").write_text(str(PERIOD_US))
@@ -147,6 +157,7 @@ class CgroupV2Limiter(_CgroupLimiter):
         super().__init__(parent)
         self.parent.mkdir(exist_ok=True)
         (self.parent / "cgroup.subtree_control").write_text("+cpu")
+        (self.parent / "cpu.weight").write_text(str(V2_FUNCTION_WEIGHT))
         probe = self.parent / "probe"
         probe.mkdir(exist_ok=True)
         try:
