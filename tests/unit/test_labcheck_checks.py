@@ -184,3 +184,9 @@ def test_sizes_above_one_vcpu_are_a_plateau_not_a_rise() -> None:
     assert verdicts(below_one_vcpu, "task4")["task4.duration-falls"] is False
     slower_than_smallest = replace(state, reports=(report(2048, 900), report(3008, 1300)))
     assert verdicts(slower_than_smallest, "task4")["task4.duration-falls"] is False
+
+
+def test_a_function_whose_memory_never_changed_loses_the_curve_point() -> None:
+    state = complete_state()
+    unchanged = replace(state, reports=(report(512, 2000), report(512, 1900), report(512, 2100)))
+    assert verdicts(unchanged, "task4")["task4.duration-falls"] is False
