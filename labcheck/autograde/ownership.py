@@ -35,10 +35,19 @@ class HandedIn:
 
 
 def class_roster(path: Path) -> dict[str, str]:
-    """Student id -> registered AWS account id."""
+    """Student id -> registered AWS account id; CannotGradeError for a name or an account
+    listed twice (one of them would silently win)."""
     from labcheck.roster import read_roster
 
-    return {learner.name: learner.account_id for learner in read_roster(path) if learner.name}
+    learners = [learner for learner in read_roster(path) if learner.name]
+    for kind, values in (
+        ("name", [learner.name for learner in learners]),
+        ("account", [learner.account_id for learner in learners]),
+    ):
+        twice = sorted({value for value in values if values.count(value) > 1})
+        if twice:
+            raise CannotGradeError(f"{path} lists the {kind} {', '.join(twice)} more than once.")
+    return {learner.name: learner.account_id for learner in learners}
 
 
 def handed_in(submitted: Path, assignment: str = "lab") -> list[HandedIn]:
@@ -80,15 +89,48 @@ def audit(evidence: list[HandedIn], roster: dict[str, str]) -> dict[str, list[st
     return dict(problems)
 
 
-def check_belongs_to_this_learner(notebook_folder: Path, assignment: str = "lab") -> None:
-    """Under nbgrader's autograder (notebooks run in ``autograded/<student>/<assignment>/``):
-    CannotGradeError saying why unless this learner's evidence is their own."""
-    student = notebook_folder.parent.name
-    course = notebook_folder.parent.parent.parent
-    if notebook_folder.parent.parent.name != "autograded":
+#: Where this process started: nbgrader starts each kernel in the notebook's folder,
+#: ``autograded/<student>/<assignment>/``, before any of the learner's code runs.
+STARTED_IN = Path.cwd().resolve()
+
+
+def check_own_evidence(data: bytes, started_in: Path | None = None) -> None:
+    """CannotGradeError saying why, unless the evidence ``data`` (the very bytes that will be
+    graded) is this learner's own, under nbgrader's autograder.
+
+    The student and the assignment come from the folder the kernel started in, and the file
+    graded is the one checked: it must be the file this learner handed in (the same digest as
+    their ``submitted/`` copy), from the account the roster registers for them, and nobody
+    else may have handed in the same file. This runs beside the learner's own code, so it
+    stops mistakes and casual copying; ``labcheck audit`` after autograding is the check
+    instructors rely on.
+    """
+    started_in = started_in or STARTED_IN
+    if started_in.parent.parent.name != "autograded":
         raise CannotGradeError(
             "console-way work is graded only by nbgrader's autograder, against the class roster."
         )
+    student, assignment = started_in.parent.name, started_in.name
+    course = started_in.parent.parent.parent
+    roster = _roster()
+    try:
+        document = json.loads(data)
+        account, digest = str(document["account"]), str(document["digest"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise CannotGradeError("the evidence is not a labcheck evidence file.") from error
+    class_evidence = handed_in(course / "submitted", assignment)
+    mine = [item for item in class_evidence if item.student == student]
+    if not mine or mine[0].digest != digest:
+        raise CannotGradeError("the evidence graded here is not the file this learner handed in.")
+    problems = audit(class_evidence, roster).get(student)
+    if problems or roster.get(student) != account:
+        raise CannotGradeError(
+            "this evidence does not count: " + "; ".join(problems or ["not the roster's"]) + ".",
+            "Hand in the evidence labcheck saved in your own AWS account, or do the lab by code.",
+        )
+
+
+def _roster() -> dict[str, str]:
     roster_path = os.environ.get(ROSTER_VARIABLE)
     if not roster_path:
         raise CannotGradeError(
@@ -96,13 +138,4 @@ def check_belongs_to_this_learner(notebook_folder: Path, assignment: str = "lab"
             "The instructor puts roster.csv (account_id,name) beside the course "
             f"(or sets {ROSTER_VARIABLE}).",
         )
-    roster = class_roster(Path(roster_path))
-    evidence = handed_in(course / "submitted", assignment)
-    if not any(item.student == student for item in evidence):
-        raise CannotGradeError(f"{student} handed in no evidence file with this assignment.")
-    problems = audit(evidence, roster).get(student)
-    if problems:
-        raise CannotGradeError(
-            "this evidence does not count: " + "; ".join(problems) + ".",
-            "Hand in the evidence labcheck saved in your own AWS account, or do the lab by code.",
-        )
+    return class_roster(Path(roster_path))

@@ -40,6 +40,13 @@ def _digest(document: dict[str, Any]) -> str:
 
 
 def save_evidence(path: Path, state: AccountState, results: list[TaskResult]) -> None:
+    """Write what a live account showed (a state read back from evidence is not saved again:
+    it would no longer say where it was collected)."""
+    if state.backend == "evidence":
+        raise CannotGradeError(
+            "evidence is saved only from a live account, not from another evidence file.",
+            "Leave out --evidence to read the account itself.",
+        )
     safe = redact(state)
     document: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
@@ -62,18 +69,27 @@ def load_evidence(path: Path) -> AccountState:
     return replace(_checked_state(path)[0], backend="evidence")
 
 
-def recorded_backend(path: Path) -> str:
-    """Where the evidence in ``path`` was collected: "local" (localaws) or "aws"."""
-    return _checked_state(path)[1]
+def read_evidence_bytes(path: Path) -> bytes:
+    """The file's bytes; CannotGradeError when there is none or it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as error:
+        raise CannotGradeError(f"no evidence file at {path}.") from error
+    except OSError as error:
+        raise CannotGradeError(f"{path} is not a readable evidence file ({error}).") from error
 
 
 def _checked_state(path: Path) -> tuple[AccountState, str]:
     """The state recorded in ``path`` and the backend it came from, once the file checks out."""
+    return parse_evidence(read_evidence_bytes(path), path)
+
+
+def parse_evidence(data: bytes, path: Path) -> tuple[AccountState, str]:
+    """The state in an evidence file's ``data`` (read from ``path``) and the backend it was
+    collected from; CannotGradeError if corrupt, tampered or newer."""
     try:
-        document = json.loads(path.read_text())
-    except FileNotFoundError as error:
-        raise CannotGradeError(f"no evidence file at {path}.") from error
-    except (OSError, ValueError) as error:
+        document = json.loads(data)
+    except ValueError as error:
         raise CannotGradeError(f"{path} is not a readable evidence file ({error}).") from error
     if not isinstance(document, dict) or "schema" not in document:
         raise CannotGradeError(f"{path} is not a labcheck evidence file.")

@@ -13,16 +13,18 @@ Nothing is written to stderr: nbgrader gives a graded cell with stderr output no
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from labcheck.autograde.ownership import check_belongs_to_this_learner
+from labcheck.autograde.ownership import check_own_evidence
 from labcheck.autograde.server import private_endpoint
 from labcheck.checks import TASKS
 from labcheck.checks import grade as run_checks
 from labcheck.collect import read_state
-from labcheck.collect.evidence import recorded_backend, save_evidence
+from labcheck.collect.evidence import parse_evidence, read_evidence_bytes, save_evidence
 from labcheck.errors import CannotGradeError
 from labcheck.model.results import CheckResult, TaskResult
 from labcheck.model.state import AccountState
@@ -48,14 +50,17 @@ def graded_evidence(path: Path) -> AccountState:
     learner in the class roster, handed in by nobody else (``autograde.ownership``). Offline
     there is no console, so evidence that localaws recorded earns no points (code is replayed
     instead)."""
-    if recorded_backend(path) == "local":
+    data = read_evidence_bytes(path)  # read once: the bytes checked are the bytes graded
+    state, backend = parse_evidence(data, path)
+    if backend != "aws":
         raise CannotGradeError(
             "this evidence was recorded offline (localaws), which earns no points: offline "
             "there is no console to do the lab in.",
             'Do the lab by code with WAY = "code": the autograder runs your cells again.',
         )
-    check_belongs_to_this_learner(path.resolve().parent)
-    return read_state(evidence=path)
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":  # validate: the learner's own look
+        check_own_evidence(data)
+    return replace(state, backend="evidence")
 
 
 def collect_and_save(way: str, endpoint_url: str | None = None) -> AccountState:

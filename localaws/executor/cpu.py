@@ -96,8 +96,15 @@ PERIOD_US = int(PERIOD_SECONDS * 1_000_000)
 #: notebooks, say), so each still gets its memory's share: the v1 maximum, and v2's. (The
 #: duty cycle cannot do the same: a function that outranked the thread that stops it would
 #: no longer be stopped.)
+#: Together, functions never take more than all cores but half of one: a runaway handler (or
+#: a thread it left running) cannot starve localaws itself or the notebooks.
 V1_FUNCTION_SHARES = 262144
 V2_FUNCTION_WEIGHT = 10000
+
+
+def functions_cap() -> float:
+    """The CPUs all functions together may use: every core but half of one (at least one)."""
+    return max(1.0, (os.cpu_count() or 1) - 0.5)
 
 
 class _CgroupLimiter:
@@ -124,7 +131,9 @@ class _CgroupLimiter:
         directory.mkdir()
         self.prepare(directory)
         (directory / "cgroup.procs").write_text(str(pid))
-        return _CgroupLimit(directory, self.quota_file, self.quota(share), self.unlimited)
+        # No more than all functions together may use (the kernel refuses a larger quota).
+        quota = self.quota(min(share, functions_cap()))
+        return _CgroupLimit(directory, self.quota_file, quota, self.unlimited)
 
 
 class CgroupV1Limiter(_CgroupLimiter):
@@ -137,7 +146,10 @@ class CgroupV1Limiter(_CgroupLimiter):
     def __init__(self, parent: Path = CGROUP_V1_CPU / "localaws") -> None:
         super().__init__(parent)
         self.parent.mkdir(exist_ok=True)
-        (self.parent / "cpu.shares").write_text(str(V1_FUNCTION_SHARES))
+        with contextlib.suppress(OSError):  # a delegated parent may not allow it: no boost
+            (self.parent / "cpu.cfs_period_us").write_text(str(PERIOD_US))
+            (self.parent / "cpu.cfs_quota_us").write_text(str(int(PERIOD_US * functions_cap())))
+            (self.parent / "cpu.shares").write_text(str(V1_FUNCTION_SHARES))
 
     def prepare(self, directory: Path) -> None:
         (directory / "cpu.cfs_period_us").write_text(str(PERIOD_US))
@@ -157,7 +169,9 @@ class CgroupV2Limiter(_CgroupLimiter):
         super().__init__(parent)
         self.parent.mkdir(exist_ok=True)
         (self.parent / "cgroup.subtree_control").write_text("+cpu")
-        (self.parent / "cpu.weight").write_text(str(V2_FUNCTION_WEIGHT))
+        with contextlib.suppress(OSError):  # a delegated parent may not allow it: no boost
+            (self.parent / "cpu.max").write_text(f"{int(PERIOD_US * functions_cap())} {PERIOD_US}")
+            (self.parent / "cpu.weight").write_text(str(V2_FUNCTION_WEIGHT))
         probe = self.parent / "probe"
         probe.mkdir(exist_ok=True)
         try:

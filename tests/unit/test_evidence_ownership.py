@@ -42,9 +42,12 @@ def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def grade_console(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A console-way check, as in a kernel nbgrader started in ``folder``."""
+    from labcheck.autograde import ownership
     from labcheck.notebook.grading import assert_check
 
     monkeypatch.chdir(folder)
+    monkeypatch.setattr(ownership, "STARTED_IN", folder.resolve())
     assert_check("task1.function-exists", way="console")
 
 
@@ -103,3 +106,38 @@ def test_labcheck_audit_flags_the_class(course: Path) -> None:
     assert f"bob: its account {ALICE} is registered to alice, not {BOB}" in result.stdout
     assert "alice:" not in result.stdout
     assert "2 evidence files, 1 flagged." in result.stdout
+
+
+def test_another_learners_file_swapped_in_after_the_start_does_not_count(
+    course: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Learner code may replace the file beside the notebook with a classmate's: the graded
+    file must be the one this learner handed in."""
+    alice = hand_in(course, "alice", ALICE)
+    bob = hand_in(course, "bob", BOB, region="eu-west-1")
+    shutil.copy(bob / "labcheck-evidence.json", alice / "labcheck-evidence.json")
+    with pytest.raises(CannotGradeError, match="not the file this learner handed in"):
+        grade_console(alice, monkeypatch)
+
+
+def test_evidence_read_back_from_evidence_is_not_saved_again(tmp_path: Path) -> None:
+    """Saving again would drop where it was recorded (offline evidence passing as AWS's)."""
+    from labcheck.collect.evidence import load_evidence
+
+    state = replace(complete_state(), backend="local")
+    save_evidence(tmp_path / "offline.json", state, grade(state))
+    read_back = load_evidence(tmp_path / "offline.json")
+    with pytest.raises(CannotGradeError, match="only from a live account"):
+        save_evidence(tmp_path / "laundered.json", read_back, grade(read_back))
+
+
+def test_under_validate_the_learner_sees_their_own_aws_evidence_graded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from labcheck.notebook.grading import EVIDENCE_FILE, assert_check
+
+    state = replace(complete_state(), backend="aws")
+    save_evidence(tmp_path / EVIDENCE_FILE, state, grade(state))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")  # no roster, not in autograded/
+    assert_check("task1.function-exists", way="console")

@@ -59,7 +59,7 @@ def test_autograde_kernels_listen_on_private_unix_sockets_not_tcp_ports() -> Non
 
 
 def test_other_commands_leave_the_environment_alone() -> None:
-    config = read_config("generate_assignment")
+    config = read_config("export")  # (generate_assignment also checks the sources for evidence)
     assert config["env"] == {**{k: v for k, v in os.environ.items() if k.startswith("AWS_")},
                              **HOST_ENV}  # fmt: skip
     assert config["timeout"] == 180 and config["shutdown"] == "immediate"
