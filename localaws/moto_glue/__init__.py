@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from localaws.executor.tracing import Chain, SubmitArnEvent
+from localaws.executor.tracing import SubmitArnEvent
 
 STEP_FUNCTIONS_TARGET = "AWSStepFunctions."
 _endpoint = ""  # localaws's own address, for the Step Functions clients installed later
@@ -29,7 +29,6 @@ class ExecutorHooks:
     """How moto reaches the executor and the event layer."""
 
     invoke: Callable[[Any, Any, Any, Any], bytes]  # LambdaFunction.invoke's replacement
-    submit_function_event: Callable[[Any, bytes, Chain | None], None]
     submit_arn_event: SubmitArnEvent
 
 

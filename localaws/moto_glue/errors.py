@@ -20,28 +20,23 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
-from localaws.moto_glue.protocol import action_name
+from localaws.moto_glue.protocol import action_name, credential_scope
 
 Answer = tuple[str, list[tuple[str, str]], bytes]
 
 #: Signing names that differ from the SDK's service name.
 SERVICE_BY_SIGNING_NAME = {"monitoring": "cloudwatch", "states": "stepfunctions"}
 REST_JSON_PATH = re.compile(r"^/20\d\d-\d\d-\d\d/")
-_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 _STATUS_TEXT = {400: "Bad Request", 404: "Not Found", 500: "Internal Server Error"}
 _STATUS_TEXT.update({501: "Not Implemented", 503: "Service Unavailable"})
 
 
 def signing_service(environ: dict[str, Any]) -> str | None:
     """The service named in the request's SigV4 credential scope (header or presigned URL)."""
-    scope = str(environ.get("HTTP_AUTHORIZATION", ""))
-    query = parse_qs(environ.get("QUERY_STRING", "")).get("X-Amz-Credential")
-    if query:
-        scope = "Credential=" + query[0]
-    match = _CREDENTIAL_SCOPE.search(scope)
-    if not match:
+    scope = credential_scope(environ)
+    if scope is None:
         return None
-    return SERVICE_BY_SIGNING_NAME.get(match.group(1), match.group(1))
+    return SERVICE_BY_SIGNING_NAME.get(scope[1], scope[1])
 
 
 def request_protocol(environ: dict[str, Any]) -> str:

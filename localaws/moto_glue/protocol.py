@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
+_CREDENTIAL_SCOPE = re.compile(
+    r"Credential=[^/,\s]+/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request"
+)
 ACTION_KEY = "localaws.action_name"
 
 
@@ -37,3 +41,14 @@ def _find_action_name(environ: dict[str, Any]) -> str | None:
     environ["wsgi.input"] = io.BytesIO(body)
     form_action = parse_qs(body.decode("utf-8", "replace")).get("Action")
     return form_action[0] if form_action else None
+
+
+def credential_scope(environ: dict[str, Any]) -> tuple[str, str] | None:
+    """(region, signing name) from the request's SigV4 credential scope, in its
+    Authorization header or a presigned URL's X-Amz-Credential; None when unsigned."""
+    scope = str(environ.get("HTTP_AUTHORIZATION", ""))
+    query = parse_qs(environ.get("QUERY_STRING", "")).get("X-Amz-Credential")
+    if query:
+        scope = "Credential=" + query[0]
+    match = _CREDENTIAL_SCOPE.search(scope)
+    return (match["region"], match["service"]) if match else None

@@ -16,9 +16,9 @@ from urllib.parse import unquote
 from moto.awslambda.models import lambda_backends
 
 from localaws.config import DEFAULT_ACCOUNT_ID
+from localaws.moto_glue.protocol import credential_scope
 
 PATH = re.compile(r"^/2024-08-31/functions/(?P<name>[^/]+)/recursion-config$")
-REGION = re.compile(r"Credential=[^/]+/\d+/(?P<region>[^/]+)/")
 CHOICES = ("Allow", "Terminate")
 StartResponse = Callable[..., Any]
 
@@ -44,8 +44,8 @@ def _function(environ: dict[str, Any]) -> Any:
     match = PATH.match(environ.get("PATH_INFO", ""))
     assert match is not None
     name = unquote(match["name"]).rsplit(":function:", 1)[-1]
-    region = REGION.search(environ.get("HTTP_AUTHORIZATION", ""))
-    backend = lambda_backends[DEFAULT_ACCOUNT_ID][region["region"] if region else "us-east-1"]
+    scope = credential_scope(environ)
+    backend = lambda_backends[DEFAULT_ACCOUNT_ID][scope[0] if scope else "us-east-1"]
     try:
         return backend.get_function(name)
     except Exception:  # moto's own not-found error

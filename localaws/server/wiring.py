@@ -100,7 +100,7 @@ class Executor:
             invoker.submit(account, region, parts[6], payload, chain, qualifier)
 
         hook = MotoInvokeHook(self.service, self.lock, submit_function_event)
-        return ExecutorHooks(hook.invoke, submit_function_event, submit_arn_event)
+        return ExecutorHooks(hook.invoke, submit_arn_event)
 
     def start(self) -> None:
         """Start the threads (after state is restored)."""
