@@ -198,7 +198,9 @@ class _DutyCycle:
     Every few milliseconds it compares the CPU time used with the CPU time allowed; when the
     process is ahead it is stopped (SIGSTOP) until the allowance catches up, then continued.
     Counting CPU time rather than timing run slices makes late wake-ups of this thread cost
-    accuracy only briefly: any overrun is paid back in the next stop.
+    accuracy only briefly: any overrun is paid back in the next stop. Allowance left unused
+    (the process was idle, or other processes had the CPU) carries over for one period only,
+    as a CFS quota's does: a process starved for a while must not then run at full speed.
     """
 
     CHECK_SECONDS = 0.005
@@ -206,6 +208,7 @@ class _DutyCycle:
     def __init__(self, pid: int, share: float) -> None:
         self.pid = pid
         self.share = share
+        self.burst = share * PERIOD_SECONDS
         self._active = threading.Event()
         self._finished = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"duty-{pid}", daemon=True)
@@ -222,20 +225,26 @@ class _DutyCycle:
         while not self._finished.is_set():
             if not self._active.wait(0.5):
                 continue
-            started = time.monotonic()
-            cpu_at_start = read_cpu_seconds(self.pid)
-            while self._active.is_set() and not self._finished.is_set():
-                time.sleep(self.CHECK_SECONDS)
-                cpu = read_cpu_seconds(self.pid)
-                if cpu is None or cpu_at_start is None:
-                    return
-                allowed = self.share * (time.monotonic() - started)
-                ahead = (cpu - cpu_at_start) - allowed
-                if ahead > 0:
-                    if not self._signal(signal.SIGSTOP):
-                        return
-                    time.sleep(ahead / self.share)
-                    self._signal(signal.SIGCONT)
+            if not self._hold_while_active():
+                return
+
+    def _hold_while_active(self) -> bool:
+        """Stop and continue the process while the limit is active; False once it is gone."""
+        last_time, last_cpu = time.monotonic(), read_cpu_seconds(self.pid)
+        balance = 0.0  # CPU seconds the process may still use
+        while self._active.is_set() and not self._finished.is_set():
+            time.sleep(self.CHECK_SECONDS)
+            now, cpu = time.monotonic(), read_cpu_seconds(self.pid)
+            if cpu is None or last_cpu is None:
+                return False
+            balance = min(balance, self.burst) + self.share * (now - last_time) - (cpu - last_cpu)
+            last_time, last_cpu = now, cpu
+            if balance < 0:
+                if not self._signal(signal.SIGSTOP):
+                    return False
+                time.sleep(-balance / self.share)
+                self._signal(signal.SIGCONT)
+        return True
 
     def activate(self) -> None:
         self._active.set()
