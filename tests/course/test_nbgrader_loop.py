@@ -21,6 +21,7 @@ import nbformat
 import pytest
 
 from tests.course.nbgrader_course import COMMAND_DEADLINE_SECONDS, Course, assignments
+from tests.course.wrong_answers import answered_questions, with_wrong_answers
 from tests.helpers import busy_machine
 
 pytestmark = [pytest.mark.course, pytest.mark.timeout(2400)]
@@ -51,6 +52,8 @@ VALIDATING = re.compile(r"Validating '([^']+)'")
 #: beside CPU-bound processes of the test's own.
 TIMED = {"lab"}
 CONCEPTS_GLOB = "[0-9]*"
+#: The learner who hands in a plausible wrong answer to every concept question.
+WRONG = "mallory"
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GradedCourse]:
         course.submit("bob", assignment, course.released(assignment))  # handed in blank
     hand_in_console_labs(course, tmp_path_factory.mktemp("evidence"))
     concepts = [a for a in assignments() if a not in TIMED]
+    for assignment in concepts:  # a plausible wrong answer to every question
+        hand_in_wrong_answers(course, assignment)
     concept_sources = [str(p) for a in concepts for p in course.source(a)]
     timed_sources = [str(p) for a in sorted(TIMED) for p in course.source(a)]
     # First, side by side: the concept notebooks validated and autograded, and every blank
@@ -89,6 +94,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GradedCourse]:
     side_by_side = (
         ("validate", *concept_sources),
         ("autograde", CONCEPTS_GLOB, "--student", "alice"),
+        ("autograde", CONCEPTS_GLOB, "--student", WRONG),
         ("autograde", "*", "--student", "bob"),
         ("autograde", "lab", "--student", "x-*"),
     )
@@ -121,6 +127,13 @@ def hand_in_console_labs(course: Course, scratch: Path) -> None:
             made[recorded] = scratch / f"{recorded[0]}-{recorded[1]}.json"
             save_evidence(made[recorded], state, grade(state))
         course.submit_console_lab(student, made[recorded] if recorded else None)
+
+
+def hand_in_wrong_answers(course: Course, assignment: str) -> None:
+    folder = course.root / "submitted" / WRONG / assignment
+    folder.mkdir(parents=True)
+    for source in course.source(assignment):
+        nbformat.write(with_wrong_answers(source, assignment), folder / source.name)
 
 
 def graded_notebooks(paths: list[Path]) -> list[Path]:
@@ -171,6 +184,25 @@ def test_the_model_answers_get_full_code_marks(graded: GradedCourse, assignment:
         alice = gradebook.find_submission(assignment, "alice")
         assert alice.max_code_score >= 2
         assert alice.code_score == alice.max_code_score, "the model answers lose points"
+
+
+@pytest.mark.parametrize("assignment", sorted(set(assignments()) - TIMED))
+def test_every_question_fails_a_plausible_wrong_answer(
+    graded: GradedCourse, assignment: str
+) -> None:
+    """Each question's graded cell, run by nbgrader on the learner's own live demo state."""
+    with graded.gradebook() as gradebook:  # type: ignore[attr-defined]
+        for source in graded.course.source(assignment):
+            questions = sorted(answered_questions(source))
+            assert questions, source.name
+            scores = {
+                question: gradebook.find_grade(
+                    question.replace("-answer", "-tests"), source.stem, assignment, WRONG
+                ).score
+                for question in questions
+            }
+            passed = {question: score for question, score in scores.items() if score}
+            assert not passed, f"{source.name}: wrong answers earn points: {passed}"
 
 
 @pytest.mark.parametrize("assignment", assignments())

@@ -21,6 +21,12 @@ NOTEBOOKS = PROJECT_ROOT / "notebooks"
 WELCOME = NOTEBOOKS / "00-welcome/00-welcome.ipynb"
 MICRO = NOTEBOOKS / "01-serverless-and-microservices/01-serverless-and-microservices.ipynb"
 EVENTS = NOTEBOOKS / "02-event-driven-architecture/02-event-driven-architecture.ipynb"
+FUNDAMENTALS = NOTEBOOKS / "03-lambda-fundamentals/03-lambda-fundamentals.ipynb"
+INVOCATION = NOTEBOOKS / "04-invocation-types/04-invocation-types.ipynb"
+PRICING = NOTEBOOKS / "06-limits-and-pricing/06-limits-and-pricing.ipynb"
+CONFIGURATION = (
+    NOTEBOOKS / "07-configuration-and-best-practices/07-configuration-and-best-practices.ipynb"
+)
 SERVICES = NOTEBOOKS / "09-serverless-services/09-serverless-services.ipynb"
 SNS, SQS, FIFO = (
     "a new user must trigger a welcome e-mail, a CRM update and analytics at once",
@@ -131,6 +137,56 @@ CASES = [
             'shipped_pattern = {"detail-type": ["ParcelShipped"]}',
             'shipped_pattern = {"source": ["shop.shipping", "shop.orders"], '
             '"detail-type": ["ParcelShipped"]}',
+        ],
+    ),
+    (
+        FUNDAMENTALS,
+        "q2",
+        {},
+        [
+            "def lambda_handler(event, context):\n    return {'greeting': f\"Hello, "
+            "{event['name']}!\", 'memory_mb': 128, 'request_id': context.aws_request_id}",
+            "def lambda_handler(event, context):\n    return {'greeting': f\"Hello, "
+            "{event.get('name', 'world')}!\", 'memory_mb': int(context.memory_limit_in_mb), "
+            "'request_id': context.function_name}",
+        ],
+    ),
+    (
+        INVOCATION,
+        "q3",
+        {},
+        [
+            "def lambda_handler(event, context):\n"
+            "    bad = [r['messageId'] for r in event['Records'] if not r['body'].isdigit()]\n"
+            "    return {'batchItemFailures': [{'itemIdentifier': bad[0]}] if bad else []}",
+            "def lambda_handler(event, context):\n"
+            "    bad = [r for r in event['Records'] if not r['body'].isdigit()]\n"
+            "    return {'batchItemFailures': [{'itemIdentifier': r['messageId']} "
+            "for r in (event['Records'] if bad else [])]}",
+        ],
+    ),
+    (
+        PRICING,
+        "q1",
+        {},
+        [
+            cell(PRICING, "q1-answer").replace("math.ceil(duration_ms)", "round(duration_ms)"),
+            cell(PRICING, "q1-answer").replace(
+                "gb_seconds = max(0.0, gb_seconds - FREE_GB_SECONDS)", "pass"
+            ),
+            cell(PRICING, "q1-answer").replace("[architecture]", '["x86_64"]'),
+        ],
+    ),
+    (
+        CONFIGURATION,
+        "q1",
+        {},
+        [
+            cell(CONFIGURATION, "q1-answer")
+            .replace('== "SAVE10"', '.upper() == "SAVE10"')
+            .replace("total * 90 // 100", "round(total * 0.9)"),
+            cell(CONFIGURATION, "q1-answer").replace("< 1", "< 0"),
+            cell(CONFIGURATION, "q1-answer").replace('== "SAVE10"', '.upper() == "SAVE10"'),
         ],
     ),
     (
