@@ -113,12 +113,16 @@ def main() -> None:
                 nbgrader(folder, "autograde", args.assignment, "--student", "learner00", "--force")
             )
         extra = [lab - base for lab, base in zip(alone, floor, strict=True)]
+        ratios = [lab / base for lab, base in zip(alone, floor, strict=True)]
         print(
             f"one submission alone, {args.alone} times: median {statistics.median(alone):.1f} s "
             f"(fastest {min(alone):.1f} s, slowest {max(alone):.1f} s); nbgrader's floor "
             f"(four empty notebooks) median {statistics.median(floor):.1f} s; the lab's own "
-            f"share median {statistics.median(extra):.1f} s"
+            f"share median {statistics.median(extra):.1f} s; lab over floor, paired: median "
+            f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f}x)"
         )
+        if not args.students:
+            return
         learners = [f"learner{n:02d}" for n in range(1, args.students + 1)]
         started = time.perf_counter()
         with ThreadPoolExecutor(args.parallel) as pool:
