@@ -14,7 +14,7 @@ OFFLINE_ENV := env -u AWS_PROFILE AWS_ENDPOINT_URL=$(ENDPOINT) AWS_ACCESS_KEY_ID
 	AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 \
 	AWS_REGION=us-east-1
 
-.PHONY: install lab lab-aws demo test lint chromium stop clean
+.PHONY: install workspace lab lab-aws instructor demo test lint chromium stop clean
 
 # constraints.txt pins moto, boto3, botocore and awscli exactly (see the file).
 $(STAMP): pyproject.toml constraints.txt
@@ -43,13 +43,31 @@ chromium:
 		chromium >/dev/null || \
 	{ echo "make: could not install chromium with apt-get (see above)." >&2; exit 1; }
 
-lab: install
+# The learner's copy of the course (no solutions, no hidden tests) in WORKSPACE, made with
+# nbgrader's generate step; a second run keeps every notebook the learner changed and puts a
+# newer version beside it. JupyterLab opens it without the instructor's tools.
+WORKSPACE ?= workspace
+LEARNER_JUPYTER := env JUPYTER_CONFIG_PATH=$(CURDIR)/labcheck/workspace/learner_jupyter
+
+workspace: install
+	$(BIN)/labcheck workspace --into $(WORKSPACE)
+
+lab: workspace
 	$(BIN)/localaws start --port $(PORT)
 	$(OFFLINE_ENV) $(BIN)/labcheck setup
-	$(OFFLINE_ENV) $(BIN)/jupyter lab --notebook-dir=notebooks $(OPEN_WELCOME) $(AS_ROOT) $(JUPYTER_ARGS)
+	$(LEARNER_JUPYTER) $(OFFLINE_ENV) $(BIN)/jupyter lab --notebook-dir=$(WORKSPACE) \
+		$(OPEN_WELCOME) $(AS_ROOT) $(JUPYTER_ARGS)
 
-lab-aws: install
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(OPEN_WELCOME) $(AS_ROOT) $(JUPYTER_ARGS)
+lab-aws: workspace
+	$(LEARNER_JUPYTER) $(BIN)/jupyter lab --notebook-dir=$(WORKSPACE) $(OPEN_WELCOME) \
+		$(AS_ROOT) $(JUPYTER_ARGS)
+
+# The instructor's view: the source notebooks (solutions, hidden tests) and nbgrader's
+# formgrader, offline like `make lab`.
+instructor: install
+	$(BIN)/localaws start --port $(PORT)
+	$(OFFLINE_ENV) $(BIN)/labcheck setup
+	$(OFFLINE_ENV) $(BIN)/jupyter lab --notebook-dir=. $(AS_ROOT) $(JUPYTER_ARGS)
 
 # The whole lab with the reference solution on a fresh localaws (port DEMO_PORT), graded and
 # plotted; that localaws is stopped afterwards.

@@ -94,6 +94,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("--assignment", default="lab", help="the assignment (lab)")
 
+    workspace = commands.add_parser(
+        "workspace",
+        help="make or update the learner's copy of the course (no solutions; keeps your work)",
+    )
+    workspace.add_argument(
+        "--into", type=Path, default=Path("workspace"), help="the learner's folder (workspace)"
+    )
+    workspace.add_argument(
+        "--sources", type=Path, default=Path("notebooks"), help="nbgrader's source notebooks"
+    )
+    workspace.add_argument(
+        "--config", type=Path, default=Path("nbgrader_config.py"), help="nbgrader's config"
+    )
+    workspace.add_argument(
+        "--jupyter-config",
+        action="store_true",
+        help="print the folder of the learner's JupyterLab settings (for JUPYTER_CONFIG_PATH)",
+    )
+
     cleanup = commands.add_parser("cleanup", help="delete the lab's resources (asks first)")
     _add_account_options(cleanup)
     cleanup.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -135,6 +154,17 @@ def cmd_setup(args: argparse.Namespace) -> int:
         print(f"{key}: {value}")
     print(f"LayerVersionArn: {result.layer_arn}")
     print(f"Lab image: {image} ({image.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+def cmd_workspace(args: argparse.Namespace) -> int:
+    from labcheck.workspace import LEARNER_JUPYTER_CONFIG, update_workspace
+
+    if args.jupyter_config:
+        print(LEARNER_JUPYTER_CONFIG)
+        return 0
+    report = update_workspace(args.sources, args.config, args.into)
+    print("\n".join(report.lines()))
     return 0
 
 
@@ -264,6 +294,7 @@ COMMANDS = {
     "tune": cmd_tune,
     "cleanup": cmd_cleanup,
     "audit": cmd_audit,
+    "workspace": cmd_workspace,
 }
 
 

@@ -1,0 +1,157 @@
+"""Make or update the learner's copy of the course with nbgrader's own generate step.
+
+``nbgrader generate_assignment`` takes the solutions and hidden tests out of the source
+notebooks (``notebooks/``, the instructor's); what it releases goes to a workspace the learner
+works in (``workspace/``, not tracked by git). A learner's work is never overwritten: a
+notebook they changed (an answer, or only its outputs) stays as it is, and a newer release of
+it is written beside it as ``<name>.updated.ipynb``; a notebook they never changed is replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from labcheck.errors import CannotGradeError
+
+#: What the workspace remembers of the release it holds (the sources' digest, each file's).
+MANIFEST = ".course-release.json"
+#: JupyterLab settings for learners: no instructor tools (formgrader, create assignment, the
+#: exchange's lists), no news or update pop-ups. Given with JUPYTER_CONFIG_PATH.
+LEARNER_JUPYTER_CONFIG = Path(__file__).parent / "learner_jupyter"
+UPDATED = ".updated"
+#: What running the course leaves beside the sources: never released.
+NOT_RELEASED = ("labcheck-evidence.json", "lab-image.jpg", ".ipynb_checkpoints", "*.updated.*")
+
+
+@dataclass
+class WorkspaceReport:
+    """What one update did to the workspace."""
+
+    workspace: Path
+    up_to_date: bool = False
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    offered: list[str] = field(default_factory=list)  # the learner's kept; newer one beside
+
+    def lines(self) -> list[str]:
+        if self.up_to_date:
+            return [f"The course in {self.workspace} is up to date."]
+        said = [f"The course in {self.workspace}:"]
+        if self.added:
+            said.append(f"  {len(self.added)} file(s) added.")
+        if self.replaced:
+            said.append(f"  {len(self.replaced)} notebook(s) you had not changed, updated.")
+        for name in self.offered:
+            said.append(f"  {name}: yours is kept; the course's newer version is beside it.")
+        if len(said) == 1:
+            said.append("  nothing changed.")
+        return said
+
+
+def update_workspace(sources: Path, config: Path, workspace: Path) -> WorkspaceReport:
+    """Release ``sources`` with nbgrader (``config``: its nbgrader_config.py) into
+    ``workspace``, keeping every file the learner changed."""
+    for path, what in ((sources, "source notebooks folder"), (config, "nbgrader config")):
+        if not path.exists():
+            raise CannotGradeError(
+                f"no {what} at {path}.", "Run this from the project's folder (where README.md is)."
+            )
+    digest = sources_digest(sources, config)
+    delivered_from, files = _read_manifest(workspace)
+    report = WorkspaceReport(workspace)
+    if delivered_from == digest and all((workspace / name).exists() for name in files):
+        report.up_to_date = True
+        return report
+    with tempfile.TemporaryDirectory(prefix="course-release-") as scratch:
+        released = release(sources, config, Path(scratch))
+        for path in sorted(p for p in released.rglob("*") if p.is_file()):
+            name = path.relative_to(released).as_posix()
+            files[name] = _deliver(path.read_bytes(), workspace, name, files.get(name), report)
+    _write_manifest(workspace, {"sources": digest, "files": files})
+    return report
+
+
+def release(sources: Path, config: Path, scratch: Path) -> Path:
+    """Run ``nbgrader generate_assignment`` on a copy of the course; its release folder."""
+    shutil.copy(config, scratch / "nbgrader_config.py")
+    for assignment in sorted(p for p in sources.iterdir() if p.is_dir()):
+        if any(assignment.glob("*.ipynb")):
+            shutil.copytree(
+                assignment,
+                scratch / "notebooks" / assignment.name,
+                ignore=shutil.ignore_patterns(*NOT_RELEASED),
+            )
+    # nbgrader runs its `alembic` helper by name: this environment's bin goes first on PATH.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force"],
+        cwd=scratch,
+        env={**os.environ, "PATH": path},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    errors = [line for line in result.stderr.splitlines() if "ERROR" in line or "error:" in line]
+    if result.returncode != 0 or errors:
+        raise CannotGradeError(
+            "nbgrader could not release the course: " + " ".join(errors[:3] or ["(no message)"]),
+            "Run `nbgrader generate_assignment '*' --force` in the project's folder to see why.",
+        )
+    return scratch / "release"
+
+
+def sources_digest(sources: Path, config: Path) -> str:
+    """One digest of everything a release is made from."""
+    digest = hashlib.sha256(config.read_bytes())
+    for path in sorted(sources.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" not in path.parts and UPDATED not in path.suffixes:
+            digest.update(path.relative_to(sources).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _deliver(
+    content: bytes, workspace: Path, name: str, last_delivered: str | None, report: WorkspaceReport
+) -> str:
+    """Put one released file in the workspace unless the learner changed theirs; its digest."""
+    target = workspace / name
+    new_digest = hashlib.sha256(content).hexdigest()
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        report.added.append(name)
+        return new_digest
+    current = hashlib.sha256(target.read_bytes()).hexdigest()
+    if current == new_digest:
+        return new_digest
+    if current == last_delivered:  # as delivered last time: the learner has not touched it
+        target.write_bytes(content)
+        report.replaced.append(name)
+        return new_digest
+    beside = target.with_name(f"{target.stem}{UPDATED}{target.suffix}")
+    beside.write_bytes(content)
+    report.offered.append(name)
+    return last_delivered or ""  # theirs stays the reference: unchanged since, still theirs
+
+
+def _read_manifest(workspace: Path) -> tuple[str | None, dict[str, str]]:
+    """The sources' digest of the release in the workspace, and each file's as delivered."""
+    try:
+        loaded = json.loads((workspace / MANIFEST).read_text())
+        files = {str(name): str(digest) for name, digest in loaded["files"].items()}
+        return str(loaded["sources"]), files
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None, {}
+
+
+def _write_manifest(workspace: Path, manifest: dict[str, object]) -> None:
+    workspace.mkdir(parents=True, exist_ok=True)
+    (workspace / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
