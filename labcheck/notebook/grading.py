@@ -140,12 +140,25 @@ def assert_passed(*tasks: str, endpoint_url: str | None = None, way: str = "code
         raise AssertionError("\n".join(failures))
 
 
+class CheckFailed(AssertionError):
+    """A graded check cell that failed: the check, what is wrong and what to do next."""
+
+    def _render_traceback_(self) -> list[str]:
+        """How IPython shows it: the one line, not a traceback through labcheck."""
+        return [f"FAIL {self}"]
+
+
 def assert_check(
     check_id: str,
     endpoint_url: str | None = None,
     way: str = "code",
 ) -> None:
-    """For a graded cell worth one check's points: show it, and fail with its hint."""
+    """For a graded cell worth one check's points: show it, with its hint when it fails.
+
+    Under nbgrader (autograde, or the learner's Validate) a failed check raises, which is
+    how nbgrader counts it. In a learner's own run it does not: "Run All" goes on to the
+    other checks and the summary instead of stopping at the first failure.
+    """
     task = check_id.split(".", 1)[0]
     if task not in TASKS or check_id not in {check.id for check in TASKS[task]}:
         raise ValueError(f"labcheck has no check {check_id!r}")
@@ -154,10 +167,13 @@ def assert_check(
     mark = "PASS" if check.passed else "FAIL"
     summary = f"{mark} {check.title} ({check.points}/{check.max_points}): {check.message}"
     colour = "#1a7f37" if check.passed else "#cf222e"
-    markup = f"<p><b style='color:{colour}'>{mark}</b> {html.escape(summary[5:])}</p>"
-    _show_html(markup, lambda: summary)
-    if not check.passed:
-        raise AssertionError(_failure_text(check))
+    markup = f"<p><b style='color:{colour}'>{mark}</b> {html.escape(summary[5:])}"
+    if not check.passed and not autograding():  # under nbgrader the error says it
+        summary += f"\nNext: {check.hint}"
+        markup += f"<br><b>Next:</b> {html.escape(check.hint)}"
+    _show_html(markup + "</p>", lambda: summary)
+    if not check.passed and autograding():
+        raise CheckFailed(_failure_text(check))
 
 
 def _failure_text(check: CheckResult) -> str:
