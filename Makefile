@@ -47,7 +47,9 @@ chromium:
 # nbgrader's generate step; a second run keeps every notebook the learner changed and puts a
 # newer version beside it. JupyterLab opens it without the instructor's tools.
 WORKSPACE ?= workspace
-LEARNER_JUPYTER := env JUPYTER_CONFIG_PATH=$(CURDIR)/labcheck/workspace/learner_jupyter
+# Terminals in JupyterLab get the project's tools (labcheck, localaws, aws) first on PATH.
+LEARNER_JUPYTER := env JUPYTER_CONFIG_PATH=$(CURDIR)/labcheck/workspace/learner_jupyter \
+	PATH="$(CURDIR)/$(BIN):$$PATH"
 
 workspace: install
 	$(BIN)/labcheck workspace --into $(WORKSPACE)
