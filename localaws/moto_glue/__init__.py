@@ -49,6 +49,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             invoke_hook,
             managed_policies,
             package_check,
+            region_lists,
             s3_async_notifications,
             s3_notification_permission,
             sns_async_lambda,
@@ -58,6 +59,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
         code_location.install(endpoint)  # this server's address in code download URLs
         if not _installed:
             cfn_managed_policies.install()
+            region_lists.install()
             managed_policies.install()
             dead_letter_config.install()
             package_check.install()

@@ -158,6 +158,10 @@ SEAMS = (
     Seam("moto.server:DomainDispatcherApplication", assigned="create_app"),
     Seam("moto.server:DomainDispatcherApplication", assigned="app_instances"),
     Seam("moto.server:create_backend_app"),
+    Seam(
+        "boto3.session:Session.get_available_regions",
+        ("self", "service_name", "partition_name", "allow_non_regional"),
+    ),
     Seam("moto.moto_server.werkzeug_app:MotoRequestHandler"),
 )
 
