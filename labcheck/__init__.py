@@ -23,8 +23,10 @@ __all__ = [
     "Sandbox",
     "assert_check",
     "assert_passed",
+    "check_answers",
     "connect",
     "grade",
+    "reveal",
 ]
 
 
@@ -47,6 +49,27 @@ def assert_check(check_id: str, endpoint_url: str | None = None, way: str = "cod
     from labcheck.notebook.grading import assert_check as notebook_check
 
     notebook_check(check_id, endpoint_url=endpoint_url, way=way)
+
+
+def check_answers(notebook: str | None = None) -> None:
+    """Self-study: the instructor's tests (hidden ones too) on this notebook as last saved, in
+    a scratch copy of the course; each question correct, not yet, or not answered. Shows no
+    hidden test and no model answer."""
+    from labcheck.quiz import check_answers as run_check
+    from labcheck.quiz import this_notebook
+
+    learner = this_notebook(notebook)
+    print(f"Checking {learner.path.name} as last saved (save first if you changed it)...")
+    verdicts = run_check(learner)
+    print("\n".join(verdict.line() for verdict in verdicts) or "This notebook has no questions.")
+
+
+def reveal(question: int | str, notebook: str | None = None) -> None:
+    """Self-study: the model answer to ``question`` of this notebook, with why, once
+    ``check_answers()`` has judged an answer of yours to it."""
+    from labcheck.quiz import model_answer, this_notebook
+
+    print(model_answer(this_notebook(notebook), question))
 
 
 def plot_memory_curve(function: str = "resize_image", endpoint_url: str | None = None) -> Any:

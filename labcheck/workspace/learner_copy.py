@@ -69,13 +69,15 @@ def update_workspace(sources: Path, config: Path, workspace: Path) -> WorkspaceR
     report = WorkspaceReport(workspace)
     if delivered_from == digest and all((workspace / name).exists() for name in files):
         report.up_to_date = True
-        return report
-    with tempfile.TemporaryDirectory(prefix="course-release-") as scratch:
-        released = release(sources, config, Path(scratch))
-        for path in sorted(p for p in released.rglob("*") if p.is_file()):
-            name = path.relative_to(released).as_posix()
-            files[name] = _deliver(path.read_bytes(), workspace, name, files.get(name), report)
-    _write_manifest(workspace, {"sources": digest, "files": files})
+    else:
+        with tempfile.TemporaryDirectory(prefix="course-release-") as scratch:
+            released = release(sources, config, Path(scratch))
+            for path in sorted(p for p in released.rglob("*") if p.is_file()):
+                name = path.relative_to(released).as_posix()
+                files[name] = _deliver(path.read_bytes(), workspace, name, files.get(name), report)
+    # Where the instructor's copy is, for the learner's self-check (labcheck.quiz).
+    course = {"sources": str(sources.resolve()), "config": str(config.resolve())}
+    _write_manifest(workspace, {"sources": digest, "files": files, "course": course})
     return report
 
 
@@ -140,6 +142,19 @@ def _deliver(
     beside.write_bytes(content)
     report.offered.append(name)
     return last_delivered or ""  # theirs stays the reference: unchanged since, still theirs
+
+
+def find_workspace(inside: Path) -> tuple[Path, Path, Path] | None:
+    """The workspace holding ``inside`` and the sources and nbgrader config it was released
+    from, or None when ``inside`` is not in a learner copy (or its sources are not here)."""
+    for folder in (inside, *inside.parents):
+        try:
+            course = json.loads((folder / MANIFEST).read_text())["course"]
+            sources, config = Path(course["sources"]), Path(course["config"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        return (folder, sources, config) if sources.is_dir() and config.is_file() else None
+    return None
 
 
 def _read_manifest(workspace: Path) -> tuple[str | None, dict[str, str]]:
