@@ -97,12 +97,16 @@ class AsyncInvoker:
         payload: bytes,
         chain: Chain | None = None,
         qualifier: str | None = None,
+        request_id: str | None = None,
     ) -> str:
-        """Queue an event durably; its request id. The caller must not hold a shared lock."""
+        """Queue an event durably; its request id (``request_id``: the one the Invoke call
+        answered with, which the handler then sees). The caller must not hold a shared lock."""
         now = self.clock()
         event = AsyncEvent(
             account, region, function_name, qualifier, payload, now, now, chain or Chain.new()
         )
+        if request_id is not None:
+            event.request_id = request_id
         with self.persistence.writing():
             self.queue.events().append(event)
             self.service.sinks.write_metrics(

@@ -269,9 +269,18 @@ class ExecutionEnvironment:
         return runtime_error("Runtime.ExitError", "Runtime exited without providing a reason")
 
     def invoke(
-        self, request_id: str, payload: bytes, client_context: str | None, trace_header: str
+        self,
+        request_id: str,
+        payload: bytes,
+        client_context: str | None,
+        trace_header: str,
+        invoked_arn: str | None = None,
     ) -> InvokeOutcome:
-        """Run one event through the handler; the environment stays warm unless it failed hard."""
+        """Run one event through the handler; the environment stays warm unless it failed hard.
+
+        ``invoked_arn``: the ARN as the caller invoked it (with a version or alias, as given);
+        the handler's ``context.invoked_function_arn``. Default: the function's own.
+        """
         assert self._api is not None and self._process is not None
         self._move(State.INVOKING)
         timeout = self.config.timeout_seconds
@@ -280,7 +289,7 @@ class ExecutionEnvironment:
             request_id=request_id,
             payload=payload,
             deadline_ms=int(time.time() * 1000) + timeout * 1000,
-            function_arn=self.config.arn,
+            function_arn=invoked_arn or self.config.arn,
             trace_id=trace_header,
             client_context=client_context,
         )

@@ -68,6 +68,7 @@ class InvocationService:
         trace_header: str | None = None,
         request_id: str | None = None,
         generation: int | None = None,
+        invoked_arn: str | None = None,
     ) -> InvokeResult:
         """Run ``payload`` through the function; Throttled when concurrency is used up,
         ExecutorStopped once localaws is stopping.
@@ -94,7 +95,7 @@ class InvocationService:
                 config,
                 request_id,
                 payload,
-                (client_context, trace_header),
+                (client_context, trace_header, invoked_arn),
                 Bookkeeping(concurrent, generation),
             )
         except Exception:
@@ -111,10 +112,11 @@ class InvocationService:
         config: FunctionConfig,
         request_id: str,
         payload: bytes,
-        headers: tuple[str | None, str],
+        headers: tuple[str | None, str, str | None],
         bookkeeping: Bookkeeping,
     ) -> InvokeResult:
-        """Initialize if cold, then invoke; ``headers`` are (client context, trace header)."""
+        """Initialize if cold, then invoke; ``headers`` are (client context, trace header,
+        invoked ARN)."""
         events: list[LogEvent] = []
         init_ms: float | None = None
         if cold:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -25,9 +26,11 @@ from localaws.executor.runtimes import UnsupportedRuntimeError, runtime_minor
 from localaws.executor.service import InvocationService
 from localaws.executor.tracing import Chain, request_chain
 from localaws.moto_glue.functions import function_config
+from localaws.moto_glue.invoke_qualifier import REQUEST_ID_HEADER, invoked_arn
 from localaws.state.rwlock import ReadWriteLock
 
-SubmitAsync = Callable[[Any, bytes, Chain | None], None]  # function model, payload, chain
+#: Queues an Event invocation: function model, payload, chain, the request id it answered.
+SubmitAsync = Callable[[Any, bytes, Chain | None, str], None]
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
 ASYNC_PAYLOAD_LIMIT = 1024 * 1024
 
@@ -125,13 +128,15 @@ class MotoInvokeHook:
         except UnsupportedRuntimeError as error:
             raise InvalidRuntimeException(str(error)) from None
         response_headers["x-amz-executed-version"] = config.version
+        # One request id for the answer, the handler's context and the log lines, as on AWS.
+        request_id = response_headers[REQUEST_ID_HEADER] = str(uuid.uuid4())
         if invocation_type == "DryRun":
             return b""
         chain = request_chain()
         generation = self.service.sinks.generation  # read under the request's lock
         if invocation_type == "Event":
             with self.lock.released():
-                self.submit_async(function, payload, chain)
+                self.submit_async(function, payload, chain, request_id)
             return b""
         trace = chain.next().header() if chain else None
         with self.lock.released():
@@ -141,7 +146,9 @@ class MotoInvokeHook:
                     payload,
                     _client_context(request_headers),
                     trace_header=trace,
+                    request_id=request_id,
                     generation=generation,
+                    invoked_arn=invoked_arn(function),
                 )
             except Throttled:
                 raise TooManyRequestsException() from None

@@ -158,6 +158,15 @@ SEAMS = (
     Seam("moto.server:DomainDispatcherApplication", assigned="create_app"),
     Seam("moto.server:DomainDispatcherApplication", assigned="app_instances"),
     Seam("moto.server:create_backend_app"),
+    # Invoke's Qualifier, alias routing and the answer's request id (invoke_qualifier).
+    Seam("moto.awslambda.responses:LambdaResponse.invoke", ("self",)),
+    Seam(
+        f"{AWSLAMBDA}:LambdaBackend.invoke",
+        ("self", "function_name", "qualifier", "body", "headers", "response_headers"),
+    ),
+    Seam(f"{AWSLAMBDA}:LambdaBackend.get_alias", ("self", "name", "function_name")),
+    Seam(f"{AWSLAMBDA}:LambdaAlias", assigned="routing_config"),
+    Seam("moto.core.responses:gen_amzn_requestid_long", ("headerdict",)),
     Seam(
         "boto3.session:Session.get_available_regions",
         ("self", "service_name", "partition_name", "allow_non_regional"),

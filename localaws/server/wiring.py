@@ -87,10 +87,13 @@ class Executor:
     def moto_hooks(self) -> ExecutorHooks:
         invoker = self.async_invoker
 
-        def submit_function_event(function: Any, payload: bytes, chain: Chain | None) -> None:
+        def submit_function_event(
+            function: Any, payload: bytes, chain: Chain | None, request_id: str
+        ) -> None:
             qualifier = None if function.version == "$LATEST" else str(function.version)
             name = function.function_name
-            invoker.submit(function.account_id, function.region, name, payload, chain, qualifier)
+            account, region = function.account_id, function.region
+            invoker.submit(account, region, name, payload, chain, qualifier, request_id)
 
         def submit_arn_event(
             account: str, region: str, arn: str, payload: bytes, chain: Chain | None

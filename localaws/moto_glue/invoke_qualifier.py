@@ -1,0 +1,104 @@
+"""Invoke's ``Qualifier`` as AWS reads it, the ARN as invoked, and AWS's request id.
+
+moto's Invoke reads a lower-case ``qualifier`` parameter while the API (boto3, the AWS CLI)
+sends ``Qualifier``: a version or alias given that way ran ``$LATEST``, and an unknown alias
+succeeded. Here the qualifier is read as sent, so moto resolves it (404 for an unknown one);
+an alias with ``AdditionalVersionWeights`` sends each invocation to one of its versions by
+weight; and the qualifier exactly as given is kept, for the handler's
+``context.invoked_function_arn`` (``invoked_arn``).
+
+moto also gives every answer a random ``x-amzn-RequestId``. On AWS an invocation's request id
+is the one the handler sees as ``context.aws_request_id`` and its START/END/REPORT lines name:
+an answer that already names its request id keeps it.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from typing import Any
+
+import moto.core.responses
+from moto.awslambda.exceptions import LambdaClientError
+from moto.awslambda.models import LambdaBackend
+from moto.awslambda.responses import LambdaResponse
+
+REQUEST_ID_HEADER = "x-amzn-requestid"
+_given = threading.local()  # the qualifier of the Invoke call this thread is answering
+
+
+def invoked_arn(function: Any) -> str | None:
+    """The ARN the caller invoked ``function`` by, qualifier as given, during an Invoke call
+    (None for invocations from elsewhere: a trigger invokes the function's own ARN)."""
+    if not getattr(_given, "active", False):
+        return None
+    base = str(function.function_arn).split(":")[:7]  # arn:aws:lambda:region:account:function:name
+    qualifier = _given.qualifier
+    return ":".join(base + ([qualifier] if qualifier else []))
+
+
+def _qualifier_as_given(function_name: str, qualifier: str | None) -> tuple[str, str | None]:
+    """The function's name and the qualifier, from ``name``, ``name:q`` or an ARN (``:q``)."""
+    parts = function_name.split(":")
+    if function_name.startswith("arn:"):
+        return parts[6] if len(parts) > 6 else function_name, (
+            parts[7] if len(parts) > 7 else qualifier
+        )
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    return function_name, qualifier
+
+
+def _by_weight(backend: Any, name: str, qualifier: str) -> str:
+    """The version an alias with a routing configuration sends this invocation to (the
+    qualifier itself when it is a version, or not an alias of an existing function)."""
+    if qualifier == "$LATEST" or qualifier.isdigit():
+        return qualifier
+    try:
+        alias = backend.get_alias(qualifier, name)
+    except LambdaClientError:  # no such function or alias: moto answers that
+        return qualifier
+    routing = getattr(alias, "routing_config", None) or {}
+    draw = random.random()
+    for version, weight in (routing.get("AdditionalVersionWeights") or {}).items():
+        draw -= float(weight)
+        if draw < 0:
+            return str(version)
+    return str(alias.function_version)
+
+
+def install() -> None:
+    original_response = LambdaResponse.invoke
+    original_backend = LambdaBackend.invoke
+    original_request_id = moto.core.responses.gen_amzn_requestid_long
+
+    def read_qualifier(self: Any) -> Any:
+        sent = self.querystring.get("Qualifier")
+        if sent and "qualifier" not in self.querystring:
+            self.querystring["qualifier"] = sent
+        return original_response(self)
+
+    def invoke(
+        self: Any,
+        function_name: str,
+        qualifier: str | None,
+        body: Any,
+        headers: Any,
+        response_headers: Any,
+    ) -> Any:
+        name, given = _qualifier_as_given(function_name, qualifier)
+        target, chosen = (name, _by_weight(self, name, given)) if given else (function_name, None)
+        _given.active, _given.qualifier = True, given
+        try:
+            return original_backend(self, target, chosen, body, headers, response_headers)
+        finally:
+            _given.active, _given.qualifier = False, None
+
+    def keep_or_generate(headerdict: dict[str, Any] | None = None) -> str:
+        if isinstance(headerdict, dict) and headerdict.get(REQUEST_ID_HEADER):
+            return str(headerdict[REQUEST_ID_HEADER])
+        return str(original_request_id(headerdict))
+
+    LambdaResponse.invoke = read_qualifier  # type: ignore[method-assign]
+    LambdaBackend.invoke = invoke  # type: ignore[method-assign]
+    moto.core.responses.gen_amzn_requestid_long = keep_or_generate
