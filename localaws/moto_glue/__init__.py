@@ -47,7 +47,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             event_queue,  # noqa: F401  (its backend must exist before state is restored)
             eventbridge_lambda,
             invoke_hook,
-            invoke_qualifier,
+            invoke_request,
             managed_policies,
             package_check,
             region_lists,
@@ -61,7 +61,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
         if not _installed:
             cfn_managed_policies.install()
             region_lists.install()
-            invoke_qualifier.install()
+            invoke_request.install()
             managed_policies.install()
             dead_letter_config.install()
             package_check.install()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -26,7 +27,7 @@ from localaws.executor.runtimes import UnsupportedRuntimeError, runtime_minor
 from localaws.executor.service import InvocationService
 from localaws.executor.tracing import Chain, request_chain
 from localaws.moto_glue.functions import function_config
-from localaws.moto_glue.invoke_qualifier import REQUEST_ID_HEADER, invoked_arn
+from localaws.moto_glue.invoke_request import REQUEST_ID_HEADER, invoked_arn
 from localaws.state.rwlock import ReadWriteLock
 
 #: Queues an Event invocation: function model, payload, chain, the request id it answered.
@@ -73,6 +74,30 @@ class ServiceException(LambdaClientError):
 
     def __init__(self, message: str) -> None:
         super().__init__("ServiceException", message)
+
+
+class InvalidRequestContentException(LambdaClientError):
+    """HTTP 400: the Invoke payload is not JSON (or not UTF-8), refused before any run."""
+
+    code = 400
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            "InvalidRequestContentException",
+            f"Could not parse request body into json: Could not parse payload into json: {reason}",
+        )
+
+
+def check_json_payload(payload: bytes) -> None:
+    """AWS refuses an Invoke payload that is not JSON; an empty one is the event ``{}``."""
+    if not payload:
+        return
+    try:
+        json.loads(payload.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidRequestContentException("it is not UTF-8 text") from None
+    except ValueError as error:
+        raise InvalidRequestContentException(str(error)) from None
 
 
 class RequestTooLargeException(LambdaClientError):
@@ -122,6 +147,7 @@ class MotoInvokeHook:
         limit = ASYNC_PAYLOAD_LIMIT if invocation_type == "Event" else SYNC_PAYLOAD_LIMIT
         if len(payload) > limit:
             raise RequestTooLargeException(limit, "Invoke")
+        check_json_payload(payload)
         config = function_config(function)
         try:
             runtime_minor(config.runtime)

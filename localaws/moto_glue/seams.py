@@ -158,8 +158,12 @@ SEAMS = (
     Seam("moto.server:DomainDispatcherApplication", assigned="create_app"),
     Seam("moto.server:DomainDispatcherApplication", assigned="app_instances"),
     Seam("moto.server:create_backend_app"),
-    # Invoke's Qualifier, alias routing and the answer's request id (invoke_qualifier).
+    # Invoke's Qualifier, alias routing and the answer's request id (invoke_request).
     Seam("moto.awslambda.responses:LambdaResponse.invoke", ("self",)),
+    Seam(
+        "moto.awslambda.responses:LambdaResponse.setup_class",
+        ("self", "request", "full_url", "headers", "use_raw_body"),
+    ),
     Seam(
         f"{AWSLAMBDA}:LambdaBackend.invoke",
         ("self", "function_name", "qualifier", "body", "headers", "response_headers"),

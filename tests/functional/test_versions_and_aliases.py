@@ -120,3 +120,28 @@ def test_an_event_invocation_answers_with_the_request_id_its_run_logs(
         found = [event["message"] for event in events]
         time.sleep(0.1)
     assert found and found[0].strip() == f"request {request_id}"
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [(b"not json", "Expecting value"), (b"\xff\xfe{}", "it is not UTF-8 text")],
+    ids=["not-json", "not-utf8"],
+)
+def test_a_payload_that_is_not_json_is_refused_before_any_run(
+    client_factory: Factory, versioned: str, payload: bytes, reason: str
+) -> None:
+    lam = client_factory("lambda")
+    with pytest.raises(lam.exceptions.InvalidRequestContentException) as error:
+        lam.invoke(FunctionName="versioned", Payload=payload)
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    message = error.value.response["Error"]["Message"]
+    assert message.startswith("Could not parse request body into json: ") and reason in message
+
+
+def test_an_empty_payload_is_the_event_of_an_empty_object(
+    client_factory: Factory, versioned: str
+) -> None:
+    lam = client_factory("lambda")
+    echo = "def lambda_handler(event, context):\n    return event\n"
+    deploy(lam, client_factory("iam"), "echo", echo)
+    assert json.loads(lam.invoke(FunctionName="echo", Payload=b"")["Payload"].read()) == {}

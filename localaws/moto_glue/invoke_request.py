@@ -1,4 +1,5 @@
-"""Invoke's ``Qualifier`` as AWS reads it, the ARN as invoked, and AWS's request id.
+"""Invoke's request and answer as AWS handles them: the ``Qualifier``, the ARN as invoked, the
+payload as bytes, and AWS's request id.
 
 moto's Invoke reads a lower-case ``qualifier`` parameter while the API (boto3, the AWS CLI)
 sends ``Qualifier``: a version or alias given that way ran ``$LATEST``, and an unknown alias
@@ -6,6 +7,10 @@ succeeded. Here the qualifier is read as sent, so moto resolves it (404 for an u
 an alias with ``AdditionalVersionWeights`` sends each invocation to one of its versions by
 weight; and the qualifier exactly as given is kept, for the handler's
 ``context.invoked_function_arn`` (``invoked_arn``).
+
+moto decodes every request body as UTF-8 before it is routed, so a payload that is not UTF-8
+failed inside moto (500); Invoke's body is kept as bytes here, and the executor's seam refuses
+what is not JSON with AWS's 400 ``InvalidRequestContentException``.
 
 moto also gives every answer a random ``x-amzn-RequestId``. On AWS an invocation's request id
 is the one the handler sees as ``context.aws_request_id`` and its START/END/REPORT lines name:
@@ -17,6 +22,7 @@ from __future__ import annotations
 import random
 import threading
 from typing import Any
+from urllib.parse import urlparse
 
 import moto.core.responses
 from moto.awslambda.exceptions import LambdaClientError
@@ -68,6 +74,7 @@ def _by_weight(backend: Any, name: str, qualifier: str) -> str:
 
 
 def install() -> None:
+    original_setup = LambdaResponse.setup_class
     original_response = LambdaResponse.invoke
     original_backend = LambdaBackend.invoke
     original_request_id = moto.core.responses.gen_amzn_requestid_long
@@ -99,6 +106,13 @@ def install() -> None:
             return str(headerdict[REQUEST_ID_HEADER])
         return str(original_request_id(headerdict))
 
+    def setup_class(
+        self: Any, request: Any, full_url: str, headers: Any, use_raw_body: bool = False
+    ) -> Any:
+        invoking = urlparse(full_url).path.endswith("/invocations")
+        return original_setup(self, request, full_url, headers, use_raw_body or invoking)
+
+    LambdaResponse.setup_class = setup_class  # type: ignore[method-assign,assignment]
     LambdaResponse.invoke = read_qualifier  # type: ignore[method-assign]
     LambdaBackend.invoke = invoke  # type: ignore[method-assign]
     moto.core.responses.gen_amzn_requestid_long = keep_or_generate
