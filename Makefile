@@ -47,9 +47,11 @@ chromium:
 # nbgrader's generate step; a second run keeps every notebook the learner changed and puts a
 # newer version beside it. JupyterLab opens it without the instructor's tools.
 WORKSPACE ?= workspace
-# Terminals in JupyterLab get the project's tools (labcheck, localaws, aws) first on PATH.
-LEARNER_JUPYTER := env JUPYTER_CONFIG_PATH=$(CURDIR)/labcheck/workspace/learner_jupyter \
-	PATH="$(CURDIR)/$(BIN):$$PATH"
+# Terminals in JupyterLab get the project's tools (labcheck, localaws, aws) first on PATH,
+# after the user's own ~/.bashrc (learner_jupyter/terminal.bashrc).
+LEARNER_CONFIG := $(CURDIR)/labcheck/workspace/learner_jupyter
+LEARNER_JUPYTER := env JUPYTER_CONFIG_PATH=$(LEARNER_CONFIG) PATH="$(CURDIR)/$(BIN):$$PATH" \
+	SERVERLESS_LAB_BIN=$(CURDIR)/$(BIN) SERVERLESS_LAB_TERMINAL_RC=$(LEARNER_CONFIG)/terminal.bashrc
 
 workspace: install
 	$(BIN)/labcheck workspace --into $(WORKSPACE)

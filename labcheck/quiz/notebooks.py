@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +62,9 @@ def this_notebook(notebook: str | Path | None = None) -> LearnerNotebook:
             "Open the course with `make lab`; in a class, your instructor's autograder checks it.",
         )
     workspace, sources, config = found
-    source = sources / path.relative_to(workspace)
+    relative = path.relative_to(workspace)  # a course update's copy checks as its notebook
+    stem = re.sub(r"\.updated(-\d+)?$", "", relative.stem)
+    source = sources / relative.parent / f"{stem}{relative.suffix}"
     if not source.is_file():
         raise CannotGradeError(f"{path.name} is not one of the course's notebooks.")
     return LearnerNotebook(path, workspace, source, config)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,7 @@ STUDENT = "me"
 #: What each verdict means for the learner, and what to do next.
 CORRECT, NOT_YET, NOT_ANSWERED = "correct", "not yet", "not answered"
 VERDICTS_FILE = ".self-check.json"
+TIMEOUT_SECONDS = 900
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class Verdict:
 
 def check_answers(notebook: LearnerNotebook) -> list[Verdict]:
     """Grade the saved ``notebook`` with the instructor's tests; remember the verdicts."""
+    if not notebook.visible_tests():
+        return []  # no questions (a lab notebook: labcheck.grade checks those)
     with tempfile.TemporaryDirectory(prefix="self-check-") as scratch:
         course = Path(scratch)
         shutil.copy(notebook.config, course / "nbgrader_config.py")
@@ -69,6 +73,11 @@ def check_answers(notebook: LearnerNotebook) -> list[Verdict]:
         shutil.copy(notebook.path, submitted / notebook.source.name)
         _nbgrader(course, "autograde", notebook.assignment, "--student", STUDENT, "--force")
         graded = course / "autograded" / STUDENT / notebook.assignment / notebook.source.name
+        if not graded.is_file():
+            raise CannotGradeError(
+                f"nbgrader did not grade {notebook.path.name}.",
+                "Run every cell from the top once (Run > Run All Cells), save, and check again.",
+            )
         verdicts = _verdicts(nbformat.read(graded, as_version=4), notebook)
     _remember(notebook, verdicts)
     return verdicts
@@ -120,7 +129,9 @@ def _remember(notebook: LearnerNotebook, verdicts: list[Verdict]) -> None:
     except (OSError, ValueError):
         data = {}
     data[notebook.key] = {verdict.question: verdict.status for verdict in verdicts}
-    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    partial.replace(path)  # whole or not at all, even with two kernels checking at once
 
 
 def _nbgrader(course: Path, *args: str) -> None:
@@ -128,17 +139,26 @@ def _nbgrader(course: Path, *args: str) -> None:
     bin_dir = str(Path(sys.executable).parent)
     kept = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "JPY_"))}
     env = {**kept, "PATH": f"{bin_dir}{os.pathsep}{kept.get('PATH', '')}"}
-    result = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-m", "nbgrader", *args],
         cwd=course,
         env=env,
-        capture_output=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
-        timeout=900,
+        start_new_session=True,  # its kernels and localaws too, to stop them all at once
     )
-    if result.returncode != 0:
-        errors = [line for line in result.stderr.splitlines() if "ERROR" in line][:2]
+    try:
+        _, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise CannotGradeError(
+            f"checking took more than {TIMEOUT_SECONDS // 60} minutes and was stopped.",
+            "Make sure each cell finishes on its own (no endless loop), then check again.",
+        ) from None
+    if process.returncode != 0:
+        errors = [line for line in stderr.splitlines() if "ERROR" in line][:2]
         raise CannotGradeError(
             f"nbgrader {args[0]} could not run your notebook: {' '.join(errors) or '(no message)'}",
             "Run every cell from the top once (Run > Run All Cells), save, and check again.",

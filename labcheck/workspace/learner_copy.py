@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 
 from labcheck.errors import CannotGradeError
@@ -28,7 +29,7 @@ MANIFEST = ".course-release.json"
 LEARNER_JUPYTER_CONFIG = Path(__file__).parent / "learner_jupyter"
 UPDATED = ".updated"
 #: What running the course leaves beside the sources: never released.
-NOT_RELEASED = ("labcheck-evidence.json", "lab-image.jpg", ".ipynb_checkpoints", "*.updated.*")
+NOT_RELEASED = ("labcheck-evidence.json", "lab-image.jpg", ".ipynb_checkpoints", "*.updated*")
 
 
 @dataclass
@@ -74,7 +75,7 @@ def update_workspace(sources: Path, config: Path, workspace: Path) -> WorkspaceR
             released = release(sources, config, Path(scratch))
             for path in sorted(p for p in released.rglob("*") if p.is_file()):
                 name = path.relative_to(released).as_posix()
-                files[name] = _deliver(path.read_bytes(), workspace, name, files.get(name), report)
+                _deliver(path.read_bytes(), workspace, name, files, report)
     # Where the instructor's copy is, for the learner's self-check (labcheck.quiz).
     course = {"sources": str(sources.resolve()), "config": str(config.resolve())}
     _write_manifest(workspace, {"sources": digest, "files": files, "course": course})
@@ -111,37 +112,54 @@ def release(sources: Path, config: Path, scratch: Path) -> Path:
 
 
 def sources_digest(sources: Path, config: Path) -> str:
-    """One digest of everything a release is made from."""
+    """One digest of everything a release is made from (every file ``release`` copies)."""
     digest = hashlib.sha256(config.read_bytes())
-    for path in sorted(sources.rglob("*.ipynb")):
-        if ".ipynb_checkpoints" not in path.parts and UPDATED not in path.suffixes:
-            digest.update(path.relative_to(sources).as_posix().encode() + b"\0")
+    for path in sorted(p for p in sources.rglob("*") if p.is_file()):
+        parts = path.relative_to(sources).parts
+        if len(parts) > 1 and not any(fnmatch(part, skip) for part in parts
+                                      for skip in NOT_RELEASED):  # fmt: skip
+            digest.update("/".join(parts).encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def _deliver(
-    content: bytes, workspace: Path, name: str, last_delivered: str | None, report: WorkspaceReport
-) -> str:
-    """Put one released file in the workspace unless the learner changed theirs; its digest."""
+def _deliver(content: bytes, workspace: Path, name: str, files: dict[str, str],
+             report: WorkspaceReport) -> None:  # fmt: skip
+    """Put one released file in the workspace unless the learner changed theirs; ``files``
+    (each file's digest as last delivered) is brought up to date."""
     target = workspace / name
     new_digest = hashlib.sha256(content).hexdigest()
+    last_delivered, files[name] = files.get(name), new_digest
+    if target.exists() and last_delivered == new_digest:
+        return  # the course's version of it has not changed: nothing to deliver
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         report.added.append(name)
-        return new_digest
+        return
     current = hashlib.sha256(target.read_bytes()).hexdigest()
     if current == new_digest:
-        return new_digest
+        return
     if current == last_delivered:  # as delivered last time: the learner has not touched it
         target.write_bytes(content)
         report.replaced.append(name)
-        return new_digest
-    beside = target.with_name(f"{target.stem}{UPDATED}{target.suffix}")
+        return
+    beside = _beside(target, workspace, files)
     beside.write_bytes(content)
+    files[beside.relative_to(workspace).as_posix()] = new_digest
     report.offered.append(name)
-    return last_delivered or ""  # theirs stays the reference: unchanged since, still theirs
+
+
+def _beside(target: Path, workspace: Path, files: dict[str, str]) -> Path:
+    """Where the course's newer version of ``target`` goes: ``<name>.updated.ipynb``, unless
+    the learner has worked in that one too (then ``<name>.updated-2.ipynb``, and so on)."""
+    for number in range(1, 1000):
+        suffix = UPDATED if number == 1 else f"{UPDATED}-{number}"
+        beside = target.with_name(f"{target.stem}{suffix}{target.suffix}")
+        ours = files.get(beside.relative_to(workspace).as_posix())
+        if not beside.exists() or hashlib.sha256(beside.read_bytes()).hexdigest() == ours:
+            return beside
+    raise CannotGradeError(f"too many updated copies of {target.name}; delete some.")
 
 
 def find_workspace(inside: Path) -> tuple[Path, Path, Path] | None:

@@ -98,6 +98,7 @@ class AsyncInvoker:
         chain: Chain | None = None,
         qualifier: str | None = None,
         request_id: str | None = None,
+        invoked_arn: str | None = None,
     ) -> str:
         """Queue an event durably; its request id (``request_id``: the one the Invoke call
         answered with, which the handler then sees). The caller must not hold a shared lock."""
@@ -105,6 +106,7 @@ class AsyncInvoker:
         event = AsyncEvent(
             account, region, function_name, qualifier, payload, now, now, chain or Chain.new()
         )
+        event.invoked_arn = invoked_arn
         if request_id is not None:
             event.request_id = request_id
         with self.persistence.writing():
@@ -198,6 +200,7 @@ class AsyncInvoker:
                 event.payload,
                 trace_header=event.chain.next().header(),
                 request_id=event.request_id,
+                invoked_arn=getattr(event, "invoked_arn", None),  # None in older saved state
                 generation=generation,
             )
         except Throttled:

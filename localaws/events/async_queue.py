@@ -29,6 +29,8 @@ class AsyncEvent:
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     attempts: int = 0
     claimed: bool = False
+    #: The ARN the event was sent to, qualifier as given (the handler's invoked_function_arn).
+    invoked_arn: str | None = None
 
 
 class EventStore(Protocol):

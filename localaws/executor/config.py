@@ -29,6 +29,12 @@ class FunctionConfig:
     layer_zips: tuple[bytes, ...] = field(repr=False, compare=False)
 
     @property
+    def own_arn(self) -> str:
+        """The ARN an invocation that names no qualifier sees: unqualified for ``$LATEST``
+        (moto's model of it may end in ``:$LATEST``), the version's ARN otherwise."""
+        return self.arn.removesuffix(":$LATEST")
+
+    @property
     def key(self) -> tuple[str, str, str, str]:
         """Which function version this is (environments are pooled per key)."""
         return (self.account, self.region, self.name, self.version)

@@ -289,7 +289,7 @@ class ExecutionEnvironment:
             request_id=request_id,
             payload=payload,
             deadline_ms=int(time.time() * 1000) + timeout * 1000,
-            function_arn=invoked_arn or self.config.arn,
+            function_arn=invoked_arn or self.config.own_arn,
             trace_id=trace_header,
             client_context=client_context,
         )

@@ -30,8 +30,9 @@ from localaws.moto_glue.functions import function_config
 from localaws.moto_glue.invoke_request import REQUEST_ID_HEADER, invoked_arn
 from localaws.state.rwlock import ReadWriteLock
 
-#: Queues an Event invocation: function model, payload, chain, the request id it answered.
-SubmitAsync = Callable[[Any, bytes, Chain | None, str], None]
+#: Queues an Event invocation: function model, payload, chain, the request id it answered,
+#: the ARN as invoked.
+SubmitAsync = Callable[[Any, bytes, Chain | None, str, str], None]
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
 ASYNC_PAYLOAD_LIMIT = 1024 * 1024
 
@@ -162,7 +163,8 @@ class MotoInvokeHook:
         generation = self.service.sinks.generation  # read under the request's lock
         if invocation_type == "Event":
             with self.lock.released():
-                self.submit_async(function, payload, chain, request_id)
+                arn = invoked_arn(function) or str(function.function_arn).removesuffix(":$LATEST")
+                self.submit_async(function, payload, chain, request_id, arn)
             return b""
         trace = chain.next().header() if chain else None
         with self.lock.released():

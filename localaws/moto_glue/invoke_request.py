@@ -95,11 +95,12 @@ def install() -> None:
     ) -> Any:
         name, given = _qualifier_as_given(function_name, qualifier)
         target, chosen = (name, _by_weight(self, name, given)) if given else (function_name, None)
+        outer = getattr(_given, "active", False), getattr(_given, "qualifier", None)
         _given.active, _given.qualifier = True, given
         try:
             return original_backend(self, target, chosen, body, headers, response_headers)
         finally:
-            _given.active, _given.qualifier = False, None
+            _given.active, _given.qualifier = outer
 
     def keep_or_generate(headerdict: dict[str, Any] | None = None) -> str:
         if isinstance(headerdict, dict) and headerdict.get(REQUEST_ID_HEADER):

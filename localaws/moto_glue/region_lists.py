@@ -21,10 +21,10 @@ def install() -> None:
 
     @functools.cache
     def regions(service: str, partition: str, non_regional: bool) -> tuple[str, ...]:
-        with _lock:
+        with _lock:  # one botocore session, used by one thread at a time (once per key)
             if not shared:
                 shared.append(Session())
-        return tuple(original(shared[0], service, partition, non_regional))
+            return tuple(original(shared[0], service, partition, non_regional))
 
     def get_available_regions(
         self: Any,

@@ -88,19 +88,19 @@ class Executor:
         invoker = self.async_invoker
 
         def submit_function_event(
-            function: Any, payload: bytes, chain: Chain | None, request_id: str
+            function: Any, payload: bytes, chain: Chain | None, request_id: str, invoked: str
         ) -> None:
             qualifier = None if function.version == "$LATEST" else str(function.version)
             name = function.function_name
             account, region = function.account_id, function.region
-            invoker.submit(account, region, name, payload, chain, qualifier, request_id)
+            invoker.submit(account, region, name, payload, chain, qualifier, request_id, invoked)
 
         def submit_arn_event(
             account: str, region: str, arn: str, payload: bytes, chain: Chain | None
         ) -> None:
             parts = arn.split(":")
             qualifier = parts[7] if len(parts) > 7 and parts[7] != "$LATEST" else None
-            invoker.submit(account, region, parts[6], payload, chain, qualifier)
+            invoker.submit(account, region, parts[6], payload, chain, qualifier, invoked_arn=arn)
 
         hook = MotoInvokeHook(self.service, self.lock, submit_function_event)
         return ExecutorHooks(hook.invoke, submit_arn_event)

@@ -136,6 +136,12 @@ def hand_in_wrong_answers(course: Course, assignment: str) -> None:
         nbformat.write(with_wrong_answers(source, assignment), folder / source.name)
 
 
+def graded_course_notebook(
+    course: Course, student: str, assignment: str, name: str
+) -> nbformat.NotebookNode:
+    return nbformat.read(course.root / "autograded" / student / assignment / name, as_version=4)
+
+
 def graded_notebooks(paths: list[Path]) -> list[Path]:
     """Notebooks with at least one autograded test cell."""
     return [
@@ -203,6 +209,15 @@ def test_every_question_fails_a_plausible_wrong_answer(
             }
             passed = {question: score for question, score in scores.items() if score}
             assert not passed, f"{source.name}: wrong answers earn points: {passed}"
+            # Each wrong answer ran: it was the tests that failed it, not a broken answer cell.
+            autograded = graded_course_notebook(graded.course, WRONG, assignment, source.name)
+            broken = [
+                cell.metadata["nbgrader"]["grade_id"]
+                for cell in autograded.cells
+                if cell.metadata.get("nbgrader", {}).get("grade_id") in questions
+                and any(o.output_type == "error" for o in cell.get("outputs", []))
+            ]
+            assert not broken, f"{source.name}: these wrong answers did not even run: {broken}"
 
 
 @pytest.mark.parametrize("assignment", assignments())

@@ -161,3 +161,34 @@ def test_learners_jupyterlab_has_no_instructor_tools_and_no_news(learner_jupyter
     assert '"news": {"disabled": true}' in page
     for plugin in ("create-assignment", "course-list", "assignment-list", "menu"):
         assert f'"@jupyter/nbgrader:{plugin}"' in page.split('"disabledExtensions"', 1)[1][:400]
+
+
+def test_an_update_elsewhere_offers_nothing_and_never_overwrites_an_updated_copy(
+    tmp_path: Path,
+) -> None:
+    course = copy_sources(tmp_path / "course")
+    workspace = tmp_path / "workspace"
+    options = ("--into", str(workspace), "--sources", str(course / "notebooks"),
+               "--config", str(course / "nbgrader_config.py"))  # fmt: skip
+    assert labcheck_workspace(*options).returncode == 0
+    mine = workspace / "00-welcome" / "00-welcome.ipynb"
+    mine.write_text(mine.read_text().replace("Welcome", "My welcome", 1))
+    source = course / "notebooks" / "01-serverless-and-microservices"
+    changed = source / "01-serverless-and-microservices.ipynb"
+    changed.write_text(changed.read_text().replace("serverless", "Serverless", 1))
+
+    first = labcheck_workspace(*options)  # the course changed, but not 00-welcome
+
+    assert "00-welcome" not in first.stdout and "1 notebook(s) you had not changed" in first.stdout
+    assert not list(workspace.glob("00-welcome/*.updated*"))
+    welcome = course / "notebooks" / "00-welcome" / "00-welcome.ipynb"
+    welcome.write_text(welcome.read_text().replace("Welcome", "Welcome back", 1))
+    labcheck_workspace(*options)
+    offered = workspace / "00-welcome" / "00-welcome.updated.ipynb"
+    offered.write_text(offered.read_text().replace("Welcome back", "Worked in", 1))  # theirs now
+    welcome.write_text(welcome.read_text().replace("Welcome back", "Welcome again", 1))
+
+    labcheck_workspace(*options)
+
+    assert "Worked in" in offered.read_text()  # never overwritten
+    assert "Welcome again" in (workspace / "00-welcome" / "00-welcome.updated-2.ipynb").read_text()

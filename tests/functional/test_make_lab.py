@@ -47,6 +47,11 @@ def _status(url: str) -> int:
 @pytest.fixture(scope="module")
 def make_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
     home = tmp_path_factory.mktemp("learner-home")
+    # The learner's own shell settings put another `aws` first; the project's still wins.
+    (home / "other-bin").mkdir()
+    (home / "other-bin" / "aws").write_text("#!/bin/sh\necho not the project's aws\n")
+    (home / "other-bin" / "aws").chmod(0o755)
+    (home / ".bashrc").write_text(f'export PATH="{home}/other-bin:$PATH"\nexport FROM_BASHRC=yes\n')
     workspace, state = home / "workspace", home / "localaws-state"
     port, lab_port = free_port(), free_port()
     env = {
@@ -112,10 +117,12 @@ def test_make_lab_opens_the_learners_copy(make_lab: RunningLab) -> None:
 
 def test_a_terminal_has_the_projects_tools_and_reaches_localaws(make_lab: RunningLab) -> None:
     printed = in_terminal(
-        make_lab, "command -v labcheck localaws aws; echo endpoint=$AWS_ENDPOINT_URL; aws s3 ls"
+        make_lab,
+        "command -v labcheck localaws aws; echo endpoint=$AWS_ENDPOINT_URL bashrc=$FROM_BASHRC;"
+        " aws s3 ls",
     )
     venv_bin = str(PROJECT_ROOT / ".venv" / "bin")
     for tool in ("labcheck", "localaws", "aws"):
         assert f"{venv_bin}/{tool}" in printed, printed
-    assert f"endpoint=http://127.0.0.1:{make_lab.localaws_port}" in printed
+    assert f"endpoint=http://127.0.0.1:{make_lab.localaws_port} bashrc=yes" in printed
     assert "serverless-lab-original-" in printed  # the lab's bucket, made by labcheck setup

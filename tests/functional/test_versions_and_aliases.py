@@ -22,7 +22,7 @@ Factory = Callable[[str], Any]
 def source(label: str) -> str:
     return (
         "def lambda_handler(event, context):\n"
-        "    print('request', context.aws_request_id)\n"
+        "    print('request', context.aws_request_id, context.invoked_function_arn)\n"
         f"    return {{'code': {label!r}, 'request_id': context.aws_request_id,\n"
         "            'arn': context.invoked_function_arn, 'version': context.function_version}\n"
     )
@@ -108,7 +108,7 @@ def test_an_event_invocation_answers_with_the_request_id_its_run_logs(
     client_factory: Factory, versioned: str
 ) -> None:
     lam, logs = client_factory("lambda"), client_factory("logs")
-    response = lam.invoke(FunctionName="versioned", Qualifier="2", InvocationType="Event")
+    response = lam.invoke(FunctionName="versioned", Qualifier="live", InvocationType="Event")
     assert response["StatusCode"] == 202
     request_id = response["ResponseMetadata"]["RequestId"]
     deadline = time.monotonic() + 30
@@ -119,7 +119,7 @@ def test_an_event_invocation_answers_with_the_request_id_its_run_logs(
         )["events"]
         found = [event["message"] for event in events]
         time.sleep(0.1)
-    assert found and found[0].strip() == f"request {request_id}"
+    assert found and found[0].strip() == f"request {request_id} {versioned}:live"
 
 
 @pytest.mark.parametrize(

@@ -132,3 +132,10 @@ def test_an_environment_cannot_invoke_before_it_is_initialized(tmp_path: Path) -
 def test_unsupported_runtimes_are_refused(runtime: str) -> None:
     with pytest.raises(UnsupportedRuntimeError, match=r"python3\.9"):
         runtime_minor(runtime)
+
+
+def test_an_unqualified_invocation_sees_latest_by_its_unqualified_arn() -> None:
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:resize_image"
+    # moto's model of $LATEST ends in ":$LATEST" once a version was published
+    assert config(arn=f"{arn}:$LATEST").own_arn == arn
+    assert config(arn=f"{arn}:3", version="3").own_arn == f"{arn}:3"
