@@ -44,6 +44,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             cfn_managed_policies,
             code_location,
             dead_letter_config,
+            event_invoke_config,
             event_queue,  # noqa: F401  (its backend must exist before state is restored)
             eventbridge_lambda,
             invoke_hook,
@@ -64,6 +65,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             invoke_request.install()
             managed_policies.install()
             dead_letter_config.install()
+            event_invoke_config.install()
             package_check.install()
             s3_notification_permission.install()
             sqs_source.install()

@@ -171,6 +171,18 @@ SEAMS = (
     Seam(f"{AWSLAMBDA}:LambdaBackend.get_alias", ("self", "name", "function_name")),
     Seam(f"{AWSLAMBDA}:LambdaAlias", assigned="routing_config"),
     Seam("moto.core.responses:gen_amzn_requestid_long", ("headerdict",)),
+    # PutFunctionEventInvokeConfig replaces, Update merges (event_invoke_config).
+    Seam(f"{AWSLAMBDA}:EventInvokeConfig.__init__", ("self", "arn", "last_modified", "config")),
+    Seam(
+        f"{AWSLAMBDA}:LambdaBackend.put_function_event_invoke_config",
+        ("self", "function_name", "config"),
+    ),
+    Seam(
+        f"{AWSLAMBDA}:LambdaBackend.update_function_event_invoke_config",
+        ("self", "function_name", "config"),
+    ),
+    Seam(f"{AWSLAMBDA}:LambdaFunction", assigned="event_invoke_config"),
+    Seam("moto.awslambda.exceptions:UnknownEventConfig"),
     Seam(
         "boto3.session:Session.get_available_regions",
         ("self", "service_name", "partition_name", "allow_non_regional"),
