@@ -31,6 +31,11 @@ from localaws.executor.tracing import Chain
 log = logging.getLogger("localaws.async")
 
 RETRY_DELAYS_SECONDS = (60.0, 120.0)
+#: The condition of an event for a function with reserved concurrency 0: it never runs.
+ZERO_CONCURRENCY = "ZeroReservedConcurrency"
+ZERO_CONCURRENCY_MESSAGE = (
+    "Function not invoked. Function is configured with zero reserved concurrent executions"
+)
 THROTTLE_WAIT_SECONDS = 1.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_EVENT_AGE = 21600
@@ -194,6 +199,9 @@ class AsyncInvoker:
         if event.chain.count >= RECURSION_LIMIT and function.recursive_loop != "Allow":
             self._drop_recursive(event, function)
             return
+        if config.reserved_concurrency == 0:  # AWS: never run, nor retried for six hours
+            self._finish(event, function, ZERO_CONCURRENCY, None)
+            return
         try:
             result = self.service.invoke(
                 config,
@@ -277,6 +285,7 @@ class AsyncInvoker:
             record = destination_record(
                 event.request_id,
                 function.arn,
+                function.config.version,
                 condition,
                 event.attempts,
                 event.payload,
@@ -303,6 +312,8 @@ class AsyncInvoker:
         if target is None:
             return
         error_code, error_message = condition, condition
+        if condition == ZERO_CONCURRENCY:
+            error_message = ZERO_CONCURRENCY_MESSAGE
         if result is not None and result.function_error:
             error_code, error_message = "200", error_message_of(result.payload)
         try:

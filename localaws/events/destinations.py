@@ -37,27 +37,32 @@ def error_message_of(payload: bytes) -> str:
 def destination_record(
     request_id: str,
     function_arn: str,
+    version: str,
     condition: str,
     attempts: int,
     payload: bytes,
     response: bytes | None,
     function_error: str | None,
 ) -> dict[str, Any]:
-    response_context: dict[str, Any] = {"statusCode": 200, "executedVersion": "$LATEST"}
+    """The record a destination gets; ``function_arn`` with or without a qualifier, and
+    ``version`` the one that ran (or would have): the record names it in both places."""
+    response_context: dict[str, Any] = {"statusCode": 200, "executedVersion": version}
     if function_error:
         response_context["functionError"] = function_error
+    unqualified = ":".join(function_arn.split(":")[:7])
     record = {
         "version": "1.0",
         "timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
         "requestContext": {
             "requestId": request_id,
-            "functionArn": f"{function_arn}:$LATEST",
+            "functionArn": f"{unqualified}:{version}",
             "condition": condition,
             "approximateInvokeCount": attempts,
         },
         "requestPayload": _json_or_text(payload),
-        "responseContext": response_context,
     }
+    if attempts:  # an event that never ran has no response
+        record["responseContext"] = response_context
     if response is not None:
         record["responsePayload"] = _json_or_text(response)
     return record

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -154,21 +156,29 @@ def test_queued_events_survive_a_restart(tmp_path_factory: pytest.TempPathFactor
     server = ServerProcess(tmp_path_factory.mktemp("async-restart"), env=FAST_RETRIES).start()
     try:
         lam = client(server, "lambda")
-        deploy(
-            lam, client(server, "iam"), "held", "def lambda_handler(e, c):\n    print('ran', e)\n"
-        )
-        lam.put_function_concurrency(FunctionName="held", ReservedConcurrentExecutions=0)
-        lam.invoke(FunctionName="held", InvocationType="Event", Payload=b'{"n": 1}')
+        source = "import time\ndef lambda_handler(e, c):\n    time.sleep(e.get('sleep', 0))\n"
+        deploy(lam, client(server, "iam"), "held", source + "    print('ran', e)\n")
+        lam.put_function_concurrency(FunctionName="held", ReservedConcurrentExecutions=1)
         status = f"{server.endpoint}/_localaws/status"
-        assert fetch_json(status)[1]["lambda"]["queued_events"] == 1  # throttled, waiting
+        # A synchronous run takes the one environment; the event waits, throttled.
+        threading.Thread(target=invoke_ignoring_errors, args=(server, b'{"sleep": 8}'),
+                         daemon=True).start()  # fmt: skip
+        assert eventually(lambda: fetch_json(status)[1]["lambda"]["environments"]["busy"] == 1, 30)
+        lam.invoke(FunctionName="held", InvocationType="Event", Payload=b'{"n": 1}')
+        assert fetch_json(status)[1]["lambda"]["queued_events"] == 1
         server.kill()
         server.start()
         assert fetch_json(status)[1]["lambda"]["queued_events"] == 1
-        client(server, "lambda").delete_function_concurrency(FunctionName="held")
         assert eventually(lambda: "ran {'n': 1}" in log_messages(server, "held"), deadline=30)
         assert eventually(lambda: fetch_json(status)[1]["lambda"]["queued_events"] == 0, 10)
     finally:
         server.stop()
+
+
+def invoke_ignoring_errors(server: ServerProcess, payload: bytes) -> None:
+    """A synchronous run the test cuts short by killing the server."""
+    with contextlib.suppress(Exception):  # the server is killed under it, as intended
+        client(server, "lambda").invoke(FunctionName="held", Payload=payload)
 
 
 def test_role_helper_is_idempotent(server: ServerProcess) -> None:
@@ -371,3 +381,30 @@ def test_a_trigger_without_the_permission_is_refused(server: ServerProcess) -> N
     assert "Unable to validate" in refused.value.response["Error"]["Message"]
     allow_s3_to_invoke(lam, "unpermitted", "no-permission")
     trigger_on_uploads(s3, "no-permission", arn)  # now accepted
+
+
+def test_zero_reserved_concurrency_sends_an_event_to_its_failure_destination_at_once(
+    server: ServerProcess,
+) -> None:
+    lam, sqs = client(server, "lambda"), client(server, "sqs")
+    failures = sqs.create_queue(QueueName="zero-failures")["QueueUrl"]
+    deploy(lam, client(server, "iam"), "switched-off", "def lambda_handler(e, c):\n    return 1\n")
+    lam.publish_version(FunctionName="switched-off")  # its $LATEST ARN now reads ":$LATEST"
+    lam.put_function_concurrency(FunctionName="switched-off", ReservedConcurrentExecutions=0)
+    lam.put_function_event_invoke_config(
+        FunctionName="switched-off",
+        DestinationConfig={
+            "OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:zero-failures"}
+        },
+    )
+    lam.invoke(FunctionName="switched-off", InvocationType="Event", Payload=b'{"n": 1}')
+
+    [record] = messages(server, failures, 1)  # at once, not after six hours of retries
+
+    context = record["requestContext"]
+    assert context["condition"] == "ZeroReservedConcurrency"
+    assert context["approximateInvokeCount"] == 0
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:switched-off"
+    assert context["functionArn"] == f"{arn}:$LATEST"
+    assert record["requestPayload"] == {"n": 1} and "responsePayload" not in record
+    assert not [m for m in log_messages(server, "switched-off") if m.startswith("START")]
