@@ -55,6 +55,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def http_status(url: str) -> int:
+    """The HTTP status ``url`` answers with; 0 when nothing answers."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
 def localaws_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "localaws", *args]
 

@@ -381,30 +381,3 @@ def test_a_trigger_without_the_permission_is_refused(server: ServerProcess) -> N
     assert "Unable to validate" in refused.value.response["Error"]["Message"]
     allow_s3_to_invoke(lam, "unpermitted", "no-permission")
     trigger_on_uploads(s3, "no-permission", arn)  # now accepted
-
-
-def test_zero_reserved_concurrency_sends_an_event_to_its_failure_destination_at_once(
-    server: ServerProcess,
-) -> None:
-    lam, sqs = client(server, "lambda"), client(server, "sqs")
-    failures = sqs.create_queue(QueueName="zero-failures")["QueueUrl"]
-    deploy(lam, client(server, "iam"), "switched-off", "def lambda_handler(e, c):\n    return 1\n")
-    lam.publish_version(FunctionName="switched-off")  # its $LATEST ARN now reads ":$LATEST"
-    lam.put_function_concurrency(FunctionName="switched-off", ReservedConcurrentExecutions=0)
-    lam.put_function_event_invoke_config(
-        FunctionName="switched-off",
-        DestinationConfig={
-            "OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:zero-failures"}
-        },
-    )
-    lam.invoke(FunctionName="switched-off", InvocationType="Event", Payload=b'{"n": 1}')
-
-    [record] = messages(server, failures, 1)  # at once, not after six hours of retries
-
-    context = record["requestContext"]
-    assert context["condition"] == "ZeroReservedConcurrency"
-    assert context["approximateInvokeCount"] == 0
-    arn = "arn:aws:lambda:us-east-1:123456789012:function:switched-off"
-    assert context["functionArn"] == f"{arn}:$LATEST"
-    assert record["requestPayload"] == {"n": 1} and "responsePayload" not in record
-    assert not [m for m in log_messages(server, "switched-off") if m.startswith("START")]

@@ -15,7 +15,7 @@ import pytest
 
 from labcheck.workspace import LEARNER_JUPYTER_CONFIG
 from localaws.api import wait_for
-from tests.helpers import PROJECT_ROOT, free_port
+from tests.helpers import PROJECT_ROOT, free_port, http_status
 
 SOURCES = PROJECT_ROOT / "notebooks"
 CONFIG = PROJECT_ROOT / "nbgrader_config.py"
@@ -44,6 +44,17 @@ def copy_sources(destination: Path) -> Path:
     shutil.copytree(SOURCES, destination / "notebooks", ignore=shutil.ignore_patterns("*.json"))
     shutil.copy(CONFIG, destination / "nbgrader_config.py")
     return destination
+
+
+def released_copy(folder: Path) -> tuple[Path, Path, tuple[str, ...]]:
+    """A copy of the course's sources, released into a workspace: (course, workspace, the
+    options that release it again)."""
+    course = copy_sources(folder / "course")
+    workspace = folder / "workspace"
+    options = ("--into", str(workspace), "--sources", str(course / "notebooks"),
+               "--config", str(course / "nbgrader_config.py"))  # fmt: skip
+    assert labcheck_workspace(*options).returncode == 0
+    return course, workspace, options
 
 
 @pytest.fixture(scope="module")
@@ -80,11 +91,7 @@ def test_a_second_run_is_quick_and_changes_nothing(released: Path) -> None:
 def test_a_course_update_keeps_the_learners_work_and_offers_the_new_version(
     tmp_path: Path,
 ) -> None:
-    course = copy_sources(tmp_path / "course")
-    workspace = tmp_path / "workspace"
-    options = ("--into", str(workspace), "--sources", str(course / "notebooks"),
-               "--config", str(course / "nbgrader_config.py"))  # fmt: skip
-    assert labcheck_workspace(*options).returncode == 0
+    course, workspace, options = released_copy(tmp_path)
     mine = workspace / "04-invocation-types" / "04-invocation-types.ipynb"
     untouched = workspace / "02-event-driven-architecture" / "02-event-driven-architecture.ipynb"
     notebook = nbformat.read(mine, as_version=4)
@@ -137,25 +144,15 @@ def learner_jupyterlab(released: Path, tmp_path: Path) -> Iterator[str]:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_for(lambda: status(f"{base}/api?token={token}") == 200, 60)
+        assert wait_for(lambda: http_status(f"{base}/api?token={token}") == 200, 60)
         yield f"{base}/%s?token={token}"
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return 0
-
-
 def test_learners_jupyterlab_has_no_instructor_tools_and_no_news(learner_jupyterlab: str) -> None:
-    assert status(learner_jupyterlab % "formgrader") == 404
+    assert http_status(learner_jupyterlab % "formgrader") == 404
     with urllib.request.urlopen(learner_jupyterlab % "lab", timeout=30) as response:
         page = response.read().decode()
     assert '"news": {"disabled": true}' in page
@@ -166,11 +163,7 @@ def test_learners_jupyterlab_has_no_instructor_tools_and_no_news(learner_jupyter
 def test_an_update_elsewhere_offers_nothing_and_never_overwrites_an_updated_copy(
     tmp_path: Path,
 ) -> None:
-    course = copy_sources(tmp_path / "course")
-    workspace = tmp_path / "workspace"
-    options = ("--into", str(workspace), "--sources", str(course / "notebooks"),
-               "--config", str(course / "nbgrader_config.py"))  # fmt: skip
-    assert labcheck_workspace(*options).returncode == 0
+    course, workspace, options = released_copy(tmp_path)
     mine = workspace / "00-welcome" / "00-welcome.ipynb"
     mine.write_text(mine.read_text().replace("Welcome", "My welcome", 1))
     source = course / "notebooks" / "01-serverless-and-microservices"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from localaws.api import wait_for
-from tests.helpers import PROJECT_ROOT, free_port
+from tests.helpers import PROJECT_ROOT, free_port, http_status
 
 pytestmark = pytest.mark.server
 
@@ -32,16 +32,6 @@ class RunningLab:
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path}?token={TOKEN}"
-
-
-def _status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return 0
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +60,7 @@ def make_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
     )  # fmt: skip
     lab = RunningLab(f"http://127.0.0.1:{lab_port}", workspace, port)
     try:
-        up = wait_for(lambda: _status(lab.url("api")) == 200 or process.poll() is not None, 180)
+        up = wait_for(lambda: http_status(lab.url("api")) == 200 or process.poll() is not None, 180)
         assert up and process.poll() is None, (home / "make-lab.log").read_text()[-3000:]
         yield lab
     finally:
@@ -111,8 +101,8 @@ def test_make_lab_opens_the_learners_copy(make_lab: RunningLab) -> None:
     welcome = make_lab.workspace / "00-welcome" / "00-welcome.ipynb"
     assert "raise NotImplementedError()" in welcome.read_text()
     assert "### BEGIN SOLUTION" not in welcome.read_text()
-    assert _status(make_lab.url("api/contents/00-welcome/00-welcome.ipynb")) == 200
-    assert _status(make_lab.url("formgrader")) == 404
+    assert http_status(make_lab.url("api/contents/00-welcome/00-welcome.ipynb")) == 200
+    assert http_status(make_lab.url("formgrader")) == 404
 
 
 def test_a_terminal_has_the_projects_tools_and_reaches_localaws(make_lab: RunningLab) -> None:

@@ -145,28 +145,3 @@ def test_an_empty_payload_is_the_event_of_an_empty_object(
     echo = "def lambda_handler(event, context):\n    return event\n"
     deploy(lam, client_factory("iam"), "echo", echo)
     assert json.loads(lam.invoke(FunctionName="echo", Payload=b"")["Payload"].read()) == {}
-
-
-def test_put_replaces_and_update_merges_the_async_settings(
-    client_factory: Factory, versioned: str
-) -> None:
-    lam = client_factory("lambda")
-    deploy(lam, client_factory("iam"), "async-settings", source("async"))
-    with pytest.raises(lam.exceptions.ResourceNotFoundException, match="EventInvokeConfig"):
-        lam.update_function_event_invoke_config(
-            FunctionName="async-settings", MaximumRetryAttempts=1
-        )
-    lam.put_function_event_invoke_config(
-        FunctionName="async-settings", MaximumRetryAttempts=2, MaximumEventAgeInSeconds=600
-    )
-    lam.put_function_event_invoke_config(FunctionName="async-settings", MaximumRetryAttempts=0)
-    settings = lam.get_function_event_invoke_config(FunctionName="async-settings")
-    assert settings["MaximumRetryAttempts"] == 0  # the second Put replaced the first
-    assert "MaximumEventAgeInSeconds" not in settings
-    lam.update_function_event_invoke_config(
-        FunctionName="async-settings", MaximumEventAgeInSeconds=120
-    )
-    settings = lam.get_function_event_invoke_config(FunctionName="async-settings")
-    assert (settings["MaximumRetryAttempts"], settings["MaximumEventAgeInSeconds"]) == (0, 120)
-    listed = lam.list_function_event_invoke_configs(FunctionName="async-settings")
-    assert len(listed["FunctionEventInvokeConfigs"]) == 1
