@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import moto.core.responses
-from moto.awslambda.exceptions import LambdaClientError
+from moto.awslambda.exceptions import InvalidParameterValueException, LambdaClientError
 from moto.awslambda.models import LambdaBackend
 from moto.awslambda.responses import LambdaResponse
 
@@ -44,15 +44,23 @@ def invoked_arn(function: Any) -> str | None:
 
 
 def _qualifier_as_given(function_name: str, qualifier: str | None) -> tuple[str, str | None]:
-    """The function's name and the qualifier, from ``name``, ``name:q`` or an ARN (``:q``)."""
+    """The function's name and the qualifier, from ``name``, ``name:q`` or an ARN (``:q``);
+    AWS refuses a qualifier in the name that differs from ``Qualifier``."""
     parts = function_name.split(":")
     if function_name.startswith("arn:"):
-        return parts[6] if len(parts) > 6 else function_name, (
-            parts[7] if len(parts) > 7 else qualifier
+        name, embedded = (
+            (parts[6] if len(parts) > 6 else function_name),
+            (parts[7] if len(parts) > 7 else None),
         )
-    if len(parts) == 2:
-        return parts[0], parts[1]
-    return function_name, qualifier
+    elif len(parts) == 2:
+        name, embedded = parts[0], parts[1]
+    else:
+        name, embedded = function_name, None
+    if embedded is not None and qualifier is not None and embedded != qualifier:
+        raise InvalidParameterValueException(
+            "The derived qualifier from the function name does not match the specified qualifier."
+        )
+    return name, embedded if embedded is not None else qualifier
 
 
 def _by_weight(backend: Any, name: str, qualifier: str) -> str:

@@ -183,6 +183,7 @@ SEAMS = (
     ),
     Seam(f"{AWSLAMBDA}:LambdaFunction", assigned="event_invoke_config"),
     Seam("moto.awslambda.exceptions:UnknownEventConfig"),
+    Seam("moto.awslambda.exceptions:InvalidParameterValueException.__init__", ("self", "message")),
     Seam(
         "boto3.session:Session.get_available_regions",
         ("self", "service_name", "partition_name", "allow_non_regional"),

@@ -145,3 +145,17 @@ def test_an_empty_payload_is_the_event_of_an_empty_object(
     echo = "def lambda_handler(event, context):\n    return event\n"
     deploy(lam, client_factory("iam"), "echo", echo)
     assert json.loads(lam.invoke(FunctionName="echo", Payload=b"")["Payload"].read()) == {}
+
+
+def test_a_qualifier_in_the_name_must_match_the_qualifier_given(
+    client_factory: Factory, versioned: str
+) -> None:
+    lam = client_factory("lambda")
+    with pytest.raises(lam.exceptions.InvalidParameterValueException) as error:
+        lam.invoke(FunctionName="versioned:1", Qualifier="2")
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert error.value.response["Error"]["Message"] == (
+        "The derived qualifier from the function name does not match the specified qualifier."
+    )
+    same = lam.invoke(FunctionName=f"{versioned}:2", Qualifier="2")  # agreeing is fine
+    assert same["ExecutedVersion"] == "2"
