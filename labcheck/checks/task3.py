@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from labcheck.model.results import Check, Verdict, failed, passed
-from labcheck.model.state import AccountState, ImageObject
+from labcheck.model.state import FUNCTION_NAME, AccountState, ImageObject
 
 UPLOAD_HINT = "Upload the course's large image (assets/) to the original bucket."
+
+
+def logs_hint(state: AccountState, why: str) -> str:
+    """Where this learner reads the function's logs: localaws's command offline, the console
+    (or the AWS CLI) on AWS."""
+    if state.backend == "local":
+        return f"Read its logs with `localaws logs {FUNCTION_NAME}` {why}."
+    return (
+        f"Read its logs (Monitor > View CloudWatch logs, or "
+        f"`aws logs tail /aws/lambda/{FUNCTION_NAME}`) {why}."
+    )
 
 
 def _images(state: AccountState) -> list[ImageObject]:
@@ -44,10 +55,7 @@ def resized_copy(state: AccountState) -> Verdict:
             return passed(
                 f"{image.key}: {image.width}x{image.height} -> {copy.width}x{copy.height}."
             )
-    return failed(
-        "; ".join(problems) + ".",
-        "Open the function's logs (Monitor > View CloudWatch logs) to see why the run failed.",
-    )
+    return failed("; ".join(problems) + ".", logs_hint(state, "to see why the run failed"))
 
 
 def clean_run(state: AccountState) -> Verdict:
@@ -61,7 +69,7 @@ def clean_run(state: AccountState) -> Verdict:
         statuses = sorted({str(line.status) for line in state.reports})
         return failed(
             f"Every run in the logs ended badly ({', '.join(statuses)}).",
-            "Read the [ERROR] lines in the logs; a timeout needs a longer Timeout setting.",
+            logs_hint(state, "for the [ERROR] lines; a timeout needs a longer Timeout setting"),
         )
     return passed(f"{len(clean)} clean run(s) in the logs.")
 

@@ -190,3 +190,18 @@ def test_a_function_whose_memory_never_changed_loses_the_curve_point() -> None:
     state = complete_state()
     unchanged = replace(state, reports=(report(512, 2000), report(512, 1900), report(512, 2100)))
     assert verdicts(unchanged, "task4")["task4.duration-falls"] is False
+
+
+@pytest.mark.parametrize(
+    ("backend", "where"),
+    [("local", "`localaws logs resize_image`"), ("aws", "Monitor > View CloudWatch logs")],
+)
+def test_a_failed_run_points_to_the_logs_where_this_learner_reads_them(
+    backend: str, where: str
+) -> None:
+    state = replace(complete_state(), backend=backend)
+    timeouts = replace(state, reports=(report(512, 3000, "timeout"),))
+    [check] = [
+        c for r in grade(timeouts, ("task3",)) for c in r.checks if c.id == "task3.clean-run"
+    ]
+    assert where in check.hint and "a timeout needs a longer Timeout setting" in check.hint
