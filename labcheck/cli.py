@@ -107,11 +107,6 @@ def build_parser() -> argparse.ArgumentParser:
     workspace.add_argument(
         "--config", type=Path, default=Path("nbgrader_config.py"), help="nbgrader's config"
     )
-    workspace.add_argument(
-        "--jupyter-config",
-        action="store_true",
-        help="print the folder of the learner's JupyterLab settings (for JUPYTER_CONFIG_PATH)",
-    )
 
     cleanup = commands.add_parser("cleanup", help="delete the lab's resources (asks first)")
     _add_account_options(cleanup)
@@ -158,11 +153,8 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_workspace(args: argparse.Namespace) -> int:
-    from labcheck.workspace import LEARNER_JUPYTER_CONFIG, update_workspace
+    from labcheck.workspace import update_workspace
 
-    if args.jupyter_config:
-        print(LEARNER_JUPYTER_CONFIG)
-        return 0
     report = update_workspace(args.sources, args.config, args.into)
     print("\n".join(report.lines()))
     return 0

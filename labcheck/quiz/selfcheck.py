@@ -13,9 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +21,13 @@ import nbformat
 
 from labcheck.errors import CannotGradeError
 from labcheck.quiz.notebooks import LearnerNotebook
+from labcheck.workspace.scratch_course import NbgraderFailed, make_course, run_nbgrader
 
 STUDENT = "me"
 #: What each verdict means for the learner, and what to do next.
 CORRECT, NOT_YET, NOT_ANSWERED = "correct", "not yet", "not answered"
 VERDICTS_FILE = ".self-check.json"
-TIMEOUT_SECONDS = 900
+RUN_ALL = "Run every cell from the top once (Run > Run All Cells), save, and check again."
 
 
 @dataclass(frozen=True)
@@ -57,28 +55,28 @@ class Verdict:
 
 def check_answers(notebook: LearnerNotebook) -> list[Verdict]:
     """Grade the saved ``notebook`` with the instructor's tests; remember the verdicts."""
-    if not notebook.visible_tests():
+    visible = notebook.visible_tests()
+    if not visible:
         return []  # no questions (a lab notebook: labcheck.grade checks those)
     with tempfile.TemporaryDirectory(prefix="self-check-") as scratch:
-        course = Path(scratch)
-        shutil.copy(notebook.config, course / "nbgrader_config.py")
-        shutil.copytree(
-            notebook.source.parent,
-            course / "notebooks" / notebook.assignment,
-            ignore=shutil.ignore_patterns("*.json", "*.jpg", ".ipynb_checkpoints"),
-        )
-        _nbgrader(course, "generate_assignment", notebook.assignment, "--force")
+        course = make_course(notebook.config, [notebook.source.parent], Path(scratch))
         submitted = course / "submitted" / STUDENT / notebook.assignment
         submitted.mkdir(parents=True)
         shutil.copy(notebook.path, submitted / notebook.source.name)
-        _nbgrader(course, "autograde", notebook.assignment, "--student", STUDENT, "--force")
+        for step in (
+            ("generate_assignment", notebook.assignment, "--force"),
+            ("autograde", notebook.assignment, "--student", STUDENT, "--force"),
+        ):
+            try:
+                run_nbgrader(course, *step)
+            except NbgraderFailed as failure:
+                raise CannotGradeError(
+                    f"nbgrader {step[0]} could not run your notebook: {failure}", RUN_ALL
+                ) from None
         graded = course / "autograded" / STUDENT / notebook.assignment / notebook.source.name
         if not graded.is_file():
-            raise CannotGradeError(
-                f"nbgrader did not grade {notebook.path.name}.",
-                "Run every cell from the top once (Run > Run All Cells), save, and check again.",
-            )
-        verdicts = _verdicts(nbformat.read(graded, as_version=4), notebook)
+            raise CannotGradeError(f"nbgrader did not grade {notebook.path.name}.", RUN_ALL)
+        verdicts = _verdicts(nbformat.read(graded, as_version=4), visible)
     _remember(notebook, verdicts)
     return verdicts
 
@@ -92,8 +90,8 @@ def recorded_verdicts(notebook: LearnerNotebook) -> dict[str, str]:
         return {}
 
 
-def _verdicts(graded: nbformat.NotebookNode, notebook: LearnerNotebook) -> list[Verdict]:
-    visible = notebook.visible_tests()
+def _verdicts(graded: nbformat.NotebookNode, visible: dict[str, str]) -> list[Verdict]:
+    """Each question's verdict; ``visible``: its tests as the learner's copy shows them."""
     verdicts = []
     for cell in graded.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
@@ -132,34 +130,3 @@ def _remember(notebook: LearnerNotebook, verdicts: list[Verdict]) -> None:
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     partial.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     partial.replace(path)  # whole or not at all, even with two kernels checking at once
-
-
-def _nbgrader(course: Path, *args: str) -> None:
-    # nbgrader runs its `alembic` helper by name: this environment's bin goes first on PATH.
-    bin_dir = str(Path(sys.executable).parent)
-    kept = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "JPY_"))}
-    env = {**kept, "PATH": f"{bin_dir}{os.pathsep}{kept.get('PATH', '')}"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=course,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its kernels and localaws too, to stop them all at once
-    )
-    try:
-        _, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        raise CannotGradeError(
-            f"checking took more than {TIMEOUT_SECONDS // 60} minutes and was stopped.",
-            "Make sure each cell finishes on its own (no endless loop), then check again.",
-        ) from None
-    if process.returncode != 0:
-        errors = [line for line in stderr.splitlines() if "ERROR" in line][:2]
-        raise CannotGradeError(
-            f"nbgrader {args[0]} could not run your notebook: {' '.join(errors) or '(no message)'}",
-            "Run every cell from the top once (Run > Run All Cells), save, and check again.",
-        )

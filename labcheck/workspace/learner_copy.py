@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
 from labcheck.errors import CannotGradeError
+from labcheck.workspace.scratch_course import (
+    NOT_RELEASED,
+    NbgraderFailed,
+    make_course,
+    run_nbgrader,
+)
 
 #: What the workspace remembers of the release it holds (the sources' digest, each file's).
 MANIFEST = ".course-release.json"
@@ -28,8 +30,6 @@ MANIFEST = ".course-release.json"
 #: exchange's lists), no news or update pop-ups. Given with JUPYTER_CONFIG_PATH.
 LEARNER_JUPYTER_CONFIG = Path(__file__).parent / "learner_jupyter"
 UPDATED = ".updated"
-#: What running the course leaves beside the sources: never released.
-NOT_RELEASED = ("labcheck-evidence.json", "lab-image.jpg", ".ipynb_checkpoints", "*.updated*")
 
 
 @dataclass
@@ -84,31 +84,18 @@ def update_workspace(sources: Path, config: Path, workspace: Path) -> WorkspaceR
 
 def release(sources: Path, config: Path, scratch: Path) -> Path:
     """Run ``nbgrader generate_assignment`` on a copy of the course; its release folder."""
-    shutil.copy(config, scratch / "nbgrader_config.py")
-    for assignment in sorted(p for p in sources.iterdir() if p.is_dir()):
-        if any(assignment.glob("*.ipynb")):
-            shutil.copytree(
-                assignment,
-                scratch / "notebooks" / assignment.name,
-                ignore=shutil.ignore_patterns(*NOT_RELEASED),
-            )
-    # nbgrader runs its `alembic` helper by name: this environment's bin goes first on PATH.
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force"],
-        cwd=scratch,
-        env={**os.environ, "PATH": path},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    errors = [line for line in result.stderr.splitlines() if "ERROR" in line or "error:" in line]
-    if result.returncode != 0 or errors:
+    assignments = [p for p in sorted(sources.iterdir()) if p.is_dir() and any(p.glob("*.ipynb"))]
+    course = make_course(config, assignments, scratch)
+    try:
+        errors = run_nbgrader(course, "generate_assignment", "*", "--force")
+    except NbgraderFailed as failure:
+        errors = [str(failure)]
+    if errors:
         raise CannotGradeError(
-            "nbgrader could not release the course: " + " ".join(errors[:3] or ["(no message)"]),
+            "nbgrader could not release the course: " + " ".join(errors[:3]),
             "Run `nbgrader generate_assignment '*' --force` in the project's folder to see why.",
         )
-    return scratch / "release"
+    return course / "release"
 
 
 def sources_digest(sources: Path, config: Path) -> str:

@@ -109,10 +109,10 @@ class AsyncInvoker:
         answered with, which the handler then sees). The caller must not hold a shared lock."""
         now = self.clock()
         event = AsyncEvent(
-            account, region, function_name, qualifier, payload, now, now, chain or Chain.new()
-        )
-        event.invoked_arn = invoked_arn
-        if request_id is not None:
+            account, region, function_name, qualifier, payload, now, now, chain or Chain.new(),
+            invoked_arn=invoked_arn,
+        )  # fmt: skip
+        if request_id is not None:  # the id the Invoke call answered with
             event.request_id = request_id
         with self.persistence.writing():
             self.queue.events().append(event)
@@ -208,7 +208,7 @@ class AsyncInvoker:
                 event.payload,
                 trace_header=event.chain.next().header(),
                 request_id=event.request_id,
-                invoked_arn=getattr(event, "invoked_arn", None),  # None in older saved state
+                invoked_arn=event.invoked_arn,
                 generation=generation,
             )
         except Throttled:
