@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -22,13 +23,19 @@ STOP_TIMEOUT_SECONDS = 15.0
 
 
 def fetch_json(url: str, timeout: float = 2.0, method: str = "GET") -> tuple[int, dict[str, Any]]:
-    """GET (or POST) a localaws admin endpoint; (status, body). Raises OSError when unreachable."""
+    """GET (or POST) a localaws admin endpoint; (status, body).
+
+    Raises OSError when nothing answers, or when what answers breaks off or is not HTTP (a
+    server shutting down, or another program on the port).
+    """
     request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
+    except http.client.HTTPException as error:
+        raise ConnectionError(f"{url} answered with a broken response: {error!r}") from error
 
 
 def is_healthy(endpoint: str) -> bool:
