@@ -40,7 +40,7 @@ from localaws.server.daemon import (
     stop_background,
 )
 from localaws.state.statedir import StateDirLayout
-from localaws.state.store import CorruptStateError, check_schema, read_header
+from localaws.state.store import CorruptStateError, check_state_files
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -221,7 +221,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         f"  endpoint:      {status['endpoint']}",
         f"  uptime:        {status['uptime_seconds']:.0f} s",
         f"  state dir:     {status['state_dir']}",
-        f"  persistence:   {saved}, {persistence['snapshots_written']} snapshots written",
+        f"  persistence:   {saved}, {persistence['records_written']} writes saved",
         f"  services:      {', '.join(status['services'])}",
         f"  CPU throttle:  {status['cpu_throttle_mode']}",
     ]
@@ -253,13 +253,13 @@ def cmd_reset(args: argparse.Namespace) -> int:
         fetch_json(f"{running[1]}/_localaws/reset", method="POST", timeout=60)
         print(f"localaws (pid {running[0]}) was reset: every service is empty.")
         return 0
-    from localaws.state.store import SnapshotStore
+    from localaws.state.store import StateStore
 
-    store = SnapshotStore(layout) if layout.state.exists() else None
+    store = StateStore(layout) if layout.state.exists() else None
     if store is None:
         print("There was no saved state.")
         return 0
-    if layout.snapshot.exists() and not _readable(layout):
+    if not _readable(layout):
         print(f"The saved state could not be read; moved aside to {store.move_state_aside()}.")
         return 0
     store.delete_state()
@@ -269,7 +269,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 def _readable(layout: StateDirLayout) -> bool:
     try:
-        check_schema(read_header(layout.snapshot)[0], layout.snapshot)
+        check_state_files(layout)
     except (CorruptStateError, StateFormatError):
         return False
     return True

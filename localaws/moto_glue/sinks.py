@@ -57,10 +57,10 @@ class MotoSinks:
     def write_logs(
         self, account: str, region: str, group: str, stream: str, events: Sequence[LogEvent]
     ) -> None:
-        backend = logs_backends[account][region]
         with self.persistence.writing():
             if self._closed:
                 return
+            backend = logs_backends[account][region]
             if group not in backend.groups:
                 backend.create_log_group(group, {})
             if stream not in backend.groups[group].streams:

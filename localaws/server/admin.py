@@ -141,7 +141,10 @@ class AdminApp:
             "services": list(EMULATED_SERVICES),
             "persistence": {
                 "enabled": store is not None,
-                "snapshots_written": store.snapshots_written if store else 0,
+                "records_written": store.records_written if store else 0,
+                "bytes_written": store.bytes_written if store else 0,
+                "journal_bytes": store.journal_size() if store else 0,
+                "compactions": store.compactions if store else 0,
                 "last_written_at": store.last_written_at if store else None,
             },
             "checkpoints": self.checkpoints.names(),

@@ -19,7 +19,7 @@ from localaws.server.admin import ServerInfo
 from localaws.server.app import LocalAwsApp
 from localaws.state.persistence import Persistence
 from localaws.state.statedir import StateDirClaim, StateDirLayout
-from localaws.state.store import SnapshotStore
+from localaws.state.store import StateStore
 
 log = logging.getLogger("localaws")
 
@@ -139,6 +139,7 @@ class LocalAwsServer:
         self.info = ServerInfo(settings)
         self._http: Any = None
         self.executor: Any = None
+        self.persistence: Persistence | None = None
         self._socket: socket.socket | None = None
 
     def start(self) -> None:
@@ -162,7 +163,7 @@ class LocalAwsServer:
             self._socket = bind_socket(host, port)
         else:
             self._socket = adopt_socket(self.listen_fd, host, port)
-        store = SnapshotStore(self.layout) if self.persist else None
+        store = StateStore(self.layout) if self.persist else None
         persistence = Persistence(store)
         moto_app = _moto_wsgi_app()
         app = LocalAwsApp(moto_app, persistence, self.info)
@@ -199,6 +200,11 @@ class LocalAwsServer:
             )
             self.info.notices.append(notice)
             log.error("localaws: error: %s", notice)
+        for notice in result.notices:
+            self.info.notices.append(notice)
+            log.warning("localaws: %s", notice)
+        persistence.start_background()
+        self.persistence = persistence
         self.executor.start()
         self.info.cpu_throttle_mode = self.executor.cpu_mode
         self.info.lambda_status = self.executor.status
@@ -232,6 +238,9 @@ class LocalAwsServer:
         if self.executor is not None:
             self.executor.shutdown()
             self.executor = None
+        if self.persistence is not None:
+            self.persistence.stop()
+            self.persistence = None
         if self._http is not None:
             self._http.shutdown()
             self._http.server_close()

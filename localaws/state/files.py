@@ -14,13 +14,17 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, data: bytes, sync_directory: bool = True) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
+def write_atomically(
+    path: Path, data: bytes, sync_directory: bool = True, sync_file: bool = True
+) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file
+    (a crash of the process; of the machine too unless ``sync_file`` is False)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as handle:
         handle.write(data)
         handle.flush()
-        os.fsync(handle.fileno())
+        if sync_file:
+            os.fsync(handle.fileno())
     os.replace(tmp, path)
     if sync_directory:
         fsync_directory(path.parent)

@@ -85,6 +85,10 @@ class ReadWriteLock:
         with self._cond:
             return self._readers_waiting, self._writers_waiting
 
+    def held_exclusively(self) -> bool:
+        """True while some thread holds the lock exclusively."""
+        return self._writer is not None
+
     def exclusive_depth(self) -> int:
         """How many times this thread holds the lock exclusively (0: not at all)."""
         return self._writer_depth if self._writer == threading.get_ident() else 0

@@ -182,26 +182,38 @@ class _SnapshotUnpickler(pickle.Unpickler):
         return data.decode("utf-8", "surrogatepass") if pid.is_text else data
 
 
+_KEYS: dict[int, tuple[Any, tuple[str, str]]] = {}
+
+
+def backend_dict_key(backend_dict: Any) -> tuple[str, str] | None:
+    """The (module, attribute) a ``BackendDict`` is known by, or None for one no module holds."""
+    cached = _KEYS.get(id(backend_dict))
+    if cached is not None and cached[0] is backend_dict:
+        return cached[1]
+    module_name = backend_dict.backend.__module__
+    for attribute, value in vars(sys.modules[module_name]).items():
+        if value is backend_dict:
+            _KEYS[id(backend_dict)] = (backend_dict, (module_name, attribute))
+            return module_name, attribute
+    return None
+
+
 def _backend_dicts_in_use() -> Iterable[tuple[tuple[str, str], Any]]:
     """Yield ((module, attribute), BackendDict) for every moto service holding state."""
     from moto.core.base_backend import BackendDict
 
     for backend_dict in list(BackendDict._instances):  # type: ignore[misc]
-        module_name = backend_dict.backend.__module__
-        module = sys.modules[module_name]
-        for attribute, value in vars(module).items():
-            if value is backend_dict:
-                yield (module_name, attribute), backend_dict
-                break
+        key = backend_dict_key(backend_dict)
+        if key is not None:
+            yield key, backend_dict
 
 
 def capture_backends() -> BackendTree:
     """The state of every moto service in use, as plain nested dicts."""
     tree: BackendTree = {}
     for key, backend_dict in _backend_dicts_in_use():
-        tree[key] = {
-            account: dict(regions.items()) for account, regions in list(backend_dict.items())
-        }
+        accounts = list(dict.items(backend_dict))  # not through the recording accessors
+        tree[key] = {account: dict(dict.items(regions)) for account, regions in accounts}
     return tree
 
 

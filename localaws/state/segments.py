@@ -1,0 +1,298 @@
+"""One service's state as bytes, without copying what belongs to another service.
+
+A segment is one moto service (one ``BackendDict``: every account and region), pickled on
+its own so that a write re-pickles only the services it touched. Persistent ids keep the
+pickle small and keep shared objects shared:
+
+- ``RootRef``: a service backend (one account and region) is always named, never copied;
+  its own segment carries its attributes. A Lambda function's reference to the Logs backend
+  is then no reason to re-pickle Lambda when logs change.
+- ``XRef``: an object another segment pickled (the bucket a CloudFormation stack made, the
+  event source mapping a queue holds) is named by where it was pickled: sequence number,
+  segment and memo index. A segment that names another's objects is re-pickled whenever that
+  one is (``ObjectIndex.dependents``), so every name points at the version that is read back.
+- ``EventsRef``: CloudWatch Logs events go to content-addressed blobs in chunks; a full chunk
+  is written once, so logs cost a write in proportion to what is new, not to what is kept.
+- ``BlobRef`` (snapshot.py): large strings and bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import types
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from localaws.state.snapshot import BLOB_THRESHOLD, MOVED_BACKEND_DICTS, BlobRef
+from localaws.state.snapshot import _SnapshotPickler as _BasePickler
+from localaws.state.snapshot import _SnapshotUnpickler as _BaseUnpickler
+
+#: Log events per blob chunk.
+EVENTS_PER_CHUNK = 512
+
+SegmentKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class RootRef:
+    module: str
+    attribute: str
+    account: str
+    region: str
+
+
+@dataclass(frozen=True)
+class XRef:
+    seq: int
+    segment: SegmentKey
+    index: int
+
+
+@dataclass(frozen=True)
+class EventsRef:
+    chunks: tuple[str, ...]
+    tail: tuple[dict[str, Any], ...]
+
+
+_CONTAINERS = (dict, list, set, deque, defaultdict)
+_NOT_SHARED = (type, types.FunctionType, types.BuiltinFunctionType, types.MethodType)
+
+
+def _shareable(obj: Any) -> bool:
+    """Objects whose identity matters: containers and instances with attributes."""
+    if isinstance(obj, _CONTAINERS):
+        return True
+    return (
+        hasattr(obj, "__dict__")
+        and not isinstance(obj, _NOT_SHARED)
+        and type(obj) not in (RootRef, XRef, EventsRef, BlobRef)
+    )
+
+
+@dataclass
+class SegmentVersion:
+    """Where a segment's current version was written, what it names, and its bytes' digest."""
+
+    seq: int
+    body: bytes
+    blobs: frozenset[str]
+    depends_on: frozenset[SegmentKey]
+    regions: frozenset[tuple[str, str]] = frozenset()
+    objects: list[tuple[int, Any]] = field(default_factory=list)
+
+
+class ObjectIndex:
+    """Which segment version pickled each shared object, and who names whose objects."""
+
+    def __init__(self) -> None:
+        self.owner: dict[int, tuple[XRef, Any]] = {}
+        self.versions: dict[SegmentKey, SegmentVersion] = {}
+
+    def dependents(self, segments: Iterable[SegmentKey]) -> set[SegmentKey]:
+        """``segments`` and every segment that names their objects, transitively."""
+        closure = set(segments)
+        grew = True
+        while grew:
+            grew = False
+            for key, version in self.versions.items():
+                if key not in closure and version.depends_on & closure:
+                    closure.add(key)
+                    grew = True
+        return closure
+
+    def record(self, key: SegmentKey, version: SegmentVersion, memo: dict[int, Any]) -> None:
+        """Make ``version`` the segment's current one; ``memo`` maps memo index -> object."""
+        old = self.versions.get(key)
+        if old is not None:
+            for object_id, _ in old.objects:
+                entry = self.owner.get(object_id)
+                if entry is not None and entry[0].segment == key and entry[0].seq == old.seq:
+                    del self.owner[object_id]
+        version.objects = [(id(obj), obj) for obj in memo.values() if _shareable(obj)]
+        for index, obj in memo.items():
+            if _shareable(obj):
+                self.owner[id(obj)] = (XRef(version.seq, key, index), obj)
+        self.versions[key] = version
+
+    def forget(self) -> None:
+        self.owner.clear()
+        self.versions.clear()
+
+
+class EventChunker:
+    """Writes log-event lists as chunk blobs; a chunk already written is not written again."""
+
+    def __init__(self, write_blob: Callable[[bytes], str]) -> None:
+        self._write_blob = write_blob
+        self._chunks: dict[int, tuple[list[Any], list[tuple[tuple[int, ...], str]]]] = {}
+
+    def ref_for(self, events: list[Any], used: set[str]) -> EventsRef:
+        cached = self._chunks.get(id(events))
+        known = cached[1] if cached is not None and cached[0] is events else []
+        chunks: list[tuple[tuple[int, ...], str]] = []
+        whole = len(events) - len(events) % EVENTS_PER_CHUNK
+        for number, start in enumerate(range(0, whole, EVENTS_PER_CHUNK)):
+            part = events[start : start + EVENTS_PER_CHUNK]
+            ids = tuple(map(id, part))
+            if number < len(known) and known[number][0] == ids:
+                chunks.append(known[number])
+            else:
+                rows = [dict(vars(event)) for event in part]
+                chunks.append((ids, self._write_blob(pickle.dumps(rows, protocol=5))))
+        self._chunks[id(events)] = (events, chunks)
+        digests = tuple(digest for _, digest in chunks)
+        used.update(digests)
+        return EventsRef(digests, tuple(dict(vars(event)) for event in events[whole:]))
+
+    def keep_only(self, lists: set[int]) -> None:
+        self._chunks = {key: value for key, value in self._chunks.items() if key in lists}
+
+
+def _log_event_class() -> Any:
+    from moto.logs.models import LogEvent
+
+    return LogEvent
+
+
+class SegmentPickler(_BasePickler):
+    """Pickles one segment, naming what belongs elsewhere (see the module docstring)."""
+
+    def __init__(self, file: io.BytesIO, context: PickleContext, key: SegmentKey) -> None:
+        super().__init__(file, context.sink)
+        self._context = context
+        self._key = key
+        self._event_class = _log_event_class()
+        self.depends_on: set[SegmentKey] = set()
+        self.event_lists: set[int] = set()
+
+    def persistent_id(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind is str or kind is bytes:
+            return self._context.sink.ref_for(obj) if len(obj) >= BLOB_THRESHOLD else None
+        if kind in (int, float, bool, tuple, type(None)):
+            return None
+        context = self._context
+        root = context.roots.get(id(obj))
+        if root is not None:
+            return root
+        if kind is list and obj and type(obj[0]) is self._event_class:
+            self.event_lists.add(id(obj))
+            return context.events.ref_for(obj, context.sink.referenced)
+        entry = context.index.owner.get(id(obj))
+        if entry is not None and entry[1] is obj:
+            where = entry[0]
+            if where.segment != self._key and where.segment not in context.pending:
+                self.depends_on.add(where.segment)
+                return where
+        return None
+
+
+@dataclass
+class PickleContext:
+    """What pickling segments needs: the object index, backend roots, blob and event sinks."""
+
+    index: ObjectIndex
+    sink: Any
+    events: EventChunker
+    roots: dict[int, RootRef] = field(default_factory=dict)
+    pending: set[SegmentKey] = field(default_factory=set)
+
+
+def segment_state(backends: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """What a segment's pickle holds: each backend's attributes, by account and region."""
+    return {
+        account: {region: vars(backend) for region, backend in regions.items()}
+        for account, regions in backends.items()
+    }
+
+
+class SegmentUnpickler(_BaseUnpickler):
+    """Reads one segment back; names are resolved against what was read before it."""
+
+    def __init__(self, data: bytes, loader: SegmentLoader) -> None:
+        super().__init__(io.BytesIO(data), loader.read_blob)
+        self._loader = loader
+        self.blobs: set[str] = set()
+        self.named: set[SegmentKey] = set()
+
+    def persistent_load(self, pid: Any) -> Any:
+        if isinstance(pid, RootRef):
+            return self._loader.root(pid)
+        if isinstance(pid, XRef):
+            self.named.add(pid.segment)
+            return self._loader.memos[(pid.seq, pid.segment)][pid.index]
+        if isinstance(pid, EventsRef):
+            return self._loader.events(pid, self.blobs)
+        if isinstance(pid, BlobRef):
+            self.blobs.add(pid.digest)
+        return super().persistent_load(pid)
+
+
+class SegmentLoader:
+    """Turns segment pickles back into backends, keeping roots and shared objects shared."""
+
+    def __init__(self, read_blob: Callable[[str], bytes]) -> None:
+        self.read_blob = read_blob
+        self.roots: dict[RootRef, Any] = {}
+        self.filled: set[RootRef] = set()
+        self.memos: dict[tuple[int, SegmentKey], dict[int, Any]] = {}
+
+    def root(self, ref: RootRef) -> Any:
+        backend = self.roots.get(ref)
+        if backend is None:
+            cls = _backend_dict(ref.module, ref.attribute).backend
+            backend = self.roots[ref] = cls.__new__(cls)
+        return backend
+
+    def events(self, ref: EventsRef, blobs: set[str]) -> list[Any]:
+        event_class = _log_event_class()
+        rows: list[dict[str, Any]] = []
+        for digest in ref.chunks:
+            blobs.add(digest)
+            rows.extend(pickle.loads(self.read_blob(digest)))
+        rows.extend(ref.tail)
+        events = []
+        for row in rows:
+            event = event_class.__new__(event_class)
+            event.__dict__.update(row)
+            events.append(event)
+        return events
+
+    def load(
+        self, seq: int, key: SegmentKey, body: bytes
+    ) -> tuple[dict[int, Any], set[str], set[SegmentKey]]:
+        """Read one segment version; (its memo, the blobs and the segments it names)."""
+        unpickler = SegmentUnpickler(body, self)
+        state: dict[str, dict[str, dict[str, Any]]] = unpickler.load()
+        module, attribute = key
+        for account, regions in state.items():
+            for region, attributes in regions.items():
+                ref = RootRef(module, attribute, account, region)
+                backend = self.root(ref)
+                backend.__dict__.clear()
+                backend.__dict__.update(attributes)
+                self.filled.add(ref)
+        memo: dict[int, Any] = unpickler.memo.copy()
+        self.memos[(seq, key)] = memo
+        return memo, unpickler.blobs, unpickler.named
+
+    def regions_of(self, key: SegmentKey) -> set[tuple[str, str]]:
+        return {(r.account, r.region) for r in self.filled if (r.module, r.attribute) == key}
+
+    def install(self) -> None:
+        """Put every backend read into moto's ``BackendDict`` objects."""
+        for ref, backend in self.roots.items():
+            if ref not in self.filled:  # named by another service, never saved itself
+                backend.__init__(ref.region, account_id=ref.account)
+            account_backends = _backend_dict(ref.module, ref.attribute)[ref.account]
+            dict.__setitem__(account_backends, ref.region, backend)
+
+
+def _backend_dict(module: str, attribute: str) -> Any:
+    import importlib
+
+    module, attribute = MOVED_BACKEND_DICTS.get((module, attribute), (module, attribute))
+    return getattr(importlib.import_module(module), attribute)
