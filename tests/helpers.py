@@ -100,7 +100,11 @@ class ServerProcess:
         log_path: Path | None = None,
     ) -> None:
         self.state_dir = state_dir
-        self.log_path = log_path  # where the server's output goes (default: nowhere)
+        # Where the server's output goes (default: nowhere; beside the state when commits are
+        # verified, so that what the check found can be read).
+        if log_path is None and os.environ.get("LOCALAWS_VERIFY_COMMITS") == "1":
+            log_path = state_dir.parent / f"{state_dir.name}-server-output.log"
+        self.log_path = log_path
         # Without a given port, the server takes over a socket bound here (no race for it).
         self._listener: socket.socket | None = None
         if port is None:

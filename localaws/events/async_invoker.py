@@ -130,6 +130,9 @@ class AsyncInvoker:
     def _claim_next(self) -> tuple[AsyncEvent, int] | None:
         """A due event, claimed, with the state's generation (a reset makes it stale)."""
         now = self.clock()
+        with self.persistence.reading():  # an idle worker takes no write lock
+            if not any(not e.claimed and e.due_at <= now for e in self.queue.events()):
+                return None
         with self.persistence.exclusive():
             for event in self.queue.events():
                 if not event.claimed and event.due_at <= now:
@@ -216,9 +219,12 @@ class AsyncInvoker:
             return
         if generation != self.persistence.generation:
             return  # a reset came while it ran: the event and its function are gone
-        event.attempts += 1
         metrics = {"AsyncEventAge": age * 1000}
-        self.service.sinks.write_metrics(event.account, event.region, event.function_name, metrics)
+        with self.persistence.writing():
+            self.queue.update(event, attempts=event.attempts + 1)
+            self.service.sinks.write_metrics(
+                event.account, event.region, event.function_name, metrics
+            )
         if result.function_error is None:
             self._finish(event, function, "Success", result)
         elif event.attempts <= settings.get("MaximumRetryAttempts", DEFAULT_MAX_RETRIES):
@@ -240,8 +246,7 @@ class AsyncInvoker:
 
     def _reschedule(self, event: AsyncEvent, delay: float) -> None:
         with self.persistence.writing():
-            event.due_at = self.clock() + delay
-            event.claimed = False
+            self.queue.update(event, due_at=self.clock() + delay, claimed=False)
 
     def _drop_recursive(self, event: AsyncEvent, function: FunctionTarget) -> None:
         message = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from localaws.executor.tracing import Chain
 
@@ -38,4 +38,8 @@ class EventStore(Protocol):
 
     def events(self) -> list[AsyncEvent]:
         """The queue itself, oldest first, to read or change under the persistence lock."""
+        ...
+
+    def update(self, event: AsyncEvent, **changes: Any) -> None:
+        """Change fields of a queued event, under the write lock (so that it is saved)."""
         ...

@@ -6,6 +6,8 @@ it here when it loads them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from localaws.config import DEFAULT_ACCOUNT_ID
@@ -41,3 +43,8 @@ class MotoEventStore:
 
     def events(self) -> list[AsyncEvent]:
         return queue_backend().events
+
+    def update(self, event: AsyncEvent, **changes: Any) -> None:
+        queue_backend()  # the queue's backend is what changes: its lookup marks it changed
+        for name, value in changes.items():
+            setattr(event, name, value)

@@ -163,7 +163,8 @@ class LocalAwsServer:
             self._socket = bind_socket(host, port)
         else:
             self._socket = adopt_socket(self.listen_fd, host, port)
-        store = StateStore(self.layout) if self.persist else None
+        verify = os.environ.get("LOCALAWS_VERIFY_COMMITS") == "1"  # test-only
+        store = StateStore(self.layout, verify) if self.persist else None
         persistence = Persistence(store)
         moto_app = _moto_wsgi_app()
         app = LocalAwsApp(moto_app, persistence, self.info)

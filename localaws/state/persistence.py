@@ -9,7 +9,6 @@ system, so a ``kill -9`` at any moment loses no write a client saw succeed.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -43,8 +42,6 @@ class Persistence:
         self._background: threading.Thread | None = None
         touched.install()
         touched.touch_log.recording_when = self.lock.held_exclusively
-        #: Test-only: after each commit, check that no service changed unseen.
-        self.verify = os.environ.get("LOCALAWS_VERIFY_COMMITS") == "1"
 
     @property
     def enabled(self) -> bool:
@@ -117,8 +114,6 @@ class Persistence:
             written = self.store.commit(keys)  # type: ignore[arg-type]
         except OSError as error:
             raise PersistenceError(f"could not save state: {error}") from error
-        if self.verify:
-            self.store.verify_unchanged()
         return written
 
     def compact_soon(self) -> None:

@@ -81,6 +81,8 @@ class SegmentVersion:
     blobs: frozenset[str]
     depends_on: frozenset[SegmentKey]
     regions: frozenset[tuple[str, str]] = frozenset()
+    #: The segment as NormalizedPickler writes it (only when commits are checked).
+    check_body: bytes = b""
     objects: list[tuple[int, Any]] = field(default_factory=list)
 
 
@@ -188,6 +190,23 @@ class SegmentPickler(_BasePickler):
                 self.depends_on.add(where.segment)
                 return where
         return None
+
+
+#: Attributes moto's ManagedState changes when a model is read (a describe counts a tick, a
+#: status read may move it on): a read may change them, so the commit check ignores them.
+_READ_SIDE_ATTRIBUTES = frozenset({"_tick", "_time_progressed", "_status"})
+
+
+class NormalizedPickler(SegmentPickler):
+    """Pickles a segment for the commit check only: without read-side attributes."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        from moto.moto_api._internal.managed_state_model import ManagedState
+
+        if isinstance(obj, ManagedState):
+            state = {k: v for k, v in vars(obj).items() if k not in _READ_SIDE_ATTRIBUTES}
+            return (type(obj), (), state)
+        return super().reducer_override(obj)
 
 
 @dataclass

@@ -37,6 +37,7 @@ from localaws.state.journal import (
 from localaws.state.legacy import load_legacy_snapshot, read_legacy_header
 from localaws.state.segments import (
     EventChunker,
+    NormalizedPickler,
     ObjectIndex,
     PickleContext,
     RootRef,
@@ -107,8 +108,10 @@ def check_state_files(layout: StateDirLayout) -> None:
 class StateStore:
     """Reads the saved state into moto, and saves what each write changed."""
 
-    def __init__(self, layout: StateDirLayout) -> None:
+    def __init__(self, layout: StateDirLayout, verify: bool = False) -> None:
         self.layout = layout
+        #: Test-only: after each commit, check that no saved service changed unseen.
+        self.verify = verify
         self.index = ObjectIndex()
         self._blob_names = {p.name for p in layout.blobs.glob("*") if len(p.name) == 64}
         self._unsynced_blobs: list[Path] = []
@@ -220,6 +223,13 @@ class StateStore:
             version_ = SegmentVersion(seq, body, frozenset(blobs), depends_on, regions)
             self.index.record(key, version_, memo)
         loader.install()
+        if self.verify:
+            from localaws.state.snapshot import capture_backends
+
+            tree = capture_backends()
+            context = PickleContext(self.index, self.sink, self.events, _roots(tree))
+            for key, saved in self.index.versions.items():
+                saved.check_body = _normalized(context, key, tree.get(key, {}))
 
     def _open_journal(self, number: int, torn_at: int | None = None) -> None:
         self._number = number
@@ -259,6 +269,7 @@ class StateStore:
             pickler = SegmentPickler(buffer, context, key)
             pickler.dump(segment_state(tree[key]))
             body = buffer.getvalue()
+            check_body = _normalized(context, key, tree[key]) if self.verify else b""
             context.pending.discard(key)
             event_lists |= pickler.event_lists
             old = self.index.versions.get(key)
@@ -269,6 +280,7 @@ class StateStore:
                 frozenset(self.sink.referenced),
                 frozenset(pickler.depends_on),
                 _regions(tree[key]),
+                check_body,
             )
             memo = {index: obj for index, obj in pickler.memo.copy().values()}
             self.index.record(key, version_, memo)
@@ -276,6 +288,8 @@ class StateStore:
                 entries.append((key, body))
         if "moto.logs.models" in {key[0] for key in closure}:
             self.events.keep_only(event_lists)
+        if self.verify:
+            self.verify_unchanged(tree)
         if not entries and not full:
             return False
         payload = pickle.dumps((full, entries), protocol=pickle.HIGHEST_PROTOCOL)
@@ -288,21 +302,16 @@ class StateStore:
         self.last_written_at = __import__("time").time()
         return True
 
-    def verify_unchanged(self) -> None:
+    def verify_unchanged(self, tree: BackendTree) -> None:
         """Raise UnseenChange if a saved service differs from its last saved version (a write
         changed it without touching its ``BackendDict``). For tests: it pickles everything."""
-        from localaws.state.snapshot import capture_backends
-
-        tree = capture_backends()
         context = PickleContext(self.index, self.sink, self.events, _roots(tree))
         for key, saved in list(self.index.versions.items()):
             backends = {
                 account: {r: b for r, b in regions.items() if (account, r) in saved.regions}
                 for account, regions in tree.get(key, {}).items()
             }
-            buffer = io.BytesIO()
-            SegmentPickler(buffer, context, key).dump(segment_state(backends))
-            if buffer.getvalue() != saved.body:
+            if _normalized(context, key, backends) != saved.check_body:
                 raise UnseenChange(f"{key[0]} changed, but no write touched it")
 
     def journal_size(self) -> int:
@@ -400,6 +409,12 @@ def _roots(tree: BackendTree) -> dict[int, RootRef]:
         for account, regions in accounts.items()
         for region, backend in regions.items()
     }
+
+
+def _normalized(context: PickleContext, key: SegmentKey, backends: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    NormalizedPickler(buffer, context, key).dump(segment_state(backends))
+    return buffer.getvalue()
 
 
 def _regions(backends: dict[str, dict[str, Any]]) -> frozenset[tuple[str, str]]:

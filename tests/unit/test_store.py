@@ -1,14 +1,30 @@
+"""The journal store: what a write costs, what a crash leaves, what a reload brings back."""
+
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import time
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
+from moto import mock_aws
+from moto.core.base_backend import BackendDict
 
 from localaws.errors import StateFormatError
-from localaws.state.snapshot import BLOB_THRESHOLD
+from localaws.state.snapshot import BlobSink, capture_backends, dump_backends
 from localaws.state.statedir import StateDirLayout
-from localaws.state.store import SnapshotStore
+from localaws.state.store import StateStore
+
+S3 = ("moto.s3.models", "s3_backends")
+LOGS = ("moto.logs.models", "logs_backends")
+SQS = ("moto.sqs.models", "sqs_backends")
+LAMBDA = ("moto.awslambda.models", "lambda_backends")
 
 
 @pytest.fixture
@@ -18,65 +34,237 @@ def layout(tmp_path: Path) -> StateDirLayout:
     return layout
 
 
-def tree(value: object) -> dict:  # type: ignore[type-arg]
-    return {("module", "attr"): {"123456789012": {"us-east-1": value}}}
+@pytest.fixture
+def aws() -> Iterator[None]:
+    with mock_aws():
+        yield
 
 
-def test_save_then_load(layout: StateDirLayout) -> None:
-    big = b"b" * BLOB_THRESHOLD
-    assert SnapshotStore(layout).save(tree({"big": big, "n": 1}))
-    loaded = SnapshotStore(layout).load()
-    assert loaded.tree == tree({"big": big, "n": 1})
-    header = json.loads(layout.snapshot.read_bytes().split(b"\n", 1)[0])
-    assert header["format"] == "localaws-state" and header["schema"] == 1
+def client(service: str) -> Any:
+    return boto3.client(service, region_name="us-east-1")
 
 
-def test_an_identical_state_is_not_rewritten(layout: StateDirLayout) -> None:
-    store = SnapshotStore(layout)
-    assert store.save(tree({"n": 1}))
-    assert not store.save(tree({"n": 1}))
-    assert store.save(tree({"n": 2}))
-    assert store.snapshots_written == 2
+def reload(layout: StateDirLayout) -> StateStore:
+    """Forget every service in memory, then read them back from disk."""
+    BackendDict.reset()
+    store = StateStore(layout)
+    store.load()
+    return store
 
 
-def test_blobs_no_longer_referenced_are_deleted(layout: StateDirLayout) -> None:
-    store = SnapshotStore(layout)
-    store.save(tree({"big": b"1" * BLOB_THRESHOLD}))
-    store.save(tree({"big": b"2" * BLOB_THRESHOLD}))
-    assert len(list(layout.blobs.iterdir())) == 1
-    assert SnapshotStore(layout).load().tree == tree({"big": b"2" * BLOB_THRESHOLD})
+def put_log_batches(batches: int, size: int = 5000) -> None:
+    logs = client("logs")
+    if not logs.describe_log_groups(logGroupNamePrefix="g")["logGroups"]:
+        logs.create_log_group(logGroupName="g")
+        logs.create_log_stream(logGroupName="g", logStreamName="s")
+    now = int(time.time() * 1000)
+    for batch in range(batches):
+        events = [{"timestamp": now, "message": f"event {batch}.{i}"} for i in range(size)]
+        logs.put_log_events(logGroupName="g", logStreamName="s", logEvents=events)
 
 
-@pytest.mark.parametrize(
-    "damage, reason",
-    [
-        (lambda raw: b"garbage", "not readable"),
-        (lambda raw: raw[:-5], "checksum"),
-        (lambda raw: raw.replace(b'"localaws-state"', b'"other-format"'), "not a localaws"),
-    ],
-)
-def test_a_damaged_snapshot_is_moved_aside(layout: StateDirLayout, damage, reason) -> None:  # type: ignore[no-untyped-def]
-    SnapshotStore(layout).save(tree({"n": 1}))
-    damaged = damage(layout.snapshot.read_bytes())
-    layout.snapshot.write_bytes(damaged)
-    result = SnapshotStore(layout).load()
-    assert result.tree is None and reason in result.reason
-    assert result.moved_aside_to is not None
-    assert (result.moved_aside_to / "snapshot.bin").read_bytes() == damaged
-    assert not layout.snapshot.exists() and layout.blobs.is_dir()
+def all_log_messages() -> list[str]:
+    events = client("logs").get_log_events(
+        logGroupName="g", logStreamName="s", startFromHead=True, limit=10000
+    )["events"]
+    return [event["message"] for event in events]
 
 
-def test_a_missing_blob_is_reported(layout: StateDirLayout) -> None:
-    SnapshotStore(layout).save(tree({"big": b"x" * BLOB_THRESHOLD}))
-    for blob in layout.blobs.iterdir():
-        blob.unlink()
-    result = SnapshotStore(layout).load()
-    assert result.tree is None and "missing" in result.reason
+def test_a_reload_brings_back_every_service(aws: None, layout: StateDirLayout) -> None:
+    store = StateStore(layout)
+    store.load()
+    client("s3").create_bucket(Bucket="kept-bucket")
+    client("s3").put_object(Bucket="kept-bucket", Key="k", Body=b"body")
+    put_log_batches(1, size=1200)
+    client("sqs").create_queue(QueueName="kept-queue")
+    assert store.commit({S3, LOGS, SQS})
+    store.close()
+    reload(layout)
+    assert client("s3").get_object(Bucket="kept-bucket", Key="k")["Body"].read() == b"body"
+    assert len(all_log_messages()) == 1200
+    assert client("sqs").list_queues()["QueueUrls"][0].endswith("/kept-queue")
+
+
+def test_a_small_write_costs_the_same_bytes_however_many_log_events_are_kept(
+    aws: None, layout: StateDirLayout
+) -> None:
+    store = StateStore(layout)
+    store.load()
+    client("s3").create_bucket(Bucket="small-writes")
+    costs = []
+    for batches in (1, 10):
+        put_log_batches(batches)
+        store.commit({S3, LOGS})
+        before = store.bytes_written
+        client("s3").put_object(Bucket="small-writes", Key="k", Body=f"{batches:010}".encode())
+        assert store.commit({S3})
+        costs.append(store.bytes_written - before)
+    assert costs[1] <= costs[0] * 1.05 + 64, costs
+
+
+def test_new_log_events_cost_what_is_new_not_what_is_kept(
+    aws: None, layout: StateDirLayout
+) -> None:
+    store = StateStore(layout)
+    store.load()
+    costs = []
+    for _ in range(3):
+        put_log_batches(4)
+        store.commit({LOGS})
+        before = store.bytes_written
+        put_log_batches(1, size=10)
+        store.commit({LOGS})
+        costs.append(store.bytes_written - before)
+    assert max(costs) < 20_000, costs
+
+
+def test_nothing_touched_writes_nothing(aws: None, layout: StateDirLayout) -> None:
+    store = StateStore(layout)
+    store.load()
+    client("s3").create_bucket(Bucket="quiet-bucket")
+    assert store.commit({S3})
+    size = store.journal_size()
+    assert not store.commit(set())
+    assert not store.commit({S3})  # touched but unchanged
+    assert store.journal_size() == size
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    return 1\n")
+    return buffer.getvalue()
+
+
+def test_an_object_two_services_hold_is_still_one_object_after_a_reload(
+    aws: None, layout: StateDirLayout
+) -> None:
+    from moto.awslambda.models import lambda_backends
+    from moto.sqs.models import sqs_backends
+
+    store = StateStore(layout)
+    store.load()
+    role = client("iam").create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    client("lambda").create_function(
+        FunctionName="f", Runtime="python3.12", Role=role, Handler="handler.handler",
+        Code={"ZipFile": _zip()},
+    )  # fmt: skip
+    url = client("sqs").create_queue(QueueName="q")["QueueUrl"]
+    arn = client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+    client("lambda").create_event_source_mapping(
+        EventSourceArn=arn["Attributes"]["QueueArn"], FunctionName="f"
+    )
+    store.commit({key for key in capture_backends()})
+    client("lambda").update_function_configuration(FunctionName="f", Timeout=9)
+    store.commit({LAMBDA})  # SQS names Lambda's mapping: it is saved again with it
+    store.close()
+    reload(layout)
+    queue = sqs_backends["123456789012"]["us-east-1"].queues["q"]
+    (held_by_queue,) = queue.lambda_event_source_mappings.values()
+    (mapping,) = lambda_backends["123456789012"]["us-east-1"]._event_source_mappings.values()
+    assert held_by_queue is mapping
+    assert client("lambda").get_function_configuration(FunctionName="f")["Timeout"] == 9
+
+
+def _journal(layout: StateDirLayout) -> Path:
+    (journal,) = layout.state.glob("journal-*.log")
+    return journal
+
+
+def test_a_torn_last_record_is_dropped(aws: None, layout: StateDirLayout) -> None:
+    store = StateStore(layout)
+    store.load()
+    client("s3").create_bucket(Bucket="first-bucket")
+    store.commit({S3})
+    whole = _journal(layout).stat().st_size
+    client("s3").create_bucket(Bucket="second-bucket")
+    store.commit({S3})
+    store.close()
+    complete = _journal(layout).read_bytes()
+    for cut in (whole + 1, whole + 10, whole + 30, (whole + len(complete)) // 2, len(complete) - 1):
+        _journal(layout).write_bytes(complete[:cut])
+        store = reload(layout)
+        assert [b["Name"] for b in client("s3").list_buckets()["Buckets"]] == ["first-bucket"]
+        store.close()
+        assert _journal(layout).stat().st_size == whole  # the tail is cut off before appending
+
+
+def test_a_torn_record_is_reported(aws: None, layout: StateDirLayout) -> None:
+    store = StateStore(layout)
+    store.load()
+    client("s3").create_bucket(Bucket="first-bucket")
+    store.commit({S3})
+    store.close()
+    _journal(layout).write_bytes(_journal(layout).read_bytes()[:-3])
+    BackendDict.reset()
+    result = StateStore(layout).load()
+    assert result.moved_aside_to is None
+    assert any("torn record" in notice for notice in result.notices)
+
+
+def test_damage_before_the_last_record_moves_the_state_aside(
+    aws: None, layout: StateDirLayout
+) -> None:
+    store = StateStore(layout)
+    store.load()
+    for name in ("first-bucket", "second-bucket"):
+        client("s3").create_bucket(Bucket=name)
+        store.commit({S3})
+    store.close()
+    raw = bytearray(_journal(layout).read_bytes())
+    header_end = raw.index(b"\n") + 1
+    raw[header_end + 30] ^= 0xFF  # inside the first record's payload
+    _journal(layout).write_bytes(bytes(raw))
+    BackendDict.reset()
+    result = StateStore(layout).load()
+    assert result.moved_aside_to is not None and "damaged" in result.reason
+    assert list(result.moved_aside_to.glob("journal-*.log"))
+
+
+def test_compaction_keeps_the_state_and_drops_old_files_and_blobs(
+    aws: None, layout: StateDirLayout
+) -> None:
+    store = StateStore(layout)
+    store.load()
+    s3 = client("s3")
+    s3.create_bucket(Bucket="big-values")
+    for value in (b"1", b"2"):
+        s3.put_object(Bucket="big-values", Key="big", Body=value * 100_000)
+        store.commit({S3})
+    put_log_batches(2)
+    store.commit({LOGS})
+    store.compact()
+    assert [p.name for p in sorted(layout.state.glob("*.log"))] == ["base-1.log", "journal-1.log"]
+    blobs = {p.name for p in layout.blobs.iterdir()}
+    assert hashlib.sha256(b"1" * 100_000).hexdigest() not in blobs
+    s3.put_object(Bucket="big-values", Key="after", Body=b"x")
+    store.commit({S3})
+    store.close()
+    reload(layout)
+    assert s3.get_object(Bucket="big-values", Key="big")["Body"].read() == b"2" * 100_000
+    assert s3.get_object(Bucket="big-values", Key="after")["Body"].read() == b"x"
+    assert len(all_log_messages()) == 10000
 
 
 def test_a_newer_schema_is_refused_and_left_in_place(layout: StateDirLayout) -> None:
-    content = json.dumps({"format": "localaws-state", "schema": 2, "localaws": "2.0"}).encode()
-    layout.snapshot.write_bytes(content + b"\n")
+    content = json.dumps({"format": "localaws-state", "schema": 3, "localaws": "3.0"}).encode()
+    path = layout.state / "journal-0.log"
+    path.write_bytes(content + b"\n")
     with pytest.raises(StateFormatError, match="newer localaws"):
-        SnapshotStore(layout).load()
-    assert layout.snapshot.read_bytes() == content + b"\n"
+        StateStore(layout).load()
+    assert path.read_bytes() == content + b"\n"
+
+
+def test_a_schema_1_snapshot_is_converted(aws: None, layout: StateDirLayout) -> None:
+    client("s3").create_bucket(Bucket="old-format")
+    blobs: dict[str, bytes] = {}
+    body = dump_backends(capture_backends(), BlobSink(blobs.__setitem__))
+    header = {"format": "localaws-state", "schema": 1, "localaws": "0.9",
+              "sha256": hashlib.sha256(body).hexdigest()}  # fmt: skip
+    layout.snapshot.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    BackendDict.reset()
+    result = StateStore(layout).load()
+    assert result.restored and any("schema 2" in notice for notice in result.notices)
+    assert not layout.snapshot.exists()
+    reload(layout)
+    assert [b["Name"] for b in client("s3").list_buckets()["Buckets"]] == ["old-format"]
