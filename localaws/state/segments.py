@@ -225,6 +225,7 @@ def segment_state(backends: dict[str, dict[str, Any]]) -> dict[str, dict[str, An
     return {
         account: {region: vars(backend) for region, backend in regions.items()}
         for account, regions in backends.items()
+        if regions  # a read can make an account with no backends: nothing to keep
     }
 
 
