@@ -19,6 +19,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Dummy credentials so no test can ever reach (or use) a real AWS account.
 AWS_TEST_ENV = dict(OFFLINE_ENV)
+#: Test servers check after each commit that no service changed without being saved.
+VERIFIED_COMMITS = {"LOCALAWS_VERIFY_COMMITS": "1"}
 
 
 def aws_client(endpoint: str, service: str, **config: Any) -> Any:
@@ -100,9 +102,8 @@ class ServerProcess:
         log_path: Path | None = None,
     ) -> None:
         self.state_dir = state_dir
-        # Where the server's output goes (default: nowhere; beside the state when commits are
-        # verified, so that what the check found can be read).
-        if log_path is None and os.environ.get("LOCALAWS_VERIFY_COMMITS") == "1":
+        # Where the server's output goes (default: beside the state directory).
+        if log_path is None:
             log_path = state_dir.parent / f"{state_dir.name}-server-output.log"
         self.log_path = log_path
         # Without a given port, the server takes over a socket bound here (no race for it).
@@ -132,7 +133,7 @@ class ServerProcess:
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT,
-                env={**os.environ, **AWS_TEST_ENV, **self.env},
+                env={**os.environ, **AWS_TEST_ENV, **VERIFIED_COMMITS, **self.env},
                 pass_fds=inherited,
             )
         finally:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from localaws import __version__
+from localaws.state import crash_points
 
 FORMAT_NAME = "localaws-state"
 SCHEMA_VERSION = 2
@@ -134,6 +135,9 @@ class JournalWriter:
 
     def append(self, seq: int, payload: bytes) -> None:
         data = encode_record(seq, payload)
+        if crash_points.due("journal-append"):
+            os.write(self._fd, data[: len(data) // 2])
+            crash_points.crash()
         written = os.write(self._fd, data)
         while written < len(data):  # a short write (a signal, a nearly full disk): go on
             written += os.write(self._fd, data[written:])

@@ -12,59 +12,52 @@ versions in memory, outside every request's lock; only then are the old files re
 from __future__ import annotations
 
 import hashlib
-import io
+import os
 import pickle
 import shutil
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
-from localaws import __version__
 from localaws.errors import StateFormatError
-from localaws.state.files import fsync_directory, write_atomically
-from localaws.state.journal import (
-    SCHEMA_VERSION,
-    CorruptStateError,
-    JournalWriter,
-    encode_record,
-    file_header,
-    read_record_file,
+from localaws.state import crash_points
+from localaws.state.commits import (
+    UnseenChange,
+    context_for,
+    pickle_commit,
+    remember_check_bodies,
+    verify_unchanged,
 )
+from localaws.state.files import fsync_directory, write_atomically
+from localaws.state.journal import CorruptStateError, JournalWriter
 from localaws.state.legacy import load_legacy_snapshot, read_legacy_header
 from localaws.state.segments import (
     EventChunker,
-    NormalizedPickler,
     ObjectIndex,
-    PickleContext,
-    RootRef,
     SegmentKey,
     SegmentLoader,
-    SegmentPickler,
     SegmentVersion,
-    segment_state,
 )
-from localaws.state.snapshot import BackendTree, BlobSink, install_backends
+from localaws.state.snapshot import BackendTree, BlobSink, capture_backends, install_backends
 from localaws.state.statedir import StateDirLayout
-
-#: Services whose state changes outside any request (Step Functions runs an execution in a
-#: thread of its own): they are checked at every commit, and saved when they changed.
-CHANGES_OUTSIDE_REQUESTS = ("moto.stepfunctions.",)
-#: Services whose objects hold other services' objects: pickled last in a commit, so that each
-#: shared object is saved with the service it belongs to (a bucket with S3, not with the stack).
-PICKLED_LAST = ("moto.cloudformation.", "moto.stepfunctions.")
+from localaws.state.statefiles import (
+    check_header,
+    check_state_files,
+    file_number,
+    fsync_path,
+    read_saved_state,
+    state_files,
+    write_base,
+)
 
 #: The journal is compacted once it is larger than this and than the base.
-COMPACT_AFTER_BYTES = 8 * 1024 * 1024
+COMPACT_AFTER_BYTES = int(os.environ.get("LOCALAWS_COMPACT_AFTER_BYTES", 8 * 1024 * 1024))
 
-__all__ = ["CorruptStateError", "LoadResult", "StateStore", "check_state_files"]
-
-
-class UnseenChange(RuntimeError):
-    """A service changed without a write touching it: that change would not be saved."""
+__all__ = ["CorruptStateError", "LoadResult", "StateStore", "UnseenChange", "check_state_files"]
 
 
 @dataclass
@@ -75,41 +68,6 @@ class LoadResult:
     moved_aside_to: Path | None = None
     reason: str = ""
     notices: tuple[str, ...] = ()
-
-
-def _number(path: Path) -> int:
-    return int(path.stem.rpartition("-")[2])
-
-
-def state_files(layout: StateDirLayout) -> tuple[Path | None, list[Path]]:
-    """The newest base and the journals that follow it, oldest first."""
-    bases = sorted(layout.state.glob("base-*.log"), key=_number)
-    base = bases[-1] if bases else None
-    start = _number(base) if base else 0
-    journals = [p for p in layout.state.glob("journal-*.log") if _number(p) >= start]
-    return base, sorted(journals, key=_number)
-
-
-def check_header(header: dict[str, Any], path: Path) -> None:
-    schema = header.get("schema")
-    if not isinstance(schema, int):
-        raise CorruptStateError("its schema version is missing")
-    if schema > SCHEMA_VERSION:
-        raise StateFormatError(
-            f"the state in {path.parent} was written by a newer localaws "
-            f"({header.get('localaws', '?')}, state schema {schema}); this localaws "
-            f"({__version__}) reads schema {SCHEMA_VERSION}.",
-            "Use the newer localaws, or run 'localaws reset --yes' to move it aside.",
-        )
-
-
-def check_state_files(layout: StateDirLayout) -> None:
-    """Raise StateFormatError or CorruptStateError unless every state file is ours to read."""
-    base, journals = state_files(layout)
-    paths = [p for p in (layout.snapshot, base, *journals) if p is not None and p.exists()]
-    for path in paths:
-        header = read_legacy_header(path)[0]
-        check_header(header, path)
 
 
 class StateStore:
@@ -192,51 +150,23 @@ class StateStore:
         return LoadResult(restored=True, notices=("the saved state was converted to schema 2",))
 
     def _load_records(self) -> LoadResult:
-        base, journals = state_files(self.layout)
-        files = [p for p in (base, *journals) if p is not None]
-        latest: dict[SegmentKey, tuple[int, int, bytes]] = {}
-        notices: list[str] = []
-        last_seq = 0
-        torn_at: int | None = None
-        for path in files:
-            read = read_record_file(path)
-            check_header(read.header, path)
-            for record in read.records:
-                if record.seq <= last_seq:  # also in a base compacted from this journal
-                    continue
-                last_seq = record.seq
-                full, entries = pickle.loads(record.payload)
-                if full:
-                    latest.clear()
-                for position, (key, body) in enumerate(entries):
-                    latest[key] = (record.seq, position, body)
-            if read.torn_tail:
-                notices.append(f"{read.torn_tail}; that unacknowledged write was dropped")
-                torn_at = read.records[-1].end if read.records else None
-        self._seq = last_seq
-        self._load_segments(latest)
-        number = _number(files[-1]) if files else 0
-        if base is not None:
-            self._base_size = base.stat().st_size
-        self._open_journal(number, torn_at if files and files[-1] != base else None)
-        return LoadResult(restored=bool(latest), notices=tuple(notices))
-
-    def _load_segments(self, latest: dict[SegmentKey, tuple[int, int, bytes]]) -> None:
+        saved = read_saved_state(self.layout)
+        self._seq = saved.last_seq
+        self._base_size = saved.base_size
         loader = SegmentLoader(self.read_blob)
-        for key, (seq, _, body) in sorted(latest.items(), key=lambda item: item[1][:2]):
+        for key, (seq, _, body) in sorted(saved.latest.items(), key=lambda item: item[1][:2]):
             memo, blobs, named = loader.load(seq, key, body)
             regions = frozenset(loader.regions_of(key))
-            depends_on = frozenset(named - {key})
-            version_ = SegmentVersion(seq, body, frozenset(blobs), depends_on, regions)
+            version_ = SegmentVersion(
+                seq, body, frozenset(blobs), frozenset(named - {key}), regions
+            )
             self.index.record(key, version_, memo)
         loader.install()
         if self.verify:
-            from localaws.state.snapshot import capture_backends
-
             tree = capture_backends()
-            context = PickleContext(self.index, self.sink, self.events, _roots(tree))
-            for key, saved in self.index.versions.items():
-                saved.check_body = _normalized(context, key, tree.get(key, {}))
+            remember_check_bodies(context_for(self.index, self.sink, self.events, tree), tree)
+        self._open_journal(saved.journal_number, saved.torn_at)
+        return LoadResult(restored=bool(saved.latest), notices=tuple(saved.notices))
 
     def _open_journal(self, number: int, torn_at: int | None = None) -> None:
         self._number = number
@@ -267,70 +197,24 @@ class StateStore:
         return self._commit(set(keys), full=True)
 
     def _commit(self, touched: set[SegmentKey], full: bool) -> bool:
-        from localaws.state.snapshot import capture_backends
-
         tree = capture_backends()
-        context = PickleContext(self.index, self.sink, self.events, _roots(tree))
-        touched |= {key for key in tree if key[0].startswith(CHANGES_OUTSIDE_REQUESTS)}
-        closure = self.index.dependents(touched) & tree.keys() if not full else set(tree)
-        context.pending = set(closure)
+        context = context_for(self.index, self.sink, self.events, tree)
         seq = self._seq + 1
-        entries: list[tuple[SegmentKey, bytes]] = []
-        event_lists: set[int] = set()
-        for key in sorted(closure, key=lambda k: (k[0].startswith(PICKLED_LAST), k)):
-            self.sink.begin()
-            buffer = io.BytesIO()
-            pickler = SegmentPickler(buffer, context, key)
-            pickler.dump(segment_state(tree[key]))
-            body = buffer.getvalue()
-            check_body = _normalized(context, key, tree[key]) if self.verify else b""
-            context.pending.discard(key)
-            event_lists |= pickler.event_lists
-            old = self.index.versions.get(key)
-            unchanged = not full and old is not None and old.body == body
-            version_ = SegmentVersion(
-                old.seq if unchanged and old else seq,
-                body,
-                frozenset(self.sink.referenced),
-                frozenset(pickler.depends_on),
-                _regions(tree[key]),
-                check_body,
-            )
-            memo = {index: obj for index, obj in pickler.memo.copy().values()}
-            self.index.record(key, version_, memo)
-            if not unchanged:
-                entries.append((key, body))
-        if "moto.logs.models" in {key[0] for key in closure}:
-            self.events.keep_only(event_lists)
+        commit = pickle_commit(context, tree, touched, seq, full, self.verify)
+        if any(key[0] == "moto.logs.models" for key, _ in commit.entries):
+            self.events.keep_only(commit.event_lists)
         if self.verify:
-            self.verify_unchanged(tree)
-        if not entries and not full:
+            verify_unchanged(context, tree, self.layout.root)
+        if not commit.entries and not full:
             return False
-        payload = pickle.dumps((full, entries), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((full, commit.entries), protocol=pickle.HIGHEST_PROTOCOL)
         with self._mutex:
             self._writer().append(seq, payload)
             self._seq = seq
         self.records_written += 1
         self.bytes_written += len(payload)
-        self.last_written_at = __import__("time").time()
+        self.last_written_at = time.time()
         return True
-
-    def verify_unchanged(self, tree: BackendTree) -> None:
-        """Raise UnseenChange if a saved service differs from its last saved version (a write
-        changed it without touching its ``BackendDict``). For tests: it pickles everything."""
-        context = PickleContext(self.index, self.sink, self.events, _roots(tree))
-        for key, saved in list(self.index.versions.items()):
-            backends = {
-                account: {r: b for r, b in regions.items() if (account, r) in saved.regions}
-                for account, regions in tree.get(key, {}).items()
-            }
-            if key[0].startswith(CHANGES_OUTSIDE_REQUESTS):
-                continue  # changed by its own threads at any moment; saved at every commit
-            now = _normalized(context, key, backends)
-            if now != saved.check_body:
-                for name, data in (("saved", saved.check_body), ("now", now)):
-                    (self.layout.root / f"unseen-{key[0]}.{name}.pickle").write_bytes(data)
-                raise UnseenChange(f"{key[0]} changed, but no write touched it")
 
     def journal_size(self) -> int:
         return self._journal.size if self._journal else 0
@@ -345,7 +229,7 @@ class StateStore:
             blobs, self._unsynced_blobs = self._unsynced_blobs, []
             journal = self._journal
         for path in blobs:
-            _fsync_path(path)
+            fsync_path(path)
         if blobs:
             fsync_directory(self.layout.blobs)
         if journal is not None:
@@ -365,26 +249,17 @@ class StateStore:
                 self._writer().sync()
                 self._writer().close()
                 self._open_journal(old_number + 1)
-            self._write_base(old_number + 1, [(v.seq, key, v.body) for key, v in versions])
+            base = self.layout.state / f"base-{old_number + 1}.log"
+            self._base_size = write_base(base, [(v.seq, key, v.body) for key, v in versions])
+            crash_points.reached("compaction-before-cleanup")
             for path in self.layout.state.glob("*.log"):
-                if _number(path) <= old_number:
+                if file_number(path) <= old_number:
                     path.unlink(missing_ok=True)
             for digest in known_blobs - live_blobs:
                 (self.layout.blobs / digest).unlink(missing_ok=True)
             with self._mutex:
                 self._blob_names -= known_blobs - live_blobs
             self.compactions += 1
-
-    def _write_base(self, number: int, versions: list[tuple[int, SegmentKey, bytes]]) -> None:
-        by_seq: dict[int, list[tuple[SegmentKey, bytes]]] = {}
-        for seq, key, body in versions:
-            by_seq.setdefault(seq, []).append((key, body))
-        chunks = [file_header()]
-        for seq in sorted(by_seq):
-            chunks.append(encode_record(seq, pickle.dumps((False, by_seq[seq]), protocol=5)))
-        data = b"".join(chunks)
-        write_atomically(self.layout.state / f"base-{number}.log", data)
-        self._base_size = len(data)
 
     def close(self) -> None:
         with self._mutex:
@@ -417,36 +292,3 @@ class StateStore:
         self.index.forget()
         self.events = EventChunker(lambda data: self.sink.ref_for(data).digest)
         self._base_size = 0
-
-
-def _roots(tree: BackendTree) -> dict[int, RootRef]:
-    return {
-        id(backend): RootRef(key[0], key[1], account, region)
-        for key, accounts in tree.items()
-        for account, regions in accounts.items()
-        for region, backend in regions.items()
-    }
-
-
-def _normalized(context: PickleContext, key: SegmentKey, backends: dict[str, Any]) -> bytes:
-    buffer = io.BytesIO()
-    NormalizedPickler(buffer, context, key).dump(segment_state(backends))
-    return buffer.getvalue()
-
-
-def _regions(backends: dict[str, dict[str, Any]]) -> frozenset[tuple[str, str]]:
-    pairs = ((account, region) for account, regions in backends.items() for region in regions)
-    return frozenset(pairs)
-
-
-def _fsync_path(path: Path) -> None:
-    import os
-
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import ServerProcess, aws_client, eventually, free_port, run_localaws
-from tests.lab_fixtures import TRUST_POLICY, handler_zip, trigger_on_uploads, zip_bytes
+from tests.lab_fixtures import TRUST_POLICY, deploy, handler_zip, trigger_on_uploads, zip_bytes
 
 pytestmark = pytest.mark.server
 
@@ -116,54 +116,109 @@ def test_stop_and_start_keep_every_resource(state_dir: Path) -> None:
         run_localaws("stop", "--state-dir", str(state_dir))
 
 
+LOG_GROUP, LOG_STREAM = "/crash/test", "writes"
+NOOP = "def lambda_handler(event, context):\n    return event\n"
+
+
+def prepare_crash_targets(endpoint: str) -> None:
+    """A bucket, a log stream, a queue, and a function whose successes land in a queue."""
+    client(endpoint, "s3").create_bucket(Bucket="crash-test")
+    logs = client(endpoint, "logs")
+    logs.create_log_group(logGroupName=LOG_GROUP)
+    logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName=LOG_STREAM)
+    sqs = client(endpoint, "sqs")
+    for queue in ("crash-messages", "async-done"):
+        sqs.create_queue(QueueName=queue)
+    lam = client(endpoint, "lambda")
+    deploy(lam, client(endpoint, "iam"), "crash-noop", NOOP)
+    lam.put_function_event_invoke_config(
+        FunctionName="crash-noop",
+        DestinationConfig={
+            "OnSuccess": {"Destination": "arn:aws:sqs:us-east-1:123456789012:async-done"}
+        },
+    )
+
+
 class Writer(threading.Thread):
-    """Writes objects, roles and queues until the server dies; records what was acknowledged."""
+    """Writes until the server dies: objects, roles, queues, log events, queue messages and
+    asynchronous invocations; records what was acknowledged."""
 
     def __init__(self, endpoint: str, round_number: int, seed: int) -> None:
         super().__init__(daemon=True)
         settings = {"retries": {"max_attempts": 1}, "connect_timeout": 2, "read_timeout": 10}
-        self.s3 = client(endpoint, "s3", **settings)
-        self.iam = client(endpoint, "iam", **settings)
-        self.sqs = client(endpoint, "sqs", **settings)
+        self.s3, self.iam, self.sqs, self.logs, self.lam = (
+            client(endpoint, service, **settings)
+            for service in ("s3", "iam", "sqs", "logs", "lambda")
+        )
+        self.messages_url = f"{endpoint}/123456789012/crash-messages"
         self.round_number = round_number
         self.random = random.Random(seed)
         self.objects: dict[str, bytes] = {}
         self.roles: list[str] = []
         self.queues: list[str] = []
+        self.log_messages: list[str] = []
+        self.messages: list[str] = []
+        self.events: list[str] = []
 
     @property
     def acknowledged(self) -> int:
-        return len(self.objects) + len(self.roles) + len(self.queues)
+        kinds = (self.objects, self.roles, self.queues, self.log_messages, self.messages)
+        return sum(len(kind) for kind in kinds) + len(self.events)
 
     def run(self) -> None:
         index = 0
         try:
             while True:
                 index += 1
-                name = f"r{self.round_number}-{index}"
-                choice = self.random.random()
-                if choice < 0.7:
-                    size = self.random.choice((10, 5_000, 70_000, 300_000))
-                    body = self.random.randbytes(size)
-                    self.s3.put_object(Bucket="crash-test", Key=name, Body=body)
-                    self.objects[name] = body
-                elif choice < 0.85:
-                    self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST_POLICY)
-                    self.roles.append(name)
-                else:
-                    self.sqs.create_queue(QueueName=name)
-                    self.queues.append(name)
+                self.write_one(f"r{self.round_number}-{index}", self.random.random())
         except Exception:
             return  # the server was killed: what was acknowledged is recorded
+
+    def write_one(self, name: str, choice: float) -> None:
+        if choice < 0.4:
+            size = self.random.choice((10, 5_000, 70_000, 300_000))
+            body = self.random.randbytes(size)
+            self.s3.put_object(Bucket="crash-test", Key=name, Body=body)
+            self.objects[name] = body
+        elif choice < 0.5:
+            self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST_POLICY)
+            self.roles.append(name)
+        elif choice < 0.55:
+            self.sqs.create_queue(QueueName=name)
+            self.queues.append(name)
+        elif choice < 0.7:
+            event = {"timestamp": int(time.time() * 1000), "message": name}
+            self.logs.put_log_events(
+                logGroupName=LOG_GROUP, logStreamName=LOG_STREAM, logEvents=[event]
+            )
+            self.log_messages.append(name)
+        elif choice < 0.85:
+            self.sqs.send_message(QueueUrl=self.messages_url, MessageBody=name)
+            self.messages.append(name)
+        else:
+            payload = json.dumps({"name": name}).encode()
+            self.lam.invoke(FunctionName="crash-noop", InvocationType="Event", Payload=payload)
+            self.events.append(name)
+
+
+def drain(sqs: Any, url: str) -> list[str]:
+    bodies: list[str] = []
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        bodies += [message["Body"] for message in batch]
+        sqs.delete_message_batch(
+            QueueUrl=url,
+            Entries=[
+                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(batch)
+            ],
+        )
+    return bodies
 
 
 def test_kill_9_at_random_moments_loses_no_acknowledged_write(state_dir: Path) -> None:
     chooser = random.Random(20261126)
     server = ServerProcess(state_dir).start()
-    client(server.endpoint, "s3").create_bucket(Bucket="crash-test")
-    objects: dict[str, bytes] = {}
-    roles: list[str] = []
-    queues: list[str] = []
+    prepare_crash_targets(server.endpoint)
+    writers = []
     for round_number in range(6):
         writer = Writer(server.endpoint, round_number, seed=round_number)
         writer.start()
@@ -171,18 +226,46 @@ def test_kill_9_at_random_moments_loses_no_acknowledged_write(state_dir: Path) -
         assert eventually(lambda w=writer, t=target: w.acknowledged >= t, deadline=60)
         server.kill()
         writer.join(timeout=30)
-        objects.update(writer.objects)
-        roles += writer.roles
-        queues += writer.queues
+        writers.append(writer)
         server.start()
-    s3 = client(server.endpoint, "s3")
     try:
-        for key, body in objects.items():
-            assert s3.get_object(Bucket="crash-test", Key=key)["Body"].read() == body, key
-        known_roles = {r["RoleName"] for r in client(server.endpoint, "iam").list_roles()["Roles"]}
-        assert set(roles) <= known_roles
-        urls = client(server.endpoint, "sqs").list_queues().get("QueueUrls", [])
-        assert set(queues) <= {url.rsplit("/", 1)[-1] for url in urls}
-        assert len(objects) + len(roles) + len(queues) >= 6 * 3
+        assert_everything_acknowledged_is_kept(server.endpoint, writers)
     finally:
         server.stop()
+
+
+def assert_everything_acknowledged_is_kept(endpoint: str, writers: list[Writer]) -> None:
+    """Each acknowledged write is there once (no journal record applied twice)."""
+    s3, sqs = client(endpoint, "s3"), client(endpoint, "sqs")
+    objects = {key: body for writer in writers for key, body in writer.objects.items()}
+    for key, body in objects.items():
+        assert s3.get_object(Bucket="crash-test", Key=key)["Body"].read() == body, key
+    known_roles = {r["RoleName"] for r in client(endpoint, "iam").list_roles()["Roles"]}
+    assert {role for writer in writers for role in writer.roles} <= known_roles
+    urls = {url.rsplit("/", 1)[-1] for url in sqs.list_queues().get("QueueUrls", [])}
+    assert {queue for writer in writers for queue in writer.queues} <= urls
+    logged = [
+        event["message"]
+        for event in client(endpoint, "logs").get_log_events(
+            logGroupName=LOG_GROUP, logStreamName=LOG_STREAM, startFromHead=True
+        )["events"]
+    ]
+    acknowledged_logs = [m for writer in writers for m in writer.log_messages]
+    assert sorted(set(logged) & set(acknowledged_logs)) == sorted(acknowledged_logs)
+    assert len(logged) == len(set(logged))
+    messages = drain(sqs, f"{endpoint}/123456789012/crash-messages")
+    acknowledged_messages = [m for writer in writers for m in writer.messages]
+    assert set(acknowledged_messages) <= set(messages) and len(messages) == len(set(messages))
+    events = {name for writer in writers for name in writer.events}
+    done: set[str] = set()
+
+    def every_event_ran() -> bool:
+        done.update(
+            json.loads(body)["requestPayload"]["name"]
+            for body in drain(sqs, f"{endpoint}/123456789012/async-done")
+        )
+        return events <= done
+
+    assert eventually(every_event_ran, deadline=60), events - done
+    total = sum(writer.acknowledged for writer in writers)
+    assert total >= 6 * 3

@@ -1,0 +1,121 @@
+"""Pickling the segments a commit saves, and (for tests) checking nothing changed unseen."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from localaws.state.segments import (
+    NormalizedPickler,
+    ObjectIndex,
+    PickleContext,
+    RootRef,
+    SegmentKey,
+    SegmentPickler,
+    SegmentVersion,
+    segment_state,
+)
+from localaws.state.snapshot import BackendTree
+
+#: Services whose state changes outside any request (Step Functions runs an execution in a
+#: thread of its own): they are checked at every commit, and saved when they changed.
+CHANGES_OUTSIDE_REQUESTS = ("moto.stepfunctions.",)
+#: Services whose objects hold other services' objects: pickled last in a commit, so that each
+#: shared object is saved with the service it belongs to (a bucket with S3, not with the stack).
+PICKLED_LAST = ("moto.cloudformation.", "moto.stepfunctions.")
+
+
+class UnseenChange(RuntimeError):
+    """A service changed without a write touching it: that change would not be saved."""
+
+
+@dataclass
+class PickledCommit:
+    """What a commit writes: the segments whose bytes changed, in pickling order."""
+
+    entries: list[tuple[SegmentKey, bytes]] = field(default_factory=list)
+    event_lists: set[int] = field(default_factory=set)
+
+
+def pickle_commit(
+    context: PickleContext, tree: BackendTree, touched: set[SegmentKey], seq: int, full: bool,
+    verify: bool,
+) -> PickledCommit:  # fmt: skip
+    """Pickle ``touched`` and every segment naming their objects; record them in the index."""
+    index = context.index
+    touched |= {key for key in tree if key[0].startswith(CHANGES_OUTSIDE_REQUESTS)}
+    closure = index.dependents(touched) & tree.keys() if not full else set(tree)
+    context.pending = set(closure)
+    commit = PickledCommit()
+    for key in sorted(closure, key=lambda k: (k[0].startswith(PICKLED_LAST), k)):
+        context.sink.begin()
+        buffer = io.BytesIO()
+        pickler = SegmentPickler(buffer, context, key)
+        pickler.dump(segment_state(tree[key]))
+        body = buffer.getvalue()
+        check_body = normalized(context, key, tree[key]) if verify else b""
+        context.pending.discard(key)
+        commit.event_lists |= pickler.event_lists
+        old = index.versions.get(key)
+        unchanged = not full and old is not None and old.body == body
+        version = SegmentVersion(
+            old.seq if unchanged and old else seq,
+            body,
+            frozenset(context.sink.referenced),
+            frozenset(pickler.depends_on),
+            regions_of(tree[key]),
+            check_body,
+        )
+        index.record(key, version, {i: obj for i, obj in pickler.memo.copy().values()})
+        if not unchanged:
+            commit.entries.append((key, body))
+    return commit
+
+
+def verify_unchanged(context: PickleContext, tree: BackendTree, report_to: Path) -> None:
+    """Raise UnseenChange if a saved service differs from its last saved version (a write
+    changed it without touching its ``BackendDict``). For tests: it pickles everything."""
+    for key, saved in list(context.index.versions.items()):
+        if key[0].startswith(CHANGES_OUTSIDE_REQUESTS):
+            continue  # changed by its own threads at any moment; saved at every commit
+        backends = {
+            account: {r: b for r, b in regions.items() if (account, r) in saved.regions}
+            for account, regions in tree.get(key, {}).items()
+        }
+        now = normalized(context, key, backends)
+        if now != saved.check_body:
+            for name, data in (("saved", saved.check_body), ("now", now)):
+                (report_to / f"unseen-{key[0]}.{name}.pickle").write_bytes(data)
+            raise UnseenChange(f"{key[0]} changed, but no write touched it")
+
+
+def remember_check_bodies(context: PickleContext, tree: BackendTree) -> None:
+    """After a load: what each saved service looks like to ``verify_unchanged``."""
+    for key, saved in context.index.versions.items():
+        saved.check_body = normalized(context, key, tree.get(key, {}))
+
+
+def context_for(index: ObjectIndex, sink: Any, events: Any, tree: BackendTree) -> PickleContext:
+    return PickleContext(index, sink, events, roots_of(tree))
+
+
+def roots_of(tree: BackendTree) -> dict[int, RootRef]:
+    return {
+        id(backend): RootRef(key[0], key[1], account, region)
+        for key, accounts in tree.items()
+        for account, regions in accounts.items()
+        for region, backend in regions.items()
+    }
+
+
+def normalized(context: PickleContext, key: SegmentKey, backends: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    NormalizedPickler(buffer, context, key).dump(segment_state(backends))
+    return buffer.getvalue()
+
+
+def regions_of(backends: dict[str, dict[str, Any]]) -> frozenset[tuple[str, str]]:
+    pairs = ((account, region) for account, regions in backends.items() for region in regions)
+    return frozenset(pairs)
