@@ -137,6 +137,15 @@ SEAMS = (
     Seam("moto.logs.models:logs_backends"),
     Seam("moto.cloudwatch.models:cloudwatch_backends"),
     Seam("moto.core.base_backend:BackendDict._instances"),
+    # state/touched.py records these lookups; state/segments.py names each service backend.
+    Seam("moto.core.base_backend:BackendDict.__getitem__", ("self", "account_id")),
+    Seam("moto.core.base_backend:BackendDict", assigned="backend"),
+    Seam("moto.core.base_backend:BaseBackend.__init__", ("self", "region_name", "account_id")),
+    # state/segments.py keeps log events out of the pickle; moto_glue/log_retention.py expires them.
+    Seam("moto.logs.models:LogEvent.__init__", ("self", "ingestion_time", "log_event")),
+    Seam("moto.logs.models:LogStream", assigned="events"),
+    Seam("moto.logs.models:LogGroup", assigned="retention_in_days"),
+    Seam("moto.moto_api._internal.managed_state_model:ManagedState", assigned="_tick"),
     Seam("moto.core.utils:utcnow"),
     Seam("moto.core.models:botocore_stubber"),
     Seam("moto.utilities.utils:get_partition", ("region",)),

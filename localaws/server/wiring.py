@@ -31,6 +31,7 @@ from localaws.moto_glue.event_queue import MotoEventStore
 from localaws.moto_glue.eventbridge_lambda import MotoRuleSource
 from localaws.moto_glue.functions import MotoFunctionDirectory
 from localaws.moto_glue.invoke_hook import MotoInvokeHook
+from localaws.moto_glue.log_retention import LogRetention
 from localaws.moto_glue.sinks import MotoSinks
 from localaws.moto_glue.sqs_source import MotoSqsSource
 from localaws.state.persistence import Persistence
@@ -61,6 +62,7 @@ class Executor:
     scheduler: Scheduler
     lock: Any  # the persistence lock the invoke hook lets go of while a handler runs
     reaper: Reaper
+    log_retention: LogRetention
 
     @property
     def pool(self) -> EnvironmentPool:
@@ -111,6 +113,7 @@ class Executor:
         self.async_invoker.start()
         self.sqs_poller.start()
         self.reaper.start()
+        self.log_retention.start()
 
     def shutdown(self, seconds: float = SHUTDOWN_SECONDS) -> None:
         """Stop in order: nothing new starts (invocations, events, polls, schedules), nothing
@@ -119,7 +122,9 @@ class Executor:
         deadline = time.monotonic() + seconds
         self.service.stop()
         self.service.sinks.close()
-        threads = (self.reaper, self.scheduler, self.sqs_poller, self.async_invoker)
+        threads = (
+            self.reaper, self.scheduler, self.sqs_poller, self.async_invoker, self.log_retention
+        )  # fmt: skip
         for thread in threads:
             thread.stop()
         self.pool.shutdown(deadline)
@@ -149,4 +154,7 @@ def build_executor(
     invoker = AsyncInvoker(service, ports, settings.retry_scale)
     poller = SqsPoller(service, persistence, MotoSqsSource(), functions)
     scheduler = Scheduler(persistence, MotoRuleSource(), settings.schedule_scale)
-    return Executor(service, limiter, invoker, poller, scheduler, persistence.lock, Reaper(pool))
+    return Executor(
+        service, limiter, invoker, poller, scheduler, persistence.lock, Reaper(pool),
+        LogRetention(persistence),
+    )  # fmt: skip
