@@ -146,6 +146,10 @@ SEAMS = (
     Seam("moto.logs.models:LogStream", assigned="events"),
     Seam("moto.logs.models:LogGroup", assigned="retention_in_days"),
     Seam("moto.moto_api._internal.managed_state_model:ManagedState", assigned="_tick"),
+    # state/s3_values.py stores object bodies as FakeKey.__getstate__ does, counting changes.
+    Seam("moto.s3.models:FakeKey.value"),
+    Seam("moto.s3.models:FakeKey.__setstate__", ("self", "state")),
+    Seam("moto.s3.models:FakeKey", assigned="_value_buffer"),
     Seam("moto.core.utils:utcnow"),
     Seam("moto.core.models:botocore_stubber"),
     Seam("moto.utilities.utils:get_partition", ("region",)),

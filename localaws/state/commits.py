@@ -97,8 +97,10 @@ def remember_check_bodies(context: PickleContext, tree: BackendTree) -> None:
         saved.check_body = normalized(context, key, tree.get(key, {}))
 
 
-def context_for(index: ObjectIndex, sink: Any, events: Any, tree: BackendTree) -> PickleContext:
-    return PickleContext(index, sink, events, roots_of(tree))
+def context_for(
+    index: ObjectIndex, sink: Any, events: Any, bodies: Any, tree: BackendTree
+) -> PickleContext:
+    return PickleContext(index, sink, events, bodies, roots_of(tree))
 
 
 def roots_of(tree: BackendTree) -> dict[int, RootRef]:

@@ -18,6 +18,7 @@ pickle small and keep shared objects shared:
 
 from __future__ import annotations
 
+import copyreg
 import io
 import pickle
 import types
@@ -26,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from localaws.state.s3_values import BodyCache
 from localaws.state.snapshot import BLOB_THRESHOLD, MOVED_BACKEND_DICTS, BlobRef
 from localaws.state.snapshot import _SnapshotPickler as _BasePickler
 from localaws.state.snapshot import _SnapshotUnpickler as _BaseUnpickler
@@ -153,6 +155,12 @@ class EventChunker:
         self._chunks = {key: value for key, value in self._chunks.items() if key in lists}
 
 
+def _fake_key_class() -> Any:
+    from moto.s3.models import FakeKey
+
+    return FakeKey
+
+
 def _log_event_class() -> Any:
     from moto.logs.models import LogEvent
 
@@ -167,13 +175,25 @@ class SegmentPickler(_BasePickler):
         self._context = context
         self._key = key
         self._event_class = _log_event_class()
+        self._fake_key_class = _fake_key_class()
         self.depends_on: set[SegmentKey] = set()
         self.event_lists: set[int] = set()
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is self._fake_key_class:
+            return self._context.bodies.reduce(obj, self._stored_body)
+        return super().reducer_override(obj)
+
+    def _stored_body(self, value: bytes) -> Any:
+        return self._context.sink.ref_for(value) if len(value) >= BLOB_THRESHOLD else value
 
     def persistent_id(self, obj: Any) -> Any:
         kind = type(obj)
         if kind is str or kind is bytes:
             return self._context.sink.ref_for(obj) if len(obj) >= BLOB_THRESHOLD else None
+        if kind is BlobRef:  # a body stored at an earlier commit (s3_values.BodyCache)
+            self._context.sink.referenced.add(obj.digest)
+            return obj
         if kind in (int, float, bool, tuple, type(None)):
             return None
         context = self._context
@@ -203,10 +223,12 @@ class NormalizedPickler(SegmentPickler):
     def reducer_override(self, obj: Any) -> Any:
         from moto.moto_api._internal.managed_state_model import ManagedState
 
-        if isinstance(obj, ManagedState):
-            state = {k: v for k, v in vars(obj).items() if k not in _READ_SIDE_ATTRIBUTES}
-            return (type(obj), (), state)
-        return super().reducer_override(obj)
+        reduced = super().reducer_override(obj)
+        if not isinstance(obj, ManagedState):
+            return reduced
+        state = vars(obj) if reduced is NotImplemented else reduced[2]
+        state = {k: v for k, v in state.items() if k not in _READ_SIDE_ATTRIBUTES}
+        return (copyreg.__newobj__, (type(obj),), state)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -216,6 +238,7 @@ class PickleContext:
     index: ObjectIndex
     sink: Any
     events: EventChunker
+    bodies: BodyCache
     roots: dict[int, RootRef] = field(default_factory=dict)
     pending: set[SegmentKey] = field(default_factory=set)
 

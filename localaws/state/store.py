@@ -24,7 +24,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from localaws.errors import StateFormatError
-from localaws.state import crash_points
+from localaws.state import crash_points, s3_values
 from localaws.state.commits import (
     UnseenChange,
     context_for,
@@ -35,9 +35,11 @@ from localaws.state.commits import (
 from localaws.state.files import fsync_directory, write_atomically
 from localaws.state.journal import CorruptStateError, JournalWriter
 from localaws.state.legacy import load_legacy_snapshot, read_legacy_header
+from localaws.state.s3_values import BodyCache
 from localaws.state.segments import (
     EventChunker,
     ObjectIndex,
+    PickleContext,
     SegmentKey,
     SegmentLoader,
     SegmentVersion,
@@ -74,6 +76,7 @@ class StateStore:
     """Reads the saved state into moto, and saves what each write changed."""
 
     def __init__(self, layout: StateDirLayout, verify: bool = False) -> None:
+        s3_values.install()
         self.layout = layout
         #: Test-only: after each commit, check that no saved service changed unseen.
         self.verify = verify
@@ -82,6 +85,7 @@ class StateStore:
         self._unsynced_blobs: list[Path] = []
         self.sink = BlobSink(self._write_blob)
         self.events = EventChunker(lambda data: self.sink.ref_for(data).digest)
+        self.bodies = BodyCache()
         self._seq = 0
         self._journal: JournalWriter | None = None
         self._number = 0
@@ -164,7 +168,7 @@ class StateStore:
         loader.install()
         if self.verify:
             tree = capture_backends()
-            remember_check_bodies(context_for(self.index, self.sink, self.events, tree), tree)
+            remember_check_bodies(self._context(tree), tree)
         self._open_journal(saved.journal_number, saved.torn_at)
         return LoadResult(restored=bool(saved.latest), notices=tuple(saved.notices))
 
@@ -173,6 +177,9 @@ class StateStore:
         self._journal = JournalWriter(self.layout.state / f"journal-{number}.log")
         if torn_at is not None:
             self._journal.truncate(torn_at)
+
+    def _context(self, tree: BackendTree) -> PickleContext:
+        return context_for(self.index, self.sink, self.events, self.bodies, tree)
 
     def _writer(self) -> JournalWriter:
         """The journal appended to (a new one after a reset or a move aside)."""
@@ -198,7 +205,7 @@ class StateStore:
 
     def _commit(self, touched: set[SegmentKey], full: bool) -> bool:
         tree = capture_backends()
-        context = context_for(self.index, self.sink, self.events, tree)
+        context = self._context(tree)
         seq = self._seq + 1
         commit = pickle_commit(context, tree, touched, seq, full, self.verify)
         if any(key[0] == "moto.logs.models" for key, _ in commit.entries):
@@ -291,4 +298,5 @@ class StateStore:
         self._unsynced_blobs = []
         self.index.forget()
         self.events = EventChunker(lambda data: self.sink.ref_for(data).digest)
+        self.bodies = BodyCache()
         self._base_size = 0

@@ -8,6 +8,7 @@ re-pickled even if it did not change (its bytes are then found equal and not wri
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -51,10 +52,9 @@ def install() -> None:
 
 
 def _recording(accessor: Any) -> Any:
+    @functools.wraps(accessor)  # keeps the signature the seams check reads
     def recorded(self: Any, *args: Any, **kwargs: Any) -> Any:
         touch_log.add(self)
         return accessor(self, *args, **kwargs)
 
-    recorded.__name__ = accessor.__name__
-    recorded.__doc__ = accessor.__doc__
     return recorded

@@ -268,3 +268,27 @@ def test_a_schema_1_snapshot_is_converted(aws: None, layout: StateDirLayout) -> 
     assert not layout.snapshot.exists()
     reload(layout)
     assert [b["Name"] for b in client("s3").list_buckets()["Buckets"]] == ["old-format"]
+
+
+def test_a_large_body_is_read_once_not_at_every_commit(
+    aws: None, layout: StateDirLayout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.s3.models import FakeKey
+
+    store = StateStore(layout)
+    store.load()
+    s3 = client("s3")
+    s3.create_bucket(Bucket="large-bodies")
+    s3.put_object(Bucket="large-bodies", Key="image.jpg", Body=b"i" * 300_000)
+    store.commit({S3})
+    reads: list[str] = []
+    body = vars(FakeKey)["value"]
+    counted = property(lambda key: reads.append(key.name) or body.fget(key), body.fset)
+    monkeypatch.setattr(FakeKey, "value", counted)
+    for number in range(3):
+        s3.put_object(Bucket="large-bodies", Key=f"small{number}", Body=b"s")
+        store.commit({S3})
+    assert "image.jpg" not in reads
+    store.close()
+    reload(layout)
+    assert s3.get_object(Bucket="large-bodies", Key="image.jpg")["Body"].read() == b"i" * 300_000
