@@ -34,6 +34,8 @@ ENV_RETRY_SCALE = "LOCALAWS_ASYNC_RETRY_SCALE"
 ENV_SCHEDULE_SCALE = "LOCALAWS_SCHEDULE_SCALE"
 #: How CPU is held to the memory size: auto, cgroup, duty-cycle or off (see executor/cpu.py).
 ENV_CPU_THROTTLE = "LOCALAWS_CPU_THROTTLE"
+ENV_LOG_RETENTION = "LOCALAWS_LOG_RETENTION_CHECK_SECONDS"
+DEFAULT_LOG_RETENTION_SECONDS = 60.0
 #: ``LOCALAWS_PYTHON_3_12=/path/to/python3.12``: the interpreter for a runtime.
 ENV_PYTHON_PREFIX = "LOCALAWS_PYTHON_3_"
 #: Set to 1 to see the traceback of an unexpected error of the CLI.
@@ -181,6 +183,7 @@ class ExecutorSettings:
     retry_scale: float = 1.0
     schedule_scale: float = 1.0
     cpu_throttle: str = "auto"
+    log_retention_seconds: float = DEFAULT_LOG_RETENTION_SECONDS
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> ExecutorSettings:
@@ -205,6 +208,12 @@ class ExecutorSettings:
                 ENV_CPU_THROTTLE,
                 lambda t: parse_choice(t, ENV_CPU_THROTTLE, CPU_THROTTLE_MODES),
                 "auto",
+            ),
+            log_retention_seconds=_from_environ(
+                environ,
+                ENV_LOG_RETENTION,
+                lambda t: parse_number(t, ENV_LOG_RETENTION),
+                DEFAULT_LOG_RETENTION_SECONDS,
             ),
         )
 

@@ -1,14 +1,14 @@
 """CloudWatch Logs retention: events older than their group's ``PutRetentionPolicy`` go.
 
-Once a minute (``LOCALAWS_LOG_RETENTION_CHECK_SECONDS``) each log group with a retention
-period loses the events whose timestamp is older than that many days, as on AWS. The check
+Once a minute (``LOCALAWS_LOG_RETENTION_CHECK_SECONDS``, read by ``config.py``) each log
+group with a retention period loses the events whose timestamp is older than that many days,
+as on AWS. The check
 reads under the shared lock and writes only when something is due, so an idle server writes
 nothing.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,7 +19,6 @@ from localaws.events.periodic import PeriodicTask
 from localaws.state.persistence import Persistence
 
 DAY_MS = 24 * 60 * 60 * 1000
-CHECK_SECONDS = float(os.environ.get("LOCALAWS_LOG_RETENTION_CHECK_SECONDS", "60"))
 
 
 def _streams_past_retention(now_ms: int) -> Iterator[tuple[Any, int]]:
@@ -38,8 +37,10 @@ def _streams_past_retention(now_ms: int) -> Iterator[tuple[Any, int]]:
 class LogRetention(PeriodicTask):
     """Deletes expired log events (see the module docstring)."""
 
-    def __init__(self, persistence: Persistence, clock: Callable[[], float] = time.time) -> None:
-        super().__init__("log-retention", CHECK_SECONDS)
+    def __init__(
+        self, persistence: Persistence, period: float, clock: Callable[[], float] = time.time
+    ) -> None:
+        super().__init__("log-retention", period)
         self.persistence = persistence
         self.clock = clock
 

@@ -156,5 +156,5 @@ def build_executor(
     scheduler = Scheduler(persistence, MotoRuleSource(), settings.schedule_scale)
     return Executor(
         service, limiter, invoker, poller, scheduler, persistence.lock, Reaper(pool),
-        LogRetention(persistence),
+        LogRetention(persistence, settings.log_retention_seconds),
     )  # fmt: skip

@@ -36,7 +36,6 @@ class PickledCommit:
     """What a commit writes: the segments whose bytes changed, in pickling order."""
 
     entries: list[tuple[SegmentKey, bytes]] = field(default_factory=list)
-    event_lists: set[int] = field(default_factory=set)
 
 
 def pickle_commit(
@@ -57,7 +56,7 @@ def pickle_commit(
         body = buffer.getvalue()
         check_body = normalized(context, key, tree[key]) if verify else b""
         context.pending.discard(key)
-        commit.event_lists |= pickler.event_lists
+        context.events.keep_only(key, pickler.event_lists)
         old = index.versions.get(key)
         unchanged = not full and old is not None and old.body == body
         version = SegmentVersion(

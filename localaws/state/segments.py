@@ -11,8 +11,9 @@ pickle small and keep shared objects shared:
   event source mapping a queue holds) is named by where it was pickled: sequence number,
   segment and memo index. A segment that names another's objects is re-pickled whenever that
   one is (``ObjectIndex.dependents``), so every name points at the version that is read back.
-- ``EventsRef``: CloudWatch Logs events go to content-addressed blobs in chunks; a full chunk
-  is written once, so logs cost a write in proportion to what is new, not to what is kept.
+- ``EventsRef``: CloudWatch Logs events and CloudWatch metric data points go to
+  content-addressed blobs in chunks; a full chunk is written once, so they cost a write in
+  proportion to what is new, not to what is kept.
 - ``BlobRef`` (snapshot.py): large strings and bytes.
 """
 
@@ -56,7 +57,7 @@ class XRef:
 @dataclass(frozen=True)
 class EventsRef:
     chunks: tuple[str, ...]
-    tail: tuple[dict[str, Any], ...]
+    tail: bytes
 
 
 _CONTAINERS = (dict, list, set, deque, defaultdict)
@@ -115,10 +116,12 @@ class ObjectIndex:
                 entry = self.owner.get(object_id)
                 if entry is not None and entry[0].segment == key and entry[0].seq == old.seq:
                     del self.owner[object_id]
-        version.objects = [(id(obj), obj) for obj in memo.values() if _shareable(obj)]
+        objects = version.objects = []
+        owner = self.owner
         for index, obj in memo.items():
             if _shareable(obj):
-                self.owner[id(obj)] = (XRef(version.seq, key, index), obj)
+                objects.append((id(obj), obj))
+                owner[id(obj)] = (XRef(version.seq, key, index), obj)
         self.versions[key] = version
 
     def forget(self) -> None:
@@ -126,14 +129,18 @@ class ObjectIndex:
         self.versions.clear()
 
 
+_Chunks = list[tuple[tuple[int, ...], str]]
+
+
 class EventChunker:
-    """Writes log-event lists as chunk blobs; a chunk already written is not written again."""
+    """Writes lists of log events or metric data points as chunk blobs; a chunk already
+    written (the same items, by identity) is not written again."""
 
     def __init__(self, write_blob: Callable[[bytes], str]) -> None:
         self._write_blob = write_blob
-        self._chunks: dict[int, tuple[list[Any], list[tuple[tuple[int, ...], str]]]] = {}
+        self._chunks: dict[int, tuple[list[Any], _Chunks, SegmentKey]] = {}
 
-    def ref_for(self, events: list[Any], used: set[str]) -> EventsRef:
+    def ref_for(self, events: list[Any], used: set[str], segment: SegmentKey) -> EventsRef:
         cached = self._chunks.get(id(events))
         known = cached[1] if cached is not None and cached[0] is events else []
         chunks: list[tuple[tuple[int, ...], str]] = []
@@ -144,15 +151,18 @@ class EventChunker:
             if number < len(known) and known[number][0] == ids:
                 chunks.append(known[number])
             else:
-                rows = [dict(vars(event)) for event in part]
-                chunks.append((ids, self._write_blob(pickle.dumps(rows, protocol=5))))
-        self._chunks[id(events)] = (events, chunks)
+                chunks.append((ids, self._write_blob(pickle.dumps(part, protocol=5))))
+        self._chunks[id(events)] = (events, chunks, segment)
         digests = tuple(digest for _, digest in chunks)
         used.update(digests)
-        return EventsRef(digests, tuple(dict(vars(event)) for event in events[whole:]))
+        # The tail as bytes: one value in the segment's pickle, not hundreds of objects.
+        return EventsRef(digests, pickle.dumps(events[whole:], protocol=5))
 
-    def keep_only(self, lists: set[int]) -> None:
-        self._chunks = {key: value for key, value in self._chunks.items() if key in lists}
+    def keep_only(self, segment: SegmentKey, lists: set[int]) -> None:
+        """Forget the lists ``segment`` no longer holds (a deleted stream, an emptied one)."""
+        self._chunks = {
+            key: value for key, value in self._chunks.items() if value[2] != segment or key in lists
+        }
 
 
 def _fake_key_class() -> Any:
@@ -161,10 +171,12 @@ def _fake_key_class() -> Any:
     return FakeKey
 
 
-def _log_event_class() -> Any:
+def _append_only_classes() -> frozenset[type]:
+    """Items that are only ever appended, never changed: log events and metric data points."""
+    from moto.cloudwatch.models import MetricAggregatedDatum, MetricDatum
     from moto.logs.models import LogEvent
 
-    return LogEvent
+    return frozenset({LogEvent, MetricDatum, MetricAggregatedDatum})
 
 
 class SegmentPickler(_BasePickler):
@@ -174,7 +186,7 @@ class SegmentPickler(_BasePickler):
         super().__init__(file, context.sink)
         self._context = context
         self._key = key
-        self._event_class = _log_event_class()
+        self._append_only = _append_only_classes()
         self._fake_key_class = _fake_key_class()
         self.depends_on: set[SegmentKey] = set()
         self.event_lists: set[int] = set()
@@ -200,9 +212,9 @@ class SegmentPickler(_BasePickler):
         root = context.roots.get(id(obj))
         if root is not None:
             return root
-        if kind is list and obj and type(obj[0]) is self._event_class:
+        if kind is list and obj and type(obj[0]) in self._append_only:
             self.event_lists.add(id(obj))
-            return context.events.ref_for(obj, context.sink.referenced)
+            return context.events.ref_for(obj, context.sink.referenced, self._key)
         entry = context.index.owner.get(id(obj))
         if entry is not None and entry[1] is obj:
             where = entry[0]
@@ -291,18 +303,12 @@ class SegmentLoader:
         return backend
 
     def events(self, ref: EventsRef, blobs: set[str]) -> list[Any]:
-        event_class = _log_event_class()
-        rows: list[dict[str, Any]] = []
+        items: list[Any] = []
         for digest in ref.chunks:
             blobs.add(digest)
-            rows.extend(pickle.loads(self.read_blob(digest)))
-        rows.extend(ref.tail)
-        events = []
-        for row in rows:
-            event = event_class.__new__(event_class)
-            event.__dict__.update(row)
-            events.append(event)
-        return events
+            items.extend(pickle.loads(self.read_blob(digest)))
+        items.extend(pickle.loads(ref.tail))
+        return items
 
     def load(
         self, seq: int, key: SegmentKey, body: bytes

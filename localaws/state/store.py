@@ -208,8 +208,6 @@ class StateStore:
         context = self._context(tree)
         seq = self._seq + 1
         commit = pickle_commit(context, tree, touched, seq, full, self.verify)
-        if any(key[0] == "moto.logs.models" for key, _ in commit.entries):
-            self.events.keep_only(commit.event_lists)
         if self.verify:
             verify_unchanged(context, tree, self.layout.root)
         if not commit.entries and not full:

@@ -67,6 +67,12 @@ CASES = [
     la("idle-words", *SERVE, says="no units", LOCALAWS_LAMBDA_IDLE_SECONDS="5 minutes"),
     la("schedule", *SERVE, says="LOCALAWS_SCHEDULE_SCALE", LOCALAWS_SCHEDULE_SCALE="fast"),
     la("schedule-inf", *SERVE, says="LOCALAWS_SCHEDULE_SCALE", LOCALAWS_SCHEDULE_SCALE="inf"),
+    la(
+        "log-retention",
+        *SERVE,
+        says="LOCALAWS_LOG_RETENTION_CHECK_SECONDS",
+        LOCALAWS_LOG_RETENTION_CHECK_SECONDS="-1",
+    ),
     la("cpu-mode", *SERVE, says="duty-cycle", LOCALAWS_CPU_THROTTLE="sometimes"),
     la("python-path", *SERVE, says="not an executable", LOCALAWS_PYTHON_3_12="/no/python3.12"),
     la("python-minor", *SERVE, says="no Lambda Python runtime", LOCALAWS_PYTHON_3_99="/bin/sh"),
