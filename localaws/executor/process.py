@@ -19,7 +19,10 @@ from typing import Protocol
 
 from localaws.executor.cpu import CpuLimit, CpuLimiter
 
+#: Memory is read every 10 ms while it grows, backing off to every 80 ms while it does not
+#: (the peak is sticky, so a late read still sees a limit crossed in between).
 MEMORY_POLL_SECONDS = 0.01
+MEMORY_POLL_MAX_SECONDS = 0.08
 
 OutputLine = tuple[int, str]  # (epoch milliseconds, text)
 
@@ -89,15 +92,20 @@ class LocalProcess:
             self._on_output((int(time.time() * 1000), text))
 
     def _watch_memory(self) -> None:
+        interval = MEMORY_POLL_SECONDS
         while self._popen.poll() is None:
             peak = read_peak_rss_mb(self.pid)
             if peak is not None:
+                grew = peak > self._peak_mb
                 self._peak_mb = max(self._peak_mb, peak)
                 if peak > self.memory_mb:
                     self.killed_for_memory = True
                     self.kill()
                     return
-            time.sleep(MEMORY_POLL_SECONDS)
+                interval = (
+                    MEMORY_POLL_SECONDS if grew else min(interval * 2, MEMORY_POLL_MAX_SECONDS)
+                )
+            time.sleep(interval)
 
     def peak_memory_mb(self) -> float:
         peak = read_peak_rss_mb(self.pid)

@@ -68,7 +68,7 @@ class Persistence:
                 self.store.sync()
                 if self._compact_now.is_set() or self.store.wants_compaction():
                     self._compact_now.clear()
-                    self.store.compact()
+                    self.store.compact(self.lock.exclusive)
             except OSError:
                 log.exception("localaws: saving state in the background failed; will retry")
 

@@ -37,6 +37,14 @@ class BodyCache:
     def __init__(self) -> None:
         self._stored: dict[int, tuple[Any, int, Any]] = {}
 
+    def forget(self, digests: set[str]) -> None:
+        """Forget bodies stored as one of ``digests`` (deleted blobs): stored again if used."""
+        self._stored = {
+            key: entry
+            for key, entry in self._stored.items()
+            if getattr(entry[2], "digest", None) not in digests
+        }
+
     def reduce(self, key: Any, store: Callable[[bytes], Any]) -> Any:
         """A reduce tuple for ``key``: its state as ``FakeKey.__getstate__`` gives it, with the
         body as ``store`` made it (a blob reference for a large body), read only if changed."""

@@ -158,6 +158,14 @@ class EventChunker:
         # The tail as bytes: one value in the segment's pickle, not hundreds of objects.
         return EventsRef(digests, pickle.dumps(events[whole:], protocol=5))
 
+    def forget(self, digests: set[str]) -> None:
+        """Forget lists with a chunk among ``digests`` (deleted blobs): written again if used."""
+        self._chunks = {
+            key: value
+            for key, value in self._chunks.items()
+            if not any(digest in digests for _, digest in value[1])
+        }
+
     def keep_only(self, segment: SegmentKey, lists: set[int]) -> None:
         """Forget the lists ``segment`` no longer holds (a deleted stream, an emptied one)."""
         self._chunks = {

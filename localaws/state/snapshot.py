@@ -124,6 +124,10 @@ class BlobSink:
         self._seen.add(id(value))
         return ref
 
+    def forget(self, digests: set[str]) -> None:
+        """Forget values stored as one of ``digests`` (deleted blobs): written again if used."""
+        self._known = {k: v for k, v in self._known.items() if v[1].digest not in digests}
+
     def forget_unseen(self) -> None:
         """Drop cached digests of values the last snapshot no longer contained."""
         self._known = {k: v for k, v in self._known.items() if k in self._seen}

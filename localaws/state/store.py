@@ -17,11 +17,13 @@ import pickle
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from localaws.errors import StateFormatError
 from localaws.state import crash_points, s3_values
@@ -240,16 +242,16 @@ class StateStore:
         if journal is not None:
             journal.sync()
 
-    def compact(self) -> None:
+    def compact(self, exclusive: Callable[[], AbstractContextManager[Any]]) -> None:
         """Write a new base from the versions in memory; remove the files it replaces.
 
-        Runs beside requests: only switching to the next journal holds the journal's mutex.
+        Runs beside requests: switching to the next journal holds only the journal's mutex;
+        removing blobs no version names holds ``exclusive`` (the state's write lock) for as
+        long as the unlinks take, so that no commit can name a blob while it goes.
         """
         with self._compacting:
             with self._mutex:
                 versions = sorted(self.index.versions.items(), key=lambda kv: kv[1].seq)
-                live_blobs = set().union(*(v.blobs for _, v in versions)) if versions else set()
-                known_blobs = set(self._blob_names)
                 old_number = self._number
                 self._writer().sync()
                 self._writer().close()
@@ -260,11 +262,21 @@ class StateStore:
             for path in self.layout.state.glob("*.log"):
                 if file_number(path) <= old_number:
                     path.unlink(missing_ok=True)
-            for digest in known_blobs - live_blobs:
-                (self.layout.blobs / digest).unlink(missing_ok=True)
-            with self._mutex:
-                self._blob_names -= known_blobs - live_blobs
+            with exclusive():
+                self._remove_unnamed_blobs()
             self.compactions += 1
+
+    def _remove_unnamed_blobs(self) -> None:
+        """Delete the blobs no current version names (the caller holds the write lock)."""
+        named = set().union(*(v.blobs for v in self.index.versions.values()))
+        with self._mutex:
+            unnamed = self._blob_names - named
+            self._blob_names -= unnamed
+        self.sink.forget(unnamed)
+        self.events.forget(unnamed)
+        self.bodies.forget(unnamed)
+        for digest in unnamed:
+            (self.layout.blobs / digest).unlink(missing_ok=True)
 
     def close(self) -> None:
         with self._mutex:
@@ -276,6 +288,10 @@ class StateStore:
     # -- forgetting ----------------------------------------------------------------------
     def move_state_aside(self) -> Path:
         """Move the whole state folder to ``aside/`` and start an empty one."""
+        with self._compacting:  # a compaction under way must not write into the new state
+            return self._move_aside_now()
+
+    def _move_aside_now(self) -> Path:
         self.close()
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = self.layout.aside / f"state-{stamp}"
@@ -286,8 +302,9 @@ class StateStore:
 
     def delete_state(self) -> None:
         """Forget all saved state (the user asked for a reset)."""
-        self.close()
-        shutil.rmtree(self.layout.state, ignore_errors=True)
+        with self._compacting:  # a compaction under way must not write into the new state
+            self.close()
+            shutil.rmtree(self.layout.state, ignore_errors=True)
         self._start_empty()
 
     def _start_empty(self) -> None:
