@@ -1,7 +1,7 @@
 """The asynchronous invocation queue: its events, and where they are kept.
 
 The queue is kept with the account's state (``localaws.moto_glue.event_queue`` keeps it in a
-moto-style backend), so the snapshot that makes API writes durable makes queue changes durable
+moto-style backend), so the commit that makes API writes durable makes queue changes durable
 too: an event the caller saw accepted (202) is never lost, even by ``kill -9``.
 """
 

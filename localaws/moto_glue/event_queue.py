@@ -1,4 +1,4 @@
-"""The asynchronous queue's store: a moto-style backend, snapshotted with every service.
+"""The asynchronous queue's store: a moto-style backend, saved like every service.
 
 Old snapshots name the backend's class at its former path; ``localaws.state.snapshot`` maps
 it here when it loads them.
@@ -24,7 +24,7 @@ class AsyncQueueBackend(BaseBackend):
         self.events: list[AsyncEvent] = []
 
 
-#: A module attribute, as moto's are: snapshots find it by (module, attribute).
+#: A module attribute, as moto's are: saved state names it by (module, attribute).
 async_queue_backends = BackendDict(
     AsyncQueueBackend,
     "lambda-async-queue",

@@ -1,7 +1,7 @@
 """AWS managed policies a serverless course attaches (AWSLambdaBasicExecutionRole and kin).
 
 AWS accounts have every AWS managed policy. moto has none unless told to load all 1,582 of
-them (4.7 MB of JSON per IAM backend, which would then be in every state snapshot). localaws
+them (4.7 MB of JSON per IAM backend, which would then be in every saved IAM state). localaws
 loads the few that Lambda, S3, SQS, SNS, Step Functions and logging roles use, so attaching
 them (by hand or through CloudFormation's ManagedPolicyArns) works as on AWS.
 """

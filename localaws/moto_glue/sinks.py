@@ -1,6 +1,6 @@
 """The executor's sinks in moto: CloudWatch Logs and AWS/Lambda metrics in moto's backends.
 
-Writes take the persistence lock, so they are snapshotted like any API write.
+Writes take the persistence lock, so they are saved like any API write.
 """
 
 from __future__ import annotations

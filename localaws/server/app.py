@@ -23,7 +23,7 @@ NOT_SAVED = (
 
 
 def _run_to_completion(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, list[Any], bytes]:
-    """Call a WSGI app and collect its whole response, so it can be sent after a snapshot."""
+    """Call a WSGI app and collect its whole response, so it can be sent after the commit."""
     captured: dict[str, Any] = {}
 
     def start_response(status: str, headers: list[Any], exc_info: Any = None) -> None:

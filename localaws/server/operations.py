@@ -12,12 +12,12 @@ from localaws.moto_glue.protocol import action_name
 READ_ACTION_PREFIXES = ("Get", "List", "Describe", "Head")
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 #: Lambda's Invoke changes nothing in moto; the executor makes the invocation's own records
-#: (log events, metrics) durable itself, so the request needs no snapshot of its own.
+#: (log events, metrics) durable itself, so the request needs no commit of its own.
 LAMBDA_INVOKE_PATH = re.compile(r"^/2015-03-31/functions/[^/]+/invocations$")
 
 
 def is_read_only(environ: dict[str, Any]) -> bool:
-    """True when the request cannot change any state (so no snapshot is needed after it)."""
+    """True when the request cannot change any state (so no commit is needed after it)."""
     if environ.get("REQUEST_METHOD", "GET") in READ_METHODS:
         return True
     if LAMBDA_INVOKE_PATH.match(environ.get("PATH_INFO", "")):

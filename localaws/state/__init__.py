@@ -1,1 +1,1 @@
-"""Persistence of moto's state: the request lock, the snapshot and the state directory."""
+"""Persistence of moto's state: the request lock, the journal of writes and the state directory."""

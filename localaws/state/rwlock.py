@@ -1,7 +1,7 @@
-"""A readers-writer lock that orders API requests and state snapshots.
+"""A readers-writer lock that orders API requests and the commits that save them.
 
-Reads share the lock; writes (and the snapshot that makes them durable) hold it alone, so a
-snapshot never sees half a request. The holder may re-enter in any mode it already covers, and
+Reads share the lock; writes (and the commit that makes them durable) hold it alone, so a
+commit never sees half a request. The holder may re-enter in any mode it already covers, and
 ``released()`` lets a long-running step (a Lambda handler calling back into localaws) give the
 lock up and take it back afterwards.
 """

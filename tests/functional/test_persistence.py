@@ -269,3 +269,27 @@ def assert_everything_acknowledged_is_kept(endpoint: str, writers: list[Writer])
     assert eventually(every_event_ran, deadline=60), events - done
     total = sum(writer.acknowledged for writer in writers)
     assert total >= 6 * 3
+
+
+def test_an_idle_server_writes_nothing(state_dir: Path) -> None:
+    server = ServerProcess(state_dir, env={"LOCALAWS_LOG_RETENTION_CHECK_SECONDS": "0.2"})
+    server.start()
+    try:
+        prepare_crash_targets(server.endpoint)  # a function with async settings, queues, logs
+        client(server.endpoint, "lambda").create_event_source_mapping(
+            EventSourceArn="arn:aws:sqs:us-east-1:123456789012:crash-messages",
+            FunctionName="crash-noop",
+        )
+        client(server.endpoint, "logs").put_retention_policy(
+            logGroupName=LOG_GROUP, retentionInDays=1
+        )
+        saved = state_dir / "state"
+
+        def written() -> int:
+            return sum(path.stat().st_size for path in saved.rglob("*") if path.is_file())
+
+        assert eventually(lambda: written() == written(), deadline=10)  # settled
+        before = written()
+        assert not eventually(lambda: written() != before, deadline=2)
+    finally:
+        server.stop()

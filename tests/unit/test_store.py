@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import io
 import json
+import pickle
 import time
 import zipfile
 from collections.abc import Iterator
@@ -314,3 +315,22 @@ def test_a_body_stored_again_after_its_object_went_survives_compaction(
     store.close()
     reload(layout)
     assert s3.get_object(Bucket="same-body", Key="second")["Body"].read() == body
+
+
+def test_state_another_moto_cannot_read_is_refused_and_kept(layout: StateDirLayout) -> None:
+    from localaws.state.journal import JournalWriter
+
+    path = layout.state / "journal-0.log"
+    writer = JournalWriter(path)
+    writer.close()
+    header, _, rest = path.read_bytes().partition(b"\n")
+    older = json.loads(header) | {"moto": "4.0.0"}
+    path.write_bytes(json.dumps(older).encode() + b"\n" + rest)
+    writer = JournalWriter(path)
+    unreadable = b"\x80\x04cmoto.gone\nKind\n."  # a class that moto no longer has
+    writer.append(1, pickle.dumps((False, [(S3, unreadable)])))
+    writer.close()
+    content = path.read_bytes()
+    with pytest.raises(StateFormatError, match=r"moto 4\.0\.0.*moto==4\.0\.0"):
+        StateStore(layout).load()
+    assert path.read_bytes() == content
