@@ -129,48 +129,72 @@ class ObjectIndex:
         self.versions.clear()
 
 
-_Chunks = list[tuple[tuple[int, ...], str]]
+@dataclass
+class _ChunkedList:
+    """What was last written for one list: its chunks, and its tail as bytes."""
+
+    items: list[Any]
+    segment: SegmentKey
+    chunks: list[str]
+    first: Any
+    boundary: Any  # the last item of the last whole chunk
+    tail_ids: tuple[int, ...]
+    tail: bytes
 
 
 class EventChunker:
-    """Writes lists of log events or metric data points as chunk blobs; a chunk already
-    written (the same items, by identity) is not written again."""
+    """Writes lists of log events or metric data points as chunk blobs. Their items are only
+    ever appended (retention removes from the front): when the first item and the last item
+    of the chunks written are still in place, those chunks are kept, and only new ones are
+    written; an unchanged tail keeps its bytes."""
 
     def __init__(self, write_blob: Callable[[bytes], str]) -> None:
         self._write_blob = write_blob
-        self._chunks: dict[int, tuple[list[Any], _Chunks, SegmentKey]] = {}
+        self._lists: dict[int, _ChunkedList] = {}
 
-    def ref_for(self, events: list[Any], used: set[str], segment: SegmentKey) -> EventsRef:
-        cached = self._chunks.get(id(events))
-        known = cached[1] if cached is not None and cached[0] is events else []
-        chunks: list[tuple[tuple[int, ...], str]] = []
-        whole = len(events) - len(events) % EVENTS_PER_CHUNK
-        for number, start in enumerate(range(0, whole, EVENTS_PER_CHUNK)):
-            part = events[start : start + EVENTS_PER_CHUNK]
-            ids = tuple(map(id, part))
-            if number < len(known) and known[number][0] == ids:
-                chunks.append(known[number])
-            else:
-                chunks.append((ids, self._write_blob(pickle.dumps(part, protocol=5))))
-        self._chunks[id(events)] = (events, chunks, segment)
-        digests = tuple(digest for _, digest in chunks)
-        used.update(digests)
-        # The tail as bytes: one value in the segment's pickle, not hundreds of objects.
-        return EventsRef(digests, pickle.dumps(events[whole:], protocol=5))
+    def ref_for(self, items: list[Any], used: set[str], segment: SegmentKey) -> EventsRef:
+        known = self._lists.get(id(items))
+        if known is None or known.items is not items or not _prefix_kept(items, known):
+            known = None
+        chunks = list(known.chunks) if known else []
+        whole = len(items) - len(items) % EVENTS_PER_CHUNK
+        for start in range(len(chunks) * EVENTS_PER_CHUNK, whole, EVENTS_PER_CHUNK):
+            part = items[start : start + EVENTS_PER_CHUNK]
+            chunks.append(self._write_blob(pickle.dumps(part, protocol=5)))
+        tail_ids = tuple(map(id, items[whole:]))
+        if known and known.chunks == chunks and known.tail_ids == tail_ids:
+            tail = known.tail
+        else:  # the tail as bytes: one value in the segment's pickle, not hundreds of objects
+            tail = pickle.dumps(items[whole:], protocol=5)
+        first = items[0] if items else None
+        boundary = items[whole - 1] if whole else None
+        entry = _ChunkedList(items, segment, chunks, first, boundary, tail_ids, tail)
+        self._lists[id(items)] = entry
+        used.update(chunks)
+        return EventsRef(tuple(chunks), tail)
 
     def forget(self, digests: set[str]) -> None:
         """Forget lists with a chunk among ``digests`` (deleted blobs): written again if used."""
-        self._chunks = {
-            key: value
-            for key, value in self._chunks.items()
-            if not any(digest in digests for _, digest in value[1])
+        self._lists = {
+            key: entry
+            for key, entry in self._lists.items()
+            if not any(digest in digests for digest in entry.chunks)
         }
 
     def keep_only(self, segment: SegmentKey, lists: set[int]) -> None:
         """Forget the lists ``segment`` no longer holds (a deleted stream, an emptied one)."""
-        self._chunks = {
-            key: value for key, value in self._chunks.items() if value[2] != segment or key in lists
+        self._lists = {
+            key: entry
+            for key, entry in self._lists.items()
+            if entry.segment != segment or key in lists
         }
+
+
+def _prefix_kept(items: list[Any], known: _ChunkedList) -> bool:
+    whole = len(known.chunks) * EVENTS_PER_CHUNK
+    if whole == 0:
+        return True
+    return len(items) >= whole and items[0] is known.first and items[whole - 1] is known.boundary
 
 
 def _fake_key_class() -> Any:

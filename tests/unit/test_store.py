@@ -334,3 +334,22 @@ def test_state_another_moto_cannot_read_is_refused_and_kept(layout: StateDirLayo
     with pytest.raises(StateFormatError, match=r"moto 4\.0\.0.*moto==4\.0\.0"):
         StateStore(layout).load()
     assert path.read_bytes() == content
+
+
+def test_log_events_removed_from_the_front_stay_removed(
+    aws: None, layout: StateDirLayout
+) -> None:
+    from moto.logs.models import logs_backends
+
+    store = StateStore(layout)
+    store.load()
+    put_log_batches(1, size=1200)
+    store.commit({LOGS})
+    stream = logs_backends["123456789012"]["us-east-1"].groups["g"].streams["s"]
+    stream.events[:] = stream.events[700:]  # as retention does
+    put_log_batches(1, size=30)
+    store.commit({LOGS})
+    store.close()
+    reload(layout)
+    kept = all_log_messages()
+    assert kept[0] == "event 0.700" and len(kept) == 530
