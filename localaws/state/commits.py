@@ -16,6 +16,7 @@ from localaws.state.segments import (
     SegmentPickler,
     SegmentVersion,
     segment_state,
+    shareable,
 )
 from localaws.state.snapshot import BackendTree
 
@@ -66,24 +67,33 @@ def pickle_commit(
             frozenset(pickler.depends_on),
             regions_of(tree[key]),
             check_body,
+            pickler.memo.copy(),
         )
-        index.record(key, version, {i: obj for i, obj in pickler.memo.copy().values()})
+        index.record(key, version)
         if not unchanged:
             commit.entries.append((key, body))
     return commit
 
 
 def verify_unchanged(context: PickleContext, tree: BackendTree, report_to: Path) -> None:
-    """Raise UnseenChange if a saved service differs from its last saved version (a write
-    changed it without touching its ``BackendDict``). For tests: it pickles everything."""
+    """For tests (it pickles everything): raise UnseenChange if a saved service differs from
+    its last saved version (a write changed it without touching its ``BackendDict``), or if
+    two services both save one object (a reload would bring back two objects)."""
+    saved_by: dict[int, SegmentKey] = {}
     for key, saved in list(context.index.versions.items()):
-        if key[0].startswith(CHANGES_OUTSIDE_REQUESTS):
-            continue  # changed by its own threads at any moment; saved at every commit
         backends = {
             account: {r: b for r, b in regions.items() if (account, r) in saved.regions}
             for account, regions in tree.get(key, {}).items()
         }
-        now = normalized(context, key, backends)
+        now, memo = normalized_with_memo(context, key, backends)
+        for object_id, (_, obj) in memo.items():
+            if shareable(obj) and saved_by.setdefault(object_id, key) != key:
+                raise UnseenChange(
+                    f"one {type(obj).__name__} is saved by both {saved_by[object_id][0]} and "
+                    f"{key[0]}: a reload would bring back two"
+                )
+        if key[0].startswith(CHANGES_OUTSIDE_REQUESTS):
+            continue  # changed by its own threads at any moment; saved at every commit
         if now != saved.check_body:
             for name, data in (("saved", saved.check_body), ("now", now)):
                 (report_to / f"unseen-{key[0]}.{name}.pickle").write_bytes(data)
@@ -99,7 +109,7 @@ def remember_check_bodies(context: PickleContext, tree: BackendTree) -> None:
 def context_for(
     index: ObjectIndex, sink: Any, events: Any, bodies: Any, tree: BackendTree
 ) -> PickleContext:
-    return PickleContext(index, sink, events, bodies, roots_of(tree))
+    return PickleContext(index, sink, events, bodies, roots_of(tree), segments=frozenset(tree))
 
 
 def roots_of(tree: BackendTree) -> dict[int, RootRef]:
@@ -112,9 +122,16 @@ def roots_of(tree: BackendTree) -> dict[int, RootRef]:
 
 
 def normalized(context: PickleContext, key: SegmentKey, backends: dict[str, Any]) -> bytes:
+    return normalized_with_memo(context, key, backends)[0]
+
+
+def normalized_with_memo(
+    context: PickleContext, key: SegmentKey, backends: dict[str, Any]
+) -> tuple[bytes, dict[int, tuple[int, Any]]]:
     buffer = io.BytesIO()
-    NormalizedPickler(buffer, context, key).dump(segment_state(backends))
-    return buffer.getvalue()
+    pickler = NormalizedPickler(buffer, context, key)
+    pickler.dump(segment_state(backends))
+    return buffer.getvalue(), pickler.memo.copy()
 
 
 def regions_of(backends: dict[str, dict[str, Any]]) -> frozenset[tuple[str, str]]:

@@ -64,7 +64,7 @@ _CONTAINERS = (dict, list, set, deque, defaultdict)
 _NOT_SHARED = (type, types.FunctionType, types.BuiltinFunctionType, types.MethodType)
 
 
-def _shareable(obj: Any) -> bool:
+def shareable(obj: Any) -> bool:
     """Objects whose identity matters: containers and instances with attributes."""
     if isinstance(obj, _CONTAINERS):
         return True
@@ -86,14 +86,15 @@ class SegmentVersion:
     regions: frozenset[tuple[str, str]] = frozenset()
     #: The segment as NormalizedPickler writes it (only when commits are checked).
     check_body: bytes = b""
-    objects: list[tuple[int, Any]] = field(default_factory=list)
+    #: The pickle's memo: id(object) -> (memo index, object); holding the objects keeps ids
+    #: from being reused while the version is current.
+    memo: dict[int, tuple[int, Any]] = field(default_factory=dict)
 
 
 class ObjectIndex:
-    """Which segment version pickled each shared object, and who names whose objects."""
+    """Each segment's current version, where its objects were pickled, who names whose."""
 
     def __init__(self) -> None:
-        self.owner: dict[int, tuple[XRef, Any]] = {}
         self.versions: dict[SegmentKey, SegmentVersion] = {}
 
     def dependents(self, segments: Iterable[SegmentKey]) -> set[SegmentKey]:
@@ -108,24 +109,18 @@ class ObjectIndex:
                     grew = True
         return closure
 
-    def record(self, key: SegmentKey, version: SegmentVersion, memo: dict[int, Any]) -> None:
-        """Make ``version`` the segment's current one; ``memo`` maps memo index -> object."""
-        old = self.versions.get(key)
-        if old is not None:
-            for object_id, _ in old.objects:
-                entry = self.owner.get(object_id)
-                if entry is not None and entry[0].segment == key and entry[0].seq == old.seq:
-                    del self.owner[object_id]
-        objects = version.objects = []
-        owner = self.owner
-        for index, obj in memo.items():
-            if _shareable(obj):
-                objects.append((id(obj), obj))
-                owner[id(obj)] = (XRef(version.seq, key, index), obj)
+    def record(self, key: SegmentKey, version: SegmentVersion) -> None:
         self.versions[key] = version
 
+    def where(self, segment: SegmentKey, obj: Any) -> XRef | None:
+        """Where ``segment``'s current version pickled ``obj``, if it did."""
+        version = self.versions.get(segment)
+        entry = version.memo.get(id(obj)) if version is not None else None
+        if entry is None or entry[1] is not obj:
+            return None
+        return XRef(version.seq, segment, entry[0])  # type: ignore[union-attr]
+
     def forget(self) -> None:
-        self.owner.clear()
         self.versions.clear()
 
 
@@ -247,11 +242,11 @@ class SegmentPickler(_BasePickler):
         if kind is list and obj and type(obj[0]) in self._append_only:
             self.event_lists.add(id(obj))
             return context.events.ref_for(obj, context.sink.referenced, self._key)
-        entry = context.index.owner.get(id(obj))
-        if entry is not None and entry[1] is obj:
-            where = entry[0]
-            if where.segment != self._key and where.segment not in context.pending:
-                self.depends_on.add(where.segment)
+        owner = context.owner_of(kind)
+        if owner is not None and owner != self._key and owner not in context.pending:
+            where = context.index.where(owner, obj)
+            if where is not None:
+                self.depends_on.add(owner)
                 return where
         return None
 
@@ -285,6 +280,23 @@ class PickleContext:
     bodies: BodyCache
     roots: dict[int, RootRef] = field(default_factory=dict)
     pending: set[SegmentKey] = field(default_factory=set)
+    #: Every segment in use (those not saved yet too).
+    segments: frozenset[SegmentKey] = frozenset()
+    _owners: dict[type, SegmentKey | None] = field(default_factory=dict)
+
+    def owner_of(self, kind: type) -> SegmentKey | None:
+        """The segment an object of class ``kind`` belongs to: the service whose package
+        defines the class (an event source mapping belongs to Lambda, a bucket to S3)."""
+        if kind in self._owners:
+            return self._owners[kind]
+        module = getattr(kind, "__module__", "") or ""
+        owner = None
+        if module.startswith("moto."):
+            packages = {key: key[0].rsplit(".", 1)[0] + "." for key in self.segments}
+            matching = [key for key, package in packages.items() if module.startswith(package)]
+            owner = max(matching, key=lambda key: len(packages[key]), default=None)
+        self._owners[kind] = owner
+        return owner
 
 
 def segment_state(backends: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

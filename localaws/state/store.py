@@ -163,10 +163,10 @@ class StateStore:
         for key, (seq, _, body) in sorted(saved.latest.items(), key=lambda item: item[1][:2]):
             memo, blobs, named = loader.load(seq, key, body)
             regions = frozenset(loader.regions_of(key))
-            version_ = SegmentVersion(
-                seq, body, frozenset(blobs), frozenset(named - {key}), regions
-            )
-            self.index.record(key, version_, memo)
+            by_id = {id(obj): (index, obj) for index, obj in memo.items()}
+            depends_on = frozenset(named - {key})
+            version_ = SegmentVersion(seq, body, frozenset(blobs), depends_on, regions, b"", by_id)
+            self.index.record(key, version_)
         loader.install()
         if self.verify:
             tree = capture_backends()

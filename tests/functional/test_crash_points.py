@@ -7,6 +7,7 @@ cut short is not, and the server goes on saving.
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -115,3 +116,39 @@ def test_a_crash_during_compaction(tmp_path: Path, point: str) -> None:
 
 def status_of(server: ServerProcess) -> dict[str, Any]:
     return fetch_json(f"{server.endpoint}/_localaws/status")[1]
+
+
+def test_a_crash_during_a_burst_of_asynchronous_invocations(tmp_path: Path) -> None:
+    from tests.functional.test_persistence import drain, prepare_crash_targets
+
+    state = tmp_path / "state"
+    server = ServerProcess(state).start()
+    prepare_crash_targets(server.endpoint)  # crash-noop sends its successes to async-done
+    server.stop()
+    armed = ServerProcess(state, port=server.port, env={"LOCALAWS_CRASH_AT": "journal-append:40"})
+    armed.start()
+    lam = aws_client(armed.endpoint, "lambda", **SETTINGS)
+    accepted: list[str] = []
+    try:
+        for number in range(1000):
+            payload = f'{{"name": "burst-{number}"}}'.encode()
+            lam.invoke(FunctionName="crash-noop", InvocationType="Event", Payload=payload)
+            accepted.append(f"burst-{number}")
+    except Exception:
+        pass  # the server killed itself in the middle of saving
+    process = armed.process
+    assert process is not None and eventually(lambda: process.poll() is not None, deadline=30)
+    assert len(accepted) >= 5
+    server = ServerProcess(state, port=armed.port).start()
+    try:
+        sqs = aws_client(server.endpoint, "sqs")
+        done: list[str] = []
+
+        def every_accepted_event_ran() -> bool:
+            bodies = drain(sqs, f"{server.endpoint}/123456789012/async-done")
+            done.extend(json.loads(body)["requestPayload"]["name"] for body in bodies)
+            return set(accepted) <= set(done)
+
+        assert eventually(every_accepted_event_ran, deadline=60), set(accepted) - set(done)
+    finally:
+        server.stop()

@@ -336,9 +336,7 @@ def test_state_another_moto_cannot_read_is_refused_and_kept(layout: StateDirLayo
     assert path.read_bytes() == content
 
 
-def test_log_events_removed_from_the_front_stay_removed(
-    aws: None, layout: StateDirLayout
-) -> None:
+def test_log_events_removed_from_the_front_stay_removed(aws: None, layout: StateDirLayout) -> None:
     from moto.logs.models import logs_backends
 
     store = StateStore(layout)
