@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,17 +81,19 @@ def verify_unchanged(context: PickleContext, tree: BackendTree, report_to: Path)
     its last saved version (a write changed it without touching its ``BackendDict``), or if
     two services both save one object (a reload would bring back two objects)."""
     saved_by: dict[int, SegmentKey] = {}
+    memos = []  # held, so that no object's id is reused while they are compared
     for key, saved in list(context.index.versions.items()):
         backends = {
             account: {r: b for r, b in regions.items() if (account, r) in saved.regions}
             for account, regions in tree.get(key, {}).items()
         }
         now, memo = normalized_with_memo(context, key, backends)
+        memos.append(memo)
         for object_id, (_, obj) in memo.items():
             if shareable(obj) and saved_by.setdefault(object_id, key) != key:
                 raise UnseenChange(
                     f"one {type(obj).__name__} is saved by both {saved_by[object_id][0]} and "
-                    f"{key[0]}: a reload would bring back two"
+                    f"{key[0]}: a reload would bring back two ({reprlib.repr(obj)})"
                 )
         if key[0].startswith(CHANGES_OUTSIDE_REQUESTS):
             continue  # changed by its own threads at any moment; saved at every commit
