@@ -101,8 +101,12 @@ def median_ms(call: Callable[[], object], repeats: int) -> float:
     return statistics.median(samples)
 
 
-def write_overhead(lab_state: bool, repeats: int) -> tuple[float, float]:
-    """Median ms of a small PutObject with persistence on and off, alternating between them."""
+def write_overhead(lab_state: bool, repeats: int, keys: int = 0) -> tuple[float, float]:
+    """Median ms of a small PutObject with persistence on and off, alternating between them.
+
+    Each call writes a new object (the bucket grows by ``repeats`` objects), or with ``keys``
+    one of that many objects again (the state keeps its size).
+    """
     with running_server() as durable, running_server("--no-persist") as volatile:
         buckets = []
         for endpoint in (durable, volatile):
@@ -116,7 +120,8 @@ def write_overhead(lab_state: bool, repeats: int) -> tuple[float, float]:
         off: list[float] = []
         for _ in range(repeats):
             for s3, samples in ((buckets[0], on), (buckets[1], off)):
-                key = f"k{next(counter)}"
+                number = next(counter)
+                key = f"k{number % keys if keys else number}"
                 started = time.perf_counter()
                 s3.put_object(Bucket="bench-writes", Key=key, Body=b"0123456789")
                 samples.append((time.perf_counter() - started) * 1000)
@@ -145,8 +150,12 @@ def main() -> None:
     print(f"control-plane round trip: ListFunctions median {list_ms:.2f} ms")
     print(f"control-plane round trip: SQS GetQueueAttributes median {attrs_ms:.2f} ms")
 
-    for label, lab_state in (("small state", False), ("lab state", True)):
-        on, off = write_overhead(lab_state, 150)
+    for label, lab_state, keys in (
+        ("small state, a new object each time", False, 0),
+        ("lab state, a new object each time", True, 0),
+        ("lab state, 10 objects written over and over", True, 10),
+    ):
+        on, off = write_overhead(lab_state, 150, keys)
         print(
             f"PutObject with persistence, {label}: {on:.2f} ms vs {off:.2f} ms without "
             f"(ratio {on / off:.2f}x, +{on - off:.2f} ms per write)"
