@@ -8,9 +8,10 @@ re-pickled even if it did not change (its bytes are then found equal and not wri
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 _ACCESSORS = ("__getitem__", "get", "items", "values")
@@ -24,9 +25,19 @@ class TouchLog:
         self.recording_when: Callable[[], bool] = lambda: False
         self._touched: set[Any] = set()
         self._lock = threading.Lock()
+        self._quiet = threading.local()
+
+    @contextlib.contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Lookups in here are not recorded: the caller knows they change nothing."""
+        self._quiet.depth = getattr(self._quiet, "depth", 0) + 1
+        try:
+            yield
+        finally:
+            self._quiet.depth -= 1
 
     def add(self, backend_dict: Any) -> None:
-        if self.recording_when():
+        if self.recording_when() and not getattr(self._quiet, "depth", 0):
             with self._lock:
                 self._touched.add(backend_dict)
 
@@ -49,6 +60,37 @@ def install() -> None:
     for name in _ACCESSORS:
         setattr(BackendDict, name, _recording(getattr(BackendDict, name)))
     BackendDict._localaws_recorded = True  # type: ignore[attr-defined]
+    _quiet_iam_bookkeeping()
+
+
+def _quiet_iam_bookkeeping() -> None:
+    """Every request looks its caller's account up in IAM, and notes when a key IAM issued
+    was last used. The lookup changes nothing; the note changes IAM only for such a key.
+    Without this, every write would save IAM again."""
+    from moto.iam import models as iam
+    from moto.utilities.utils import get_partition
+
+    find_account, mark_visited = iam.get_account_id_from, iam.mark_account_as_visited
+
+    @functools.wraps(find_account)
+    def get_account_id_from(access_key: str) -> str:
+        with touch_log.quiet():
+            return find_account(access_key)
+
+    @functools.wraps(mark_visited)
+    def mark_account_as_visited(
+        account_id: str, access_key: str, service: str, region: str
+    ) -> None:
+        with touch_log.quiet():
+            issued_here = (
+                access_key in iam.iam_backends[account_id][get_partition(region)].access_keys
+            )
+        if issued_here:  # its last use is noted: IAM changes
+            touch_log.add(iam.iam_backends)
+        mark_visited(account_id=account_id, access_key=access_key, service=service, region=region)
+
+    iam.get_account_id_from = get_account_id_from
+    iam.mark_account_as_visited = mark_account_as_visited
 
 
 def _recording(accessor: Any) -> Any:

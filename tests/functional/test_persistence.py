@@ -293,3 +293,29 @@ def test_an_idle_server_writes_nothing(state_dir: Path) -> None:
         assert not eventually(lambda: written() != before, deadline=2)
     finally:
         server.stop()
+
+
+def test_a_key_iam_issued_keeps_its_last_use_across_a_crash(state_dir: Path) -> None:
+    server = ServerProcess(state_dir).start()
+    try:
+        iam = client(server.endpoint, "iam")
+        iam.create_user(UserName="learner")
+        key = iam.create_access_key(UserName="learner")["AccessKey"]
+        import boto3
+
+        own = boto3.client(
+            "s3",
+            endpoint_url=server.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=key["AccessKeyId"],
+            aws_secret_access_key=key["SecretAccessKey"],
+        )
+        own.create_bucket(Bucket="made-with-an-iam-key")
+        server.kill()
+        server.start()
+        used = client(server.endpoint, "iam").get_access_key_last_used(
+            AccessKeyId=key["AccessKeyId"]
+        )["AccessKeyLastUsed"]
+        assert used["ServiceName"] == "s3"
+    finally:
+        server.stop()
