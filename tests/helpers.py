@@ -102,9 +102,11 @@ class ServerProcess:
         log_path: Path | None = None,
     ) -> None:
         self.state_dir = state_dir
-        # Where the server's output goes (default: beside the state directory).
+        # Where the server's output goes (default: in the state directory, so that what the
+        # commit check found can be read).
         if log_path is None:
-            log_path = state_dir.parent / f"{state_dir.name}-server-output.log"
+            state_dir.mkdir(parents=True, exist_ok=True)
+            log_path = state_dir / "serve-output.log"
         self.log_path = log_path
         # Without a given port, the server takes over a socket bound here (no race for it).
         self._listener: socket.socket | None = None

@@ -85,9 +85,11 @@ def _quiet_iam_bookkeeping() -> None:
             issued_here = (
                 access_key in iam.iam_backends[account_id][get_partition(region)].access_keys
             )
-        if issued_here:  # its last use is noted: IAM changes
+            mark_visited(
+                account_id=account_id, access_key=access_key, service=service, region=region
+            )
+        if issued_here:  # its last use was noted: IAM changed
             touch_log.add(iam.iam_backends)
-        mark_visited(account_id=account_id, access_key=access_key, service=service, region=region)
 
     iam.get_account_id_from = get_account_id_from
     iam.mark_account_as_visited = mark_account_as_visited
