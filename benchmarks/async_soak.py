@@ -15,7 +15,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from benchmarks.lambda_executor import client, deploy
@@ -101,6 +103,17 @@ def run(endpoint: str) -> None:
           "duplicated")  # fmt: skip
     print(f"queue latency for successes (accepted -> outcome): p50 {statistics.median(latency):.1f}"
           f" s, p95 {statistics.quantiles(latency, n=20)[18]:.1f} s")  # fmt: skip
+    print(f"server resident memory after the soak: {server_rss_mb(endpoint):.0f} MB")
+
+
+def server_rss_mb(endpoint: str) -> float:
+    """The server's resident set size, from /proc (its pid from the status endpoint)."""
+    with urllib.request.urlopen(f"{endpoint}/_localaws/status") as response:
+        pid = json.loads(response.read())["pid"]
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 if __name__ == "__main__":
