@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copyreg
 import io
 import reprlib
 from dataclasses import dataclass, field
@@ -9,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from localaws.state.segments import (
-    NormalizedPickler,
     ObjectIndex,
     PickleContext,
     RootRef,
@@ -27,6 +27,35 @@ CHANGES_OUTSIDE_REQUESTS = ("moto.stepfunctions.",)
 #: Services whose objects hold other services' objects: pickled last in a commit, so that each
 #: shared object is saved with the service it belongs to (a bucket with S3, not with the stack).
 PICKLED_LAST = ("moto.cloudformation.", "moto.stepfunctions.")
+
+
+#: Attributes moto's ManagedState changes when a model is read (a describe counts a tick, a
+#: status read may move it on): a read may change them, so the commit check ignores them.
+_READ_SIDE_ATTRIBUTES = frozenset({"_tick", "_time_progressed", "_status"})
+
+
+#: Caches moto fills in when a model is read, by class: CloudFormation parses a stack's
+#: outputs on the first describe. Lost at a crash, they are filled in again on the next read.
+_READ_SIDE_CACHES = {("moto.cloudformation.parsing", "OutputMap"): frozenset({"_parsed_outputs"})}
+
+
+class NormalizedPickler(SegmentPickler):
+    """Pickles a segment for the commit check only: without what a read may change."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        from moto.moto_api._internal.managed_state_model import ManagedState
+
+        reduced = super().reducer_override(obj)
+        kind = type(obj)
+        if isinstance(obj, ManagedState):
+            dropped = _READ_SIDE_ATTRIBUTES
+        else:
+            dropped = _READ_SIDE_CACHES.get((kind.__module__, kind.__name__), frozenset())
+            if not dropped:
+                return reduced
+        state = vars(obj) if reduced is NotImplemented else reduced[2]
+        state = {k: v for k, v in state.items() if k not in dropped}
+        return (copyreg.__newobj__, (kind,), state)  # type: ignore[attr-defined]
 
 
 class UnseenChange(RuntimeError):

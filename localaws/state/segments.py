@@ -19,7 +19,6 @@ pickle small and keep shared objects shared:
 
 from __future__ import annotations
 
-import copyreg
 import io
 import pickle
 import types
@@ -249,35 +248,6 @@ class SegmentPickler(_BasePickler):
                 self.depends_on.add(owner)
                 return where
         return None
-
-
-#: Attributes moto's ManagedState changes when a model is read (a describe counts a tick, a
-#: status read may move it on): a read may change them, so the commit check ignores them.
-_READ_SIDE_ATTRIBUTES = frozenset({"_tick", "_time_progressed", "_status"})
-
-
-#: Caches moto fills in when a model is read, by class: CloudFormation parses a stack's
-#: outputs on the first describe. Lost at a crash, they are filled in again on the next read.
-_READ_SIDE_CACHES = {("moto.cloudformation.parsing", "OutputMap"): frozenset({"_parsed_outputs"})}
-
-
-class NormalizedPickler(SegmentPickler):
-    """Pickles a segment for the commit check only: without what a read may change."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        from moto.moto_api._internal.managed_state_model import ManagedState
-
-        reduced = super().reducer_override(obj)
-        kind = type(obj)
-        if isinstance(obj, ManagedState):
-            dropped = _READ_SIDE_ATTRIBUTES
-        else:
-            dropped = _READ_SIDE_CACHES.get((kind.__module__, kind.__name__), frozenset())
-            if not dropped:
-                return reduced
-        state = vars(obj) if reduced is NotImplemented else reduced[2]
-        state = {k: v for k, v in state.items() if k not in dropped}
-        return (copyreg.__newobj__, (kind,), state)  # type: ignore[attr-defined]
 
 
 @dataclass
