@@ -221,7 +221,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         f"  endpoint:      {status['endpoint']}",
         f"  uptime:        {status['uptime_seconds']:.0f} s",
         f"  state dir:     {status['state_dir']}",
-        f"  persistence:   {saved}, {persistence['records_written']} writes saved",
+        f"  persistence:   {saved}, writes saved since start: {persistence['records_written']}",
         f"  services:      {', '.join(status['services'])}",
         f"  CPU throttle:  {status['cpu_throttle_mode']}",
     ]
