@@ -88,6 +88,8 @@ def pickle_commit(
         check_body = normalized(context, key, tree[key]) if verify else b""
         context.pending.discard(key)
         context.events.keep_only(key, pickler.event_lists)
+        if key[0].startswith("moto.s3."):  # the one service holding object bodies
+            context.bodies.keep_only_seen()
         old = index.versions.get(key)
         unchanged = not full and old is not None and old.body == body
         version = SegmentVersion(

@@ -36,6 +36,17 @@ class BodyCache:
 
     def __init__(self) -> None:
         self._stored: dict[int, tuple[Any, int, Any]] = {}
+        self._seen: set[int] = set()
+
+    def __contains__(self, key: Any) -> bool:
+        entry = self._stored.get(id(key))
+        return entry is not None and entry[0] is key
+
+    def keep_only_seen(self) -> None:
+        """Forget the objects not pickled since the last call (deleted ones): holding them
+        would keep their bodies in memory."""
+        self._stored = {k: entry for k, entry in self._stored.items() if k in self._seen}
+        self._seen = set()
 
     def forget(self, digests: set[str]) -> None:
         """Forget bodies stored as one of ``digests`` (deleted blobs): stored again if used."""
@@ -49,6 +60,7 @@ class BodyCache:
         """A reduce tuple for ``key``: its state as ``FakeKey.__getstate__`` gives it, with the
         body as ``store`` made it (a blob reference for a large body), read only if changed."""
         state = {k: v for k, v in key.__dict__.items() if k not in ("_value_buffer", "lock")}
+        self._seen.add(id(key))
         body_version = key.__dict__.get(_VERSION, 0)
         cached = self._stored.get(id(key))
         if cached is not None and cached[0] is key and cached[1] == body_version:

@@ -351,3 +351,19 @@ def test_log_events_removed_from_the_front_stay_removed(aws: None, layout: State
     reload(layout)
     kept = all_log_messages()
     assert kept[0] == "event 0.700" and len(kept) == 530
+
+
+def test_a_deleted_object_is_not_held_by_the_store(aws: None, layout: StateDirLayout) -> None:
+    from moto.s3.models import s3_backends
+
+    store = StateStore(layout)
+    store.load()
+    s3 = client("s3")
+    s3.create_bucket(Bucket="short-lived")
+    s3.put_object(Bucket="short-lived", Key="gone-soon", Body=b"g" * 100_000)
+    store.commit({S3})
+    key = s3_backends["123456789012"]["aws"].buckets["short-lived"].keys.getlist("gone-soon")[0]
+    assert key in store.bodies
+    s3.delete_object(Bucket="short-lived", Key="gone-soon")
+    store.commit({S3})
+    assert key not in store.bodies  # its body is not kept alive by the store
