@@ -5,7 +5,6 @@ from __future__ import annotations
 import copyreg
 import io
 import reprlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,23 +61,17 @@ class UnseenChange(RuntimeError):
     """A service changed without a write touching it: that change would not be saved."""
 
 
-@dataclass
-class PickledCommit:
-    """What a commit writes: the segments whose bytes changed, in pickling order."""
-
-    entries: list[tuple[SegmentKey, bytes]] = field(default_factory=list)
-
-
 def pickle_commit(
     context: PickleContext, tree: BackendTree, touched: set[SegmentKey], seq: int, full: bool,
     verify: bool,
-) -> PickledCommit:  # fmt: skip
-    """Pickle ``touched`` and every segment naming their objects; record them in the index."""
+) -> list[tuple[SegmentKey, bytes]]:  # fmt: skip
+    """Pickle ``touched`` and every segment naming their objects; record them in the index.
+    Returns the segments whose bytes changed, in pickling order: what the commit writes."""
     index = context.index
     touched |= {key for key in tree if key[0].startswith(CHANGES_OUTSIDE_REQUESTS)}
     closure = index.dependents(touched) & tree.keys() if not full else set(tree)
     context.pending = set(closure)
-    commit = PickledCommit()
+    entries: list[tuple[SegmentKey, bytes]] = []
     for key in sorted(closure, key=lambda k: (k[0].startswith(PICKLED_LAST), k)):
         context.sink.begin()
         buffer = io.BytesIO()
@@ -103,8 +96,8 @@ def pickle_commit(
         )
         index.record(key, version)
         if not unchanged:
-            commit.entries.append((key, body))
-    return commit
+            entries.append((key, body))
+    return entries
 
 
 def verify_unchanged(context: PickleContext, tree: BackendTree, report_to: Path) -> None:

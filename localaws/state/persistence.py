@@ -116,9 +116,6 @@ class Persistence:
             raise PersistenceError(f"could not save state: {error}") from error
         return written
 
-    def compact_soon(self) -> None:
-        self._compact_now.set()
-
     def replace(self, load: Callable[[], BackendTree]) -> None:
         """Make the state ``load`` returns that of every service (a checkpoint), durably.
 

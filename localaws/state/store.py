@@ -209,12 +209,12 @@ class StateStore:
         tree = capture_backends()
         context = self._context(tree)
         seq = self._seq + 1
-        commit = pickle_commit(context, tree, touched, seq, full, self.verify)
+        entries = pickle_commit(context, tree, touched, seq, full, self.verify)
         if self.verify:
             verify_unchanged(context, tree, self.layout.root)
-        if not commit.entries and not full:
+        if not entries and not full:
             return False
-        payload = pickle.dumps((full, commit.entries), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((full, entries), protocol=pickle.HIGHEST_PROTOCOL)
         with self._mutex:
             self._writer().append(seq, payload)
             self._seq = seq
