@@ -2,28 +2,28 @@
 
 A small state machine (created -> initializing -> ready <-> invoking -> dead); an illegal
 transition raises. Initialization is the cold start; each invocation returns an outcome with
-the output lines it produced. Timeouts, running out of memory and a runtime that exits end the
-environment, as they do on AWS.
+the output lines it produced. A timeout, running out of memory or a runtime that exits during
+an invocation resets the environment (invoking -> reset), as on AWS: the runtime is stopped,
+and the next invocation starts it again within its own time, ``/tmp`` kept and no cold start
+reported ("suppressed init").
 """
 
 from __future__ import annotations
 
 import enum
 import os
-import shutil
-import subprocess
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from localaws.executor import bootstrap
 from localaws.executor.config import FunctionConfig
 from localaws.executor.packages import PackageStore
+from localaws.executor.private_tmp import PrivateTmp, private_tmp_supported
 from localaws.executor.process import OutputLine, ProcessLauncher, RuntimeProcess
 from localaws.executor.runtime_api import Invocation, RuntimeApiServer
 from localaws.executor.runtimes import Interpreter, choose_interpreter
@@ -39,16 +39,14 @@ HANDLER_CREDENTIALS = {
 }
 
 
-UNSHARE_MOUNT_NAMESPACE = ("unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c")
-#: Mounts a tmpfs of $0 MB on /tmp, then runs the rest of the command line.
-PRIVATE_TMP_SCRIPT = 'mount -t tmpfs -o "size=$0m,mode=1777" tmpfs /tmp && exec "$@"'
-
-
 class State(enum.Enum):
     CREATED = "created"
     INITIALIZING = "initializing"
     READY = "ready"
     INVOKING = "invoking"
+    #: A failed invocation (timeout, crash) stopped the runtime; the next invocation starts
+    #: it again in the same environment, /tmp kept ("suppressed init").
+    RESET = "reset"
     DEAD = "dead"
 
 
@@ -56,7 +54,8 @@ _ALLOWED = {
     State.CREATED: {State.INITIALIZING, State.DEAD},
     State.INITIALIZING: {State.READY, State.DEAD},
     State.READY: {State.INVOKING, State.DEAD},
-    State.INVOKING: {State.READY, State.DEAD},
+    State.INVOKING: {State.READY, State.RESET, State.DEAD},
+    State.RESET: {State.INVOKING, State.DEAD},
     State.DEAD: set(),
 }
 
@@ -91,22 +90,6 @@ class InvokeOutcome:
     error: dict[str, Any] | None = None
 
 
-@lru_cache(maxsize=1)
-def private_tmp_supported() -> bool:
-    """Whether a mount namespace can give each environment its own /tmp (root on Linux).
-
-    That /tmp is a tmpfs of the function's ephemeral storage size, so ``df /tmp`` shows it
-    and writing past it fails with "No space left on device", as on AWS.
-    """
-    if not shutil.which("unshare"):
-        return False
-    probe = [*UNSHARE_MOUNT_NAMESPACE, PRIVATE_TMP_SCRIPT, "1", "true"]
-    try:
-        return subprocess.run(probe, capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
 class ExecutionEnvironment:
     """A runtime process for one function version, reused while warm."""
 
@@ -128,6 +111,9 @@ class ExecutionEnvironment:
         self.last_used = time.monotonic()
         self.interpreter: Interpreter | None = None
         self.private_tmp = False
+        self._namespace: PrivateTmp | None = None
+        self._task_root: Path | None = None
+        self._opt: Path | None = None
         self._api: RuntimeApiServer | None = None
         self._process: RuntimeProcess | None = None
         self._lines: list[OutputLine] = []
@@ -215,16 +201,25 @@ class ExecutionEnvironment:
         under_tmp = any(Path(path).resolve().is_relative_to("/tmp") for path in needed)
         return not under_tmp and private_tmp_supported()
 
-    def _command(self, interpreter: Interpreter) -> list[str]:
+    def _command(self, interpreter: Interpreter, task_root: Path) -> list[str]:
         python = [interpreter.path, "-S", "-u", str(BOOTSTRAP)]
-        if not self.private_tmp:
+        if self._namespace is None:
             return python
-        return [
-            *UNSHARE_MOUNT_NAMESPACE,
-            PRIVATE_TMP_SCRIPT,
-            str(self.config.ephemeral_mb),
-            *python,
-        ]
+        return self._namespace.command(python, task_root)
+
+    def _start_runtime(self) -> float:
+        """Start the runtime process and its Runtime API; when it started (perf_counter)."""
+        assert self.interpreter is not None and self._task_root is not None
+        self._api = RuntimeApiServer()
+        started = time.perf_counter()
+        self._process = self.launcher.launch(
+            self._command(self.interpreter, self._task_root),
+            self._environment_variables(self._api.address, self._task_root, self._opt),
+            self._task_root,
+            self.config.memory_mb,
+            self._on_output,
+        )
+        return started
 
     def initialize(self) -> InitResult:
         """Start the runtime process and import the handler (the cold start)."""
@@ -232,17 +227,12 @@ class ExecutionEnvironment:
         config = self.config
         self.interpreter = choose_interpreter(config.runtime)
         self.private_tmp = self._private_tmp(self.interpreter)
-        task_root = self.packages.task_root(config.code_zip)
-        opt = self.packages.opt_dir(config.layer_zips)
-        self._api = RuntimeApiServer()
-        started = time.perf_counter()
-        self._process = self.launcher.launch(
-            self._command(self.interpreter),
-            self._environment_variables(self._api.address, task_root, opt),
-            task_root,
-            config.memory_mb,
-            self._on_output,
-        )
+        if self.private_tmp:
+            self._namespace = PrivateTmp(config.ephemeral_mb)
+        self._task_root = self.packages.task_root(config.code_zip)
+        self._opt = self.packages.opt_dir(config.layer_zips)
+        started = self._start_runtime()
+        assert self._api is not None and self._process is not None
         deadline = started + INIT_LIMIT_SECONDS
         while not self._api.init_done.wait(0.01):
             if self._process.exited() or time.perf_counter() > deadline:
@@ -281,10 +271,14 @@ class ExecutionEnvironment:
         ``invoked_arn``: the ARN as the caller invoked it (with a version or alias, as given);
         the handler's ``context.invoked_function_arn``. Default: the function's own.
         """
-        assert self._api is not None and self._process is not None
-        self._move(State.INVOKING)
-        timeout = self.config.timeout_seconds
         started = time.perf_counter()
+        if self.state is State.RESET:  # init runs again, within this invocation's time
+            self._move(State.INVOKING)
+            self._start_runtime()
+        else:
+            self._move(State.INVOKING)
+        assert self._api is not None and self._process is not None
+        timeout = self.config.timeout_seconds
         invocation = Invocation(
             request_id=request_id,
             payload=payload,
@@ -340,7 +334,7 @@ class ExecutionEnvironment:
         process.kill()
         process.wait_exit(5)
         lines = self._drain_lines()
-        self.destroy()
+        self._reset()
         prefix = f"RequestId: {request_id} Error: "
         if process.killed_for_memory:
             error = runtime_error(
@@ -362,6 +356,18 @@ class ExecutionEnvironment:
         error = runtime_error("Runtime.ExitError", prefix + reason)
         return InvokeOutcome("exit", duration_ms, memory, lines, error=error)
 
+    def _reset(self) -> None:
+        """After a failed invocation: the runtime is gone, the environment stays (its /tmp,
+        its log stream); the next invocation starts the runtime again."""
+        if self._api is not None:
+            self._api.close()
+        with self._lines_lock:
+            self._markers.clear()
+        with self._state_lock:
+            if self.state is State.DEAD:  # destroyed meanwhile (localaws is stopping)
+                return
+        self._move(State.RESET)
+
     def destroy(self) -> None:
         """Stop the process and free everything; safe to call more than once."""
         with self._state_lock:
@@ -373,4 +379,6 @@ class ExecutionEnvironment:
             self._process.wait_exit(5)
         if self._api is not None:
             self._api.close()
+        if self._namespace is not None:
+            self._namespace.close()
         self.packages.remove_environment_dir(self.id)

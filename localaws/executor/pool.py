@@ -1,8 +1,10 @@
 """Execution environments per function version: reuse warm ones, enforce concurrency, reap idle.
 
-An environment serves one invocation at a time. A function's invocations in flight never exceed
-its reserved concurrency (0 throttles everything). A change of code or configuration retires the
-version's environments: idle ones at once, busy ones when they finish.
+An environment serves one invocation at a time; one reset by a failed invocation stays in the
+pool, and its next invocation starts the runtime again (no cold start reported). A function's
+invocations in flight never exceed its reserved concurrency (0 throttles everything). A change
+of code or configuration retires the version's environments: idle ones at once, busy ones when
+they finish.
 """
 
 from __future__ import annotations
@@ -127,7 +129,7 @@ class EnvironmentPool:
             self._busy[self._function_id(env.config)].discard(env)
             retired = env.id in self._retired
             self._retired.discard(env.id)
-            keep = env.state is State.READY and not retired
+            keep = env.state in (State.READY, State.RESET) and not retired
             if keep:
                 self._idle[env.config.key].append(env)
         if not keep:

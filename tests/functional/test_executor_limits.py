@@ -46,7 +46,7 @@ def log_lines(response: Any) -> list[str]:
     return base64.b64decode(response["LogResult"]).decode().splitlines()
 
 
-def test_timeout_kills_the_environment(server: ServerProcess) -> None:
+def test_a_timeout_answers_and_logs_as_on_aws(server: ServerProcess) -> None:
     lam, iam = clients(server)
     source = "import time\ndef lambda_handler(e, c):\n    print('working')\n    time.sleep(30)\n"
     deploy(lam, iam, "sleeper", source, Timeout=1)
@@ -64,8 +64,44 @@ def test_timeout_kills_the_environment(server: ServerProcess) -> None:
     assert timeout_line[:4].isdigit() and timeout_line[23] == "Z"
     assert report.endswith("\tStatus: timeout\t")
     assert "working" in lines
-    again, _ = invoke(lam, "sleeper", LogType="Tail")
-    assert any("Init Duration" in line for line in log_lines(again))  # a new environment
+
+
+RESETTING_SOURCE = """
+import os, tempfile, time
+COUNT = 0
+print("init ran")
+def lambda_handler(event, context):
+    global COUNT
+    COUNT += 1
+    path = os.path.join(tempfile.gettempdir(), "kept.txt")
+    if event.get("fail") == "timeout":
+        open(path, "w").write("written before the timeout")
+        time.sleep(30)
+    if event.get("fail") == "crash":
+        os._exit(3)
+    kept = open(path).read() if os.path.exists(path) else None
+    return {"count": COUNT, "kept": kept, "stream": context.log_stream_name}
+"""
+
+
+@pytest.mark.parametrize("failure", ["timeout", "crash"])
+def test_a_failed_invocation_resets_the_environment(server: ServerProcess, failure: str) -> None:
+    """AWS's "suppressed init": after a timeout or a crash the runtime starts again within the
+    next invocation, in the same environment: fresh globals, /tmp kept, no cold start logged."""
+    lam, iam = clients(server)
+    name = f"resetting_{failure}"
+    deploy(lam, iam, name, RESETTING_SOURCE, Timeout=1)
+    _, first = invoke(lam, name)
+    failed, _ = invoke(lam, name, json.dumps({"fail": failure}).encode())
+    assert failed["FunctionError"] == "Unhandled"
+    again, body = invoke(lam, name, LogType="Tail")
+    assert body["count"] == 1  # init ran again: the module's globals are new
+    assert body["stream"] == first["stream"]  # the same environment, and its log stream
+    if failure == "timeout":
+        assert body["kept"] == "written before the timeout"
+    lines = log_lines(again)
+    assert lines[0].startswith("START RequestId: ") and "init ran" in lines
+    assert not any("Init Duration" in line or line.startswith("INIT_START") for line in lines)
 
 
 def test_out_of_memory(server: ServerProcess) -> None:
