@@ -228,7 +228,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     environments = status.get("lambda", {}).get("environments")
     if environments:
         warm, busy = environments["warm"], environments["busy"]
-        lines.append(f"  Lambda:        {warm} warm, {busy} busy environments")
+        provisioned = environments.get("provisioned", 0)
+        lines.append(
+            f"  Lambda:        {warm} warm, {provisioned} provisioned, {busy} busy environments"
+        )
     lines += [f"  notice:        {notice}" for notice in status.get("notices", [])]
     print("\n".join(lines))
     return 0

@@ -43,7 +43,7 @@ def deploy(
 ) -> dict[str, Any]:
     """Create a Python function whose ``lambda_function.py`` is ``source``."""
     settings = {"Runtime": "python3.12", "MemorySize": 256, "Timeout": 30, **config}
-    return dict(
+    created = dict(
         lam.create_function(
             FunctionName=name,
             Role=create_role(iam),
@@ -52,6 +52,18 @@ def deploy(
             **settings,
         )
     )
+    wait_until_ready(lam, name)
+    return created
+
+
+#: Waiters poll often here: localaws gets a function ready in milliseconds.
+QUICK_WAITER = {"Delay": 0.05, "MaxAttempts": 600}
+
+
+def wait_until_ready(lam: Any, name: str) -> None:
+    """Wait as a client on AWS must: until the function is Active and its last update done."""
+    lam.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig=QUICK_WAITER)
+    lam.get_waiter("function_updated_v2").wait(FunctionName=name, WaiterConfig=QUICK_WAITER)
 
 
 def allow_s3_to_invoke(lam: Any, function_name: str, bucket: str) -> None:

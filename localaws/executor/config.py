@@ -27,6 +27,8 @@ class FunctionConfig:
     reserved_concurrency: int | None
     code_zip: bytes = field(repr=False, compare=False)
     layer_zips: tuple[bytes, ...] = field(repr=False, compare=False)
+    #: Where its logs go (``LoggingConfig.LogGroup``); empty: ``/aws/lambda/<name>``.
+    log_group: str = ""
 
     @property
     def own_arn(self) -> str:
@@ -51,5 +53,6 @@ class FunctionConfig:
             self.variables,
             self.code_sha,
             self.layer_arns,
+            self.log_group,
         ]
         return hashlib.sha256(json.dumps(settings).encode()).hexdigest()[:16]

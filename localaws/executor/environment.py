@@ -99,8 +99,11 @@ class ExecutionEnvironment:
         launcher: ProcessLauncher,
         packages: PackageStore,
         endpoint: str,
+        provisioned: bool = False,
     ) -> None:
         self.config = config
+        #: Initialized ahead of traffic for provisioned concurrency (kept, never reaped).
+        self.provisioned = provisioned
         self.id = uuid.uuid4().hex
         self.launcher = launcher
         self.packages = packages
@@ -126,7 +129,7 @@ class ExecutionEnvironment:
 
     @property
     def log_group_name(self) -> str:
-        return f"/aws/lambda/{self.config.name}"
+        return self.config.log_group or f"/aws/lambda/{self.config.name}"
 
     def _move(self, new: State) -> None:
         with self._state_lock:
@@ -170,7 +173,9 @@ class ExecutionEnvironment:
                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_mb),
                 "AWS_LAMBDA_LOG_GROUP_NAME": self.log_group_name,
                 "AWS_LAMBDA_LOG_STREAM_NAME": self.log_stream_name,
-                "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+                "AWS_LAMBDA_INITIALIZATION_TYPE": (
+                    "provisioned-concurrency" if self.provisioned else "on-demand"
+                ),
                 "AWS_LAMBDA_RUNTIME_API": api,
                 "AWS_EXECUTION_ENV": f"AWS_Lambda_{config.runtime}",
                 "AWS_REGION": config.region,

@@ -76,7 +76,7 @@ class Retirer:
 class EnvironmentPool:
     def __init__(
         self,
-        factory: Callable[[FunctionConfig], ExecutionEnvironment],
+        factory: Callable[..., ExecutionEnvironment],
         idle_seconds: float,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -88,6 +88,12 @@ class EnvironmentPool:
         self._busy: dict[FunctionId, set[ExecutionEnvironment]] = defaultdict(set)
         self._retired: set[str] = set()
         self._retiring: set[ExecutionEnvironment] = set()  # being destroyed in the background
+        #: Provisioned concurrency: how many environments each version keeps initialized, and
+        #: those of them idle now (never reaped).
+        self._provisioned: dict[tuple[str, ...], int] = {}
+        self._provisioned_idle: dict[tuple[str, ...], list[ExecutionEnvironment]] = defaultdict(
+            list
+        )
         self._closed = False
         self._retirer = Retirer(self._retired_one)
 
@@ -108,6 +114,11 @@ class EnvironmentPool:
             busy = self._busy[self._function_id(config)]
             if config.reserved_concurrency is not None and len(busy) >= config.reserved_concurrency:
                 raise Throttled()
+            provisioned = self._provisioned_idle[config.key]
+            if provisioned and provisioned[-1].config.fingerprint == config.fingerprint:
+                env = provisioned.pop()
+                busy.add(env)
+                return env, False
             idle = self._idle[config.key]
             stale = [env for env in idle if env.config.fingerprint != config.fingerprint]
             fresh = [env for env in idle if env.config.fingerprint == config.fingerprint]
@@ -130,7 +141,10 @@ class EnvironmentPool:
             retired = env.id in self._retired
             self._retired.discard(env.id)
             keep = env.state in (State.READY, State.RESET) and not retired
-            if keep:
+            if keep and env.provisioned and env.config.key in self._provisioned:
+                self._provisioned_idle[env.config.key].append(env)
+            elif keep:
+                env.provisioned = False  # its version's provisioned concurrency was removed
                 self._idle[env.config.key].append(env)
         if not keep:
             self._destroy_in_background([env])
@@ -148,11 +162,55 @@ class EnvironmentPool:
             env.destroy()
         return len(expired)
 
+    def provisioned(self, config: FunctionConfig) -> tuple[int, int]:
+        """(provisioned environments this version has ready, how many of them are busy)."""
+        with self._lock:
+            return self._provisioned_counts(config.key)
+
+    def _provisioned_counts(self, key: tuple[str, ...]) -> tuple[int, int]:
+        if key not in self._provisioned:
+            return 0, 0
+        busy = self._busy[key[:3]]  # type: ignore[index]
+        in_use = sum(1 for env in busy if env.provisioned and env.config.key == key)
+        return len(self._provisioned_idle[key]) + in_use, in_use
+
+    def provision(self, config: FunctionConfig, count: int) -> list[ExecutionEnvironment]:
+        """New environments to initialize ahead of traffic, so this version has ``count``
+        provisioned ones (none when it has them); the caller initializes each, then
+        ``add_provisioned``. Fewer than before: the extra idle ones go."""
+        with self._lock:
+            if self._closed:
+                raise ExecutorStopped()
+            self._provisioned.setdefault(config.key, count)
+            have = self._provisioned_counts(config.key)[0]
+            self._provisioned[config.key] = count
+            idle = self._provisioned_idle[config.key]
+            extra = idle[count:] if count < have else []
+            del idle[len(idle) - len(extra) :]
+        self._destroy_in_background(extra)
+        return [self.factory(config, provisioned=True) for _ in range(max(0, count - have))]
+
+    def add_provisioned(self, env: ExecutionEnvironment) -> None:
+        """An initialized provisioned environment, ready for its version's invocations."""
+        with self._lock:
+            if env.config.key in self._provisioned and not self._closed:
+                self._provisioned_idle[env.config.key].append(env)
+                return
+        self._destroy_in_background([env])
+
+    def unprovision(self, config: FunctionConfig) -> None:
+        """Provisioned concurrency removed: its idle environments go, busy ones when done."""
+        with self._lock:
+            self._provisioned.pop(config.key, None)
+            idle = self._provisioned_idle.pop(config.key, [])
+        self._destroy_in_background(idle)
+
     def counts(self) -> dict[str, int]:
         """How many environments are warm (idle) and busy right now."""
         with self._lock:
             return {
                 "warm": sum(len(envs) for envs in self._idle.values()),
+                "provisioned": sum(len(envs) for envs in self._provisioned_idle.values()),
                 "busy": sum(len(envs) for envs in self._busy.values()),
             }
 
@@ -160,9 +218,12 @@ class EnvironmentPool:
         """Destroy every environment, those still being retired included (a reset)."""
         with self._lock:
             everything = [env for envs in self._idle.values() for env in envs]
+            everything += [env for envs in self._provisioned_idle.values() for env in envs]
             everything += [env for envs in self._busy.values() for env in envs]
             everything += list(self._retiring)
             self._idle.clear()
+            self._provisioned_idle.clear()
+            self._provisioned.clear()
             self._busy.clear()
         for env in everything:
             env.destroy()  # safe to call twice

@@ -7,13 +7,18 @@ import math
 from datetime import datetime, timezone
 
 
+def runtime_version_arn(runtime: str, interpreter_version: str, region: str) -> str:
+    """The ARN of the runtime version that runs ``runtime`` here (one per interpreter)."""
+    arn_hash = hashlib.sha256(f"{runtime}:{interpreter_version}".encode()).hexdigest()
+    return f"arn:aws:lambda:{region}::runtime:{arn_hash}"
+
+
 def init_start_line(runtime: str, interpreter_version: str, region: str) -> str:
     minor = runtime.removeprefix("python")
     patch = interpreter_version.split(".")[2] if interpreter_version.count(".") >= 2 else "0"
-    arn_hash = hashlib.sha256(f"{runtime}:{interpreter_version}".encode()).hexdigest()
     return (
         f"INIT_START Runtime Version: python:{minor}.v{patch}\t"
-        f"Runtime Version ARN: arn:aws:lambda:{region}::runtime:{arn_hash}"
+        f"Runtime Version ARN: {runtime_version_arn(runtime, interpreter_version, region)}"
     )
 
 

@@ -37,6 +37,24 @@ class Bookkeeping(NamedTuple):
 
     concurrent: int  # executions in flight for the function, this one included
     generation: int  # the state's generation when the invocation began
+    #: Provisioned concurrency of the version: (environments, those busy, this one included).
+    provisioned: tuple[int, int] = (0, 0)
+
+
+def provisioned_metrics(
+    env: ExecutionEnvironment, provisioned: tuple[int, int]
+) -> dict[str, float]:
+    """The provisioned-concurrency metrics of one invocation of a version that has it."""
+    allocated, in_use = provisioned
+    if not allocated:
+        return {}
+    if not env.provisioned:
+        return {"ProvisionedConcurrencySpilloverInvocations": 1}
+    return {
+        "ProvisionedConcurrencyInvocations": 1,
+        "ProvisionedConcurrentExecutions": in_use,
+        "ProvisionedConcurrencyUtilization": in_use / allocated,
+    }
 
 
 def _error_payload(error: dict[str, Any]) -> bytes:
@@ -86,6 +104,7 @@ class InvocationService:
             self.sinks.write_metrics(config.account, config.region, config.name, {"Throttles": 1})
             raise
         concurrent = self.pool.in_flight(config)
+        provisioned = self.pool.provisioned(config)
         request_id = request_id or str(uuid.uuid4())
         trace_header = trace_header or Chain.new().next().header()
         try:
@@ -96,7 +115,7 @@ class InvocationService:
                 request_id,
                 payload,
                 (client_context, trace_header, invoked_arn),
-                Bookkeeping(concurrent, generation),
+                Bookkeeping(concurrent, generation, provisioned),
             )
         except Exception:
             if self._stopped.is_set():  # its environment was destroyed by the stop
@@ -104,6 +123,33 @@ class InvocationService:
             raise
         finally:
             self.pool.release(env)
+
+    def provision(self, config: FunctionConfig, count: int) -> int:
+        """Give this version ``count`` environments initialized ahead of traffic (their init
+        logged now, as on AWS); how many it has ready."""
+        for env in self.pool.provision(config, count):
+            first = report_now()
+            init = env.initialize()
+            assert env.interpreter is not None
+            events: list[LogEvent] = [
+                (
+                    first,
+                    report.init_start_line(
+                        config.runtime, env.interpreter.full_version, config.region
+                    ),
+                )
+            ]
+            if env.interpreter.warning:
+                events.append((first, env.interpreter.warning))
+            events += init.lines
+            self.sinks.write_logs(
+                config.account, config.region, env.log_group_name, env.log_stream_name, events
+            )
+            if init.error is None and not init.timed_out:
+                self.pool.add_provisioned(env)
+            else:
+                env.destroy()
+        return self.pool.provisioned(config)[0]
 
     def _run(
         self,
@@ -197,6 +243,7 @@ class InvocationService:
                 "Duration": outcome.duration_ms,
                 "Errors": 1 if failed else 0,
                 "ConcurrentExecutions": bookkeeping.concurrent,
+                **provisioned_metrics(env, bookkeeping.provisioned),
             },
             bookkeeping.generation,
         )

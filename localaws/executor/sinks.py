@@ -34,6 +34,12 @@ class InvocationSinks(Protocol):
         sinks are closed (localaws is stopping)."""
         ...
 
+    def write_logs(
+        self, account: str, region: str, group: str, stream: str, events: Sequence[LogEvent]
+    ) -> None:
+        """Log events outside an invocation (a provisioned environment's init)."""
+        ...
+
     def write_metrics(
         self, account: str, region: str, function_name: str, values: dict[str, float]
     ) -> None: ...

@@ -30,6 +30,10 @@ class ExecutorHooks:
 
     invoke: Callable[[Any, Any, Any, Any], bytes]  # LambdaFunction.invoke's replacement
     submit_arn_event: SubmitArnEvent
+    #: Queues a new or updated function (account, region, name) for its preparation.
+    prepare_function: Callable[[str, str, str], None]
+    #: Initializes provisioned concurrency (a ``provisioned_concurrency.Provisioner``).
+    provisioner: Any = None
 
 
 def install(endpoint: str, hooks: ExecutorHooks) -> None:
@@ -47,10 +51,13 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             event_invoke_config,
             event_queue,  # noqa: F401  (its backend must exist before state is restored)
             eventbridge_lambda,
+            function_shape,
+            function_states,
             invoke_hook,
             invoke_request,
             managed_policies,
             package_check,
+            provisioned_concurrency,
             region_lists,
             s3_async_notifications,
             s3_notification_permission,
@@ -65,11 +72,14 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             invoke_request.install()
             managed_policies.install()
             dead_letter_config.install()
+            function_shape.install()
             event_invoke_config.install()
             package_check.install()
             s3_notification_permission.install()
             sqs_source.install()
         invoke_hook.install(hooks.invoke)
+        function_states.install(hooks.prepare_function)
+        provisioned_concurrency.install(hooks.provisioner)
         s3_async_notifications.install(hooks.submit_arn_event)
         sns_async_lambda.install(hooks.submit_arn_event)
         eventbridge_lambda.install(hooks.submit_arn_event)

@@ -38,6 +38,7 @@ def function_config(function: Any) -> FunctionConfig:
         reserved_concurrency=None if reserved is None else int(reserved),
         code_zip=bytes(function.code_bytes),
         layer_zips=layer_zips,
+        log_group=str((getattr(function, "logging_settings", None) or {}).get("LogGroup", "")),
     )
 
 

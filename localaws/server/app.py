@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from localaws.executor.tracing import set_request_trace
-from localaws.moto_glue import before_request, recursion_config
+from localaws.moto_glue import before_request, extra_routes
 from localaws.moto_glue import errors as aws_errors
 from localaws.server.admin import AdminApp, ServerInfo
 from localaws.server.operations import is_read_only
@@ -85,7 +85,7 @@ class LocalAwsApp:
         """moto's answer (or ours), under the persistence lock in the right mode."""
         before_request(environ)
         set_request_trace(environ.get("HTTP_X_AMZN_TRACE_ID"))
-        app = recursion_config.serve if recursion_config.handles(environ) else self.moto_app
+        app = extra_routes.route(environ) or self.moto_app
         if is_read_only(environ):
             with self.persistence.reading():
                 return _answer_aws(app, environ)

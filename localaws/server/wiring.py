@@ -7,6 +7,7 @@ threads.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,15 +24,18 @@ from localaws.executor.environment import ExecutionEnvironment
 from localaws.executor.packages import PackageStore
 from localaws.executor.pool import EnvironmentPool
 from localaws.executor.process import LocalProcessLauncher
+from localaws.executor.runtimes import UnsupportedRuntimeError, choose_interpreter
 from localaws.executor.service import InvocationService
 from localaws.executor.tracing import Chain
 from localaws.moto_glue import ExecutorHooks
 from localaws.moto_glue.deliveries import MotoMessageBus
 from localaws.moto_glue.event_queue import MotoEventStore
 from localaws.moto_glue.eventbridge_lambda import MotoRuleSource
+from localaws.moto_glue.function_states import FunctionPreparer
 from localaws.moto_glue.functions import MotoFunctionDirectory
 from localaws.moto_glue.invoke_hook import MotoInvokeHook
 from localaws.moto_glue.log_retention import LogRetention
+from localaws.moto_glue.provisioned_concurrency import Provisioner
 from localaws.moto_glue.sinks import MotoSinks
 from localaws.moto_glue.sqs_source import MotoSqsSource
 from localaws.state.persistence import Persistence
@@ -63,6 +67,8 @@ class Executor:
     lock: Any  # the persistence lock the invoke hook lets go of while a handler runs
     reaper: Reaper
     log_retention: LogRetention
+    preparer: FunctionPreparer
+    provisioner: Provisioner
 
     @property
     def pool(self) -> EnvironmentPool:
@@ -105,7 +111,7 @@ class Executor:
             invoker.submit(account, region, parts[6], payload, chain, qualifier, invoked_arn=arn)
 
         hook = MotoInvokeHook(self.service, self.lock, submit_function_event)
-        return ExecutorHooks(hook.invoke, submit_arn_event)
+        return ExecutorHooks(hook.invoke, submit_arn_event, self.preparer.submit, self.provisioner)
 
     def start(self) -> None:
         """Start the threads (after state is restored)."""
@@ -114,6 +120,8 @@ class Executor:
         self.sqs_poller.start()
         self.reaper.start()
         self.log_retention.start()
+        self.preparer.start()
+        self.provisioner.start()
 
     def shutdown(self, seconds: float = SHUTDOWN_SECONDS) -> None:
         """Stop in order: nothing new starts (invocations, events, polls, schedules), nothing
@@ -123,7 +131,8 @@ class Executor:
         self.service.stop()
         self.service.sinks.close()
         threads = (
-            self.reaper, self.scheduler, self.sqs_poller, self.async_invoker, self.log_retention
+            self.reaper, self.scheduler, self.sqs_poller, self.async_invoker, self.log_retention,
+            self.preparer, self.provisioner,
         )  # fmt: skip
         for thread in threads:
             thread.stop()
@@ -144,8 +153,16 @@ def build_executor(
     launcher = LocalProcessLauncher(limiter)
     packages = PackageStore(work_dir)
 
-    def new_environment(config: FunctionConfig) -> ExecutionEnvironment:
-        return ExecutionEnvironment(config, launcher, packages, endpoint)
+    def new_environment(config: FunctionConfig, provisioned: bool = False) -> ExecutionEnvironment:
+        return ExecutionEnvironment(config, launcher, packages, endpoint, provisioned)
+
+    def prepare(config: FunctionConfig) -> None:
+        """What a new or updated function waits for: its code and layers unpacked, its
+        runtime's interpreter found (one localaws cannot run fails at invoke, as before)."""
+        packages.task_root(config.code_zip)
+        packages.opt_dir(config.layer_zips)
+        with contextlib.suppress(UnsupportedRuntimeError):
+            choose_interpreter(config.runtime)
 
     pool = EnvironmentPool(new_environment, settings.idle_seconds)
     service = InvocationService(pool, MotoSinks(persistence))
@@ -157,4 +174,6 @@ def build_executor(
     return Executor(
         service, limiter, invoker, poller, scheduler, persistence.lock, Reaper(pool),
         LogRetention(persistence, settings.log_retention_seconds),
+        FunctionPreparer(persistence, prepare),
+        Provisioner(persistence, service.provision, pool.unprovision),
     )  # fmt: skip

@@ -293,7 +293,7 @@ def test_event_runs_in_the_background_and_dry_run_does_not_run(
 
 
 def test_code_update_retires_warm_environments(client_factory: Factory, lam: Any) -> None:
-    from tests.lab_fixtures import zip_bytes
+    from tests.lab_fixtures import wait_until_ready, zip_bytes
 
     deploy(lam, client_factory("iam"), "updated", "def lambda_handler(e, c):\n    return 'v1'\n")
     assert invoke(lam, "updated")[1] == "v1"
@@ -301,10 +301,12 @@ def test_code_update_retires_warm_environments(client_factory: Factory, lam: Any
         FunctionName="updated",
         ZipFile=zip_bytes({"lambda_function.py": "def lambda_handler(e, c):\n    return 'v2'\n"}),
     )
+    wait_until_ready(lam, "updated")
     response, body = invoke(lam, "updated", LogType="Tail")
     assert body == "v2"
     assert report_of(tail(response))["init"] is not None  # a fresh environment
     lam.update_function_configuration(FunctionName="updated", MemorySize=512)
+    wait_until_ready(lam, "updated")
     response, _ = invoke(lam, "updated", LogType="Tail")
     report = report_of(tail(response))
     assert report["init"] is not None and report["memory"] == "512"

@@ -13,7 +13,7 @@ import pytest
 
 from localaws.server.daemon import fetch_json
 from tests.helpers import ServerProcess, aws_client, eventually
-from tests.lab_fixtures import deploy
+from tests.lab_fixtures import deploy, wait_until_ready
 
 pytestmark = pytest.mark.server
 
@@ -72,7 +72,7 @@ def test_reset_drops_warm_environments_queued_events_and_late_records(
     code, body = fetch_json(f"{own_server.endpoint}/_localaws/reset", method="POST", timeout=30)
     assert code == 200 and body == {"status": "reset"}
     status = lambda_status(own_server)
-    assert status["environments"] == {"warm": 0, "busy": 0}
+    assert status["environments"] == {"warm": 0, "provisioned": 0, "busy": 0}
     assert status["queued_events"] == 0  # the second slow event never runs
     assert lam.list_functions()["Functions"] == []
 
@@ -104,6 +104,7 @@ def test_a_checkpoint_brings_back_what_it_saved_every_time(own_server: ServerPro
         s3.delete_object(Bucket="kept", Key="photo.jpg")
         s3.create_bucket(Bucket=f"made-later-{round_}")
         lam.update_function_configuration(FunctionName="counter", MemorySize=1024)
+        wait_until_ready(lam, "counter")
         assert invoke(lam, "counter")[0] == 1  # a new environment for the new memory size
         assert post(own_server, "checkpoints/lab-start/restore") == (200, {"restored": "lab-start"})
         assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["kept"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.lab_fixtures import deploy, zip_bytes
+from tests.lab_fixtures import deploy, wait_until_ready, zip_bytes
 
 pytestmark = pytest.mark.server
 
@@ -40,6 +40,7 @@ def versioned(server: Any) -> str:
         lam.update_function_code(
             FunctionName="versioned", ZipFile=zip_bytes({"lambda_function.py": source(label)})
         )
+        wait_until_ready(lam, "versioned")
     lam.create_alias(FunctionName="versioned", Name="live", FunctionVersion="1")
     return "arn:aws:lambda:us-east-1:123456789012:function:versioned"
 

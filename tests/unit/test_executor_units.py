@@ -63,8 +63,9 @@ def test_billed_duration_rounds_up_and_includes_init() -> None:
 
 
 class FakeEnvironment:
-    def __init__(self, function: FunctionConfig) -> None:
+    def __init__(self, function: FunctionConfig, provisioned: bool = False) -> None:
         self.config = function
+        self.provisioned = provisioned
         self.id = uuid.uuid4().hex
         self.state = State.READY
         self.last_used = 0.0
@@ -102,7 +103,7 @@ def test_changed_configuration_retires_idle_and_busy_environments() -> None:
     assert eventually(lambda: idle.destroyed)  # type: ignore[attr-defined]
     pool.release(busy)
     assert eventually(lambda: busy.destroyed)  # type: ignore[attr-defined]
-    assert pool.counts() == {"warm": 0, "busy": 1}
+    assert pool.counts() == {"warm": 0, "provisioned": 0, "busy": 1}
 
 
 def test_idle_environments_are_reaped_after_the_idle_time() -> None:
@@ -115,6 +116,30 @@ def test_idle_environments_are_reaped_after_the_idle_time() -> None:
     assert pool.reap_idle() == 0
     clock[0] = 111.0
     assert pool.reap_idle() == 1 and env.destroyed  # type: ignore[attr-defined]
+
+
+def test_provisioned_environments_serve_first_and_the_rest_spill_over() -> None:
+    clock = [0.0]
+    pool = make_pool(clock)
+    version = config(version="1")
+    made = pool.provision(version, 2)
+    assert len(made) == 2 and all(env.provisioned for env in made)
+    for env in made:
+        pool.add_provisioned(env)
+    first, cold_first = pool.acquire(version)
+    second, cold_second = pool.acquire(version)
+    assert {first, second} == set(made) and not (cold_first or cold_second)
+    assert pool.provisioned(version) == (2, 2)
+    spill, cold_spill = pool.acquire(version)  # a third at once: on demand, a cold start
+    assert cold_spill and not spill.provisioned
+    for env in (first, second, spill):
+        pool.release(env)
+    clock[0] = 1000.0
+    assert pool.reap_idle() == 1 and spill.destroyed  # type: ignore[attr-defined]
+    assert pool.counts()["provisioned"] == 2  # provisioned ones are never reaped
+    assert pool.acquire(config())[1]  # $LATEST is another version: not provisioned
+    pool.unprovision(version)
+    assert eventually(lambda: all(env.destroyed for env in made))  # type: ignore[attr-defined]
 
 
 def test_an_environment_cannot_invoke_before_it_is_initialized(tmp_path: Path) -> None:
