@@ -157,7 +157,7 @@ def set_memory(lam: Any, memory: int) -> None:
     _wait_until_updated(lam)
 
 
-_POLL = {"Delay": 1, "MaxAttempts": 120}
+_POLL = {"Delay": 0.2, "MaxAttempts": 600}  # localaws is ready in ms, AWS in about 1 s
 
 
 def _wait_until_updated(lam: Any) -> None:

@@ -40,6 +40,11 @@ TRUST_POLICY = json.dumps(
 ROLE_PROPAGATION_SECONDS = 30.0
 
 
+#: Waiters poll every 0.2 s (botocore's default is 1 s): localaws gets a function ready in
+#: milliseconds, AWS in about a second.
+WAITER_POLL = {"Delay": 0.2, "MaxAttempts": 1500}
+
+
 @dataclass(frozen=True)
 class Invocation:
     """What one invoke returned: status, the parsed payload, the log tail and its REPORT."""
@@ -50,6 +55,9 @@ class Invocation:
     log: str
     report: ReportLine | None
     seconds: float
+    #: The invocation's request id (the answer's ``x-amzn-RequestId``): the same id as the
+    #: handler's ``context.aws_request_id``, its START/END/REPORT lines and destination records.
+    request_id: str = ""
 
     def __repr__(self) -> str:
         outcome = f"error {self.function_error}" if self.function_error else "ok"
@@ -122,7 +130,7 @@ class Sandbox:
             **settings,
         }
         arn = str(_retry_while_role_propagates(lambda: lam.create_function(**arguments)))
-        lam.get_waiter("function_active_v2").wait(FunctionName=name)
+        lam.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig=WAITER_POLL)
         self._undo.append(lambda: _ignore_missing(lambda: lam.delete_function(FunctionName=name)))
         self._undo.append(lambda: self._delete_log_group(name))
         return arn
@@ -132,7 +140,14 @@ class Sandbox:
         lam = self.client("lambda")
         name = self.name(short_name)
         lam.update_function_configuration(FunctionName=name, **settings)
-        lam.get_waiter("function_updated_v2").wait(FunctionName=name)
+        lam.get_waiter("function_updated_v2").wait(FunctionName=name, WaiterConfig=WAITER_POLL)
+
+    def update_code(self, short_name: str, source: str) -> None:
+        """Replace a function's code and wait until the update is live."""
+        lam = self.client("lambda")
+        name = self.name(short_name)
+        lam.update_function_code(FunctionName=name, ZipFile=zip_source(source))
+        lam.get_waiter("function_updated_v2").wait(FunctionName=name, WaiterConfig=WAITER_POLL)
 
     def invoke(
         self, short_name: str, payload: Any = None, invocation_type: str = "RequestResponse"
@@ -157,6 +172,7 @@ class Sandbox:
             log=log,
             report=next(filter(None, map(parse_report, log.splitlines())), None),
             seconds=seconds,
+            request_id=response["ResponseMetadata"].get("RequestId", ""),
         )
 
     def log_messages(self, short_name: str) -> list[str]:

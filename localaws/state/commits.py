@@ -34,8 +34,12 @@ _READ_SIDE_ATTRIBUTES = frozenset({"_tick", "_time_progressed", "_status"})
 
 
 #: Caches moto fills in when a model is read, by class: CloudFormation parses a stack's
-#: outputs on the first describe. Lost at a crash, they are filled in again on the next read.
-_READ_SIDE_CACHES = {("moto.cloudformation.parsing", "OutputMap"): frozenset({"_parsed_outputs"})}
+#: outputs on the first describe, Logs works out a stream's first and last event times on
+#: DescribeLogStreams. Lost at a crash, they are filled in again on the next read.
+_READ_SIDE_CACHES = {
+    ("moto.cloudformation.parsing", "OutputMap"): frozenset({"_parsed_outputs"}),
+    ("moto.logs.models", "LogStream"): frozenset({"first_event_timestamp", "last_event_timestamp"}),
+}
 
 
 class NormalizedPickler(SegmentPickler):
