@@ -67,9 +67,12 @@ class _CgroupLimit:
 
     def __init__(self, directory: Path, quota_file: str, limited: str, unlimited: str) -> None:
         self.directory = directory
-        self._quota = directory / quota_file
-        self._limited = limited
-        self._unlimited = unlimited
+        # Kept open: two writes per invocation, without opening the file each time. The lock
+        # keeps a write from reaching a descriptor number that release closed and reused.
+        self._quota: int | None = os.open(directory / quota_file, os.O_WRONLY)
+        self._lock = threading.Lock()
+        self._limited = limited.encode()
+        self._unlimited = unlimited.encode()
 
     def activate(self) -> None:
         self._write(self._limited)
@@ -77,12 +80,18 @@ class _CgroupLimit:
     def pause(self) -> None:
         self._write(self._unlimited)
 
-    def _write(self, quota: str) -> None:
+    def _write(self, quota: bytes) -> None:
         # The cgroup is gone once the environment was destroyed (a stop, a reset): no limit.
-        with contextlib.suppress(FileNotFoundError):
-            self._quota.write_text(quota)
+        with self._lock, contextlib.suppress(OSError):
+            if self._quota is not None:
+                os.pwrite(self._quota, quota, 0)
 
     def release(self) -> None:
+        with self._lock:
+            quota, self._quota = self._quota, None
+        if quota is not None:
+            with contextlib.suppress(OSError):
+                os.close(quota)
         # Fails while the exiting process is still inside; the next start reuses the parent.
         with contextlib.suppress(OSError):
             self.directory.rmdir()

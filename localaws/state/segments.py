@@ -34,6 +34,8 @@ from localaws.state.snapshot import _SnapshotUnpickler as _BaseUnpickler
 
 #: Log events per blob chunk.
 EVENTS_PER_CHUNK = 512
+#: The tail after the last whole chunk is pickled in groups of this many (see EventChunker).
+TAIL_GROUP = 32
 
 SegmentKey = tuple[str, str]
 
@@ -56,7 +58,9 @@ class XRef:
 @dataclass(frozen=True)
 class EventsRef:
     chunks: tuple[str, ...]
-    tail: bytes
+    #: The items after the last whole chunk, pickled in groups of ``TAIL_GROUP`` (one bytes
+    #: value for all of them in commits written before the groups).
+    tail: tuple[bytes, ...] | bytes
 
 
 _CONTAINERS = (dict, list, set, deque, defaultdict)
@@ -132,15 +136,15 @@ class _ChunkedList:
     chunks: list[str]
     first: Any
     boundary: Any  # the last item of the last whole chunk
-    tail_ids: tuple[int, ...]
-    tail: bytes
+    tail_items: tuple[Any, ...]  # held, so their ids stay theirs while their bytes are kept
+    tail: tuple[bytes, ...]
 
 
 class EventChunker:
     """Writes lists of log events or metric data points as chunk blobs. Their items are only
     ever appended (retention removes from the front): when the first item and the last item
     of the chunks written are still in place, those chunks are kept, and only new ones are
-    written; an unchanged tail keeps its bytes."""
+    written; the tail is pickled in small groups, and a group already written keeps its bytes."""
 
     def __init__(self, write_blob: Callable[[bytes], str]) -> None:
         self._write_blob = write_blob
@@ -155,14 +159,12 @@ class EventChunker:
         for start in range(len(chunks) * EVENTS_PER_CHUNK, whole, EVENTS_PER_CHUNK):
             part = items[start : start + EVENTS_PER_CHUNK]
             chunks.append(self._write_blob(pickle.dumps(part, protocol=5)))
-        tail_ids = tuple(map(id, items[whole:]))
-        if known and known.chunks == chunks and known.tail_ids == tail_ids:
-            tail = known.tail
-        else:  # the tail as bytes: one value in the segment's pickle, not hundreds of objects
-            tail = pickle.dumps(items[whole:], protocol=5)
+        tail_items = tuple(items[whole:])
+        earlier = (known.tail_items, known.tail) if known else ((), ())
+        tail = _pickled_groups(tail_items, *earlier)
         first = items[0] if items else None
         boundary = items[whole - 1] if whole else None
-        entry = _ChunkedList(items, segment, chunks, first, boundary, tail_ids, tail)
+        entry = _ChunkedList(items, segment, chunks, first, boundary, tail_items, tail)
         self._lists[id(items)] = entry
         used.update(chunks)
         return EventsRef(tuple(chunks), tail)
@@ -182,6 +184,25 @@ class EventChunker:
             for key, entry in self._lists.items()
             if entry.segment != segment or key in lists
         }
+
+
+def _pickled_groups(
+    items: tuple[Any, ...], earlier: tuple[Any, ...], earlier_groups: tuple[bytes, ...]
+) -> tuple[bytes, ...]:
+    """``items`` pickled in groups of ``TAIL_GROUP``: a group of the same objects as an
+    earlier commit's keeps its bytes, so a commit pickles at most one group anew (the last).
+    ``earlier`` holds the objects, so their ids cannot be reused while their bytes are kept."""
+    kept = {
+        (id(earlier[n]), len(earlier[n : n + TAIL_GROUP])): (earlier[n : n + TAIL_GROUP], part)
+        for n, part in zip(range(0, len(earlier), TAIL_GROUP), earlier_groups, strict=True)
+    }
+    groups = []
+    for start in range(0, len(items), TAIL_GROUP):
+        group = items[start : start + TAIL_GROUP]
+        known = kept.get((id(group[0]), len(group)))
+        same = known is not None and all(a is b for a, b in zip(known[0], group, strict=True))
+        groups.append(known[1] if same and known else pickle.dumps(list(group), protocol=5))
+    return tuple(groups)
 
 
 def _prefix_kept(items: list[Any], known: _ChunkedList) -> bool:
@@ -331,7 +352,11 @@ class SegmentLoader:
         for digest in ref.chunks:
             blobs.add(digest)
             items.extend(pickle.loads(self.read_blob(digest)))
-        items.extend(pickle.loads(ref.tail))
+        if isinstance(ref.tail, bytes):  # written before per-item tails
+            items.extend(pickle.loads(ref.tail))
+        else:
+            for part in ref.tail:
+                items.extend(pickle.loads(part))
         return items
 
     def load(

@@ -58,3 +58,20 @@ def test_damage_with_whole_records_after_it_is_corruption(tmp_path: Path) -> Non
     path.write_bytes(bytes(raw))
     with pytest.raises(CorruptStateError, match="damaged"):
         read_record_file(path)
+
+
+def test_a_list_tail_reads_back_in_either_form() -> None:
+    """Tails are pickled in groups of items; commits written before the groups (one bytes
+    value for the whole tail) still load."""
+    import pickle
+    from types import SimpleNamespace
+
+    from localaws.state.segments import TAIL_GROUP, EventChunker, EventsRef, SegmentLoader
+
+    items = [{"n": n} for n in range(TAIL_GROUP + 5)]
+    ref = EventChunker(lambda data: "unused").ref_for(items, set(), ("logs", "x"))
+    assert len(ref.tail) == 2 and ref.chunks == ()
+    loader: object = SimpleNamespace(read_blob=lambda digest: b"")
+    assert SegmentLoader.events(loader, ref, set()) == items  # type: ignore[arg-type]
+    old = EventsRef((), pickle.dumps(items, protocol=5))
+    assert SegmentLoader.events(loader, old, set()) == items  # type: ignore[arg-type]
