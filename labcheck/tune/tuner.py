@@ -14,6 +14,10 @@ from labcheck.tune.measure import Run, SizeResult, run_many
 
 UPDATE_DEADLINE_SECONDS = 120.0
 
+#: How often an update's status is read: localaws finishes one in milliseconds, AWS in
+#: about a second.
+UPDATE_POLL_SECONDS = 0.2
+
 
 @dataclass
 class TuneSettings:
@@ -111,4 +115,4 @@ class MemoryTuner:
                     f"{self.settings.function} was still updating after "
                     f"{self.seams.update_deadline:.0f} s."
                 )
-            self.seams.sleep(1.0)
+            self.seams.sleep(UPDATE_POLL_SECONDS)
