@@ -88,9 +88,14 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
 
 
 def before_request(environ: dict[str, Any]) -> None:
-    """Install what a request needs that was left until first use (Step Functions tasks)."""
+    """Install what a request needs that was left until first use (Step Functions tasks);
+    let a GetFunction wait for its function's preparation under way (function_preparer)."""
     if environ.get("HTTP_X_AMZ_TARGET", "").startswith(STEP_FUNCTIONS_TARGET):
         _install_step_functions_tasks()
+    if environ.get("REQUEST_METHOD") == "GET" and _installed:
+        from localaws.moto_glue import function_preparer
+
+        function_preparer.wait_before_read(environ)
 
 
 def _install_step_functions_tasks() -> None:

@@ -4,7 +4,7 @@ moto answers every function as ``Active`` and every update as ``Successful`` at 
 client that skips the ``function_active_v2`` / ``function_updated_v2`` waiters never meets the
 errors it meets on AWS. Here a new function is ``Pending`` and an updated one
 ``LastUpdateStatus: InProgress`` until its code and layers are unpacked and its runtime checked
-(``FunctionPreparer``, on a thread of its own); meanwhile Invoke of a pending function and a
+(``function_preparer.py``, on a thread of its own); meanwhile Invoke of a pending function and a
 further update or PublishVersion answer 409 ``ResourceConflictException`` with AWS's wording.
 Every change gives the function a new ``RevisionId``, which updates honour as a precondition
 (412 ``PreconditionFailedException``). The configuration is shaped as AWS sends it
@@ -18,22 +18,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import queue
 import re
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
 from moto.awslambda.exceptions import LambdaClientError, PreconditionFailedException
-from moto.awslambda.models import LambdaBackend, LambdaFunction, lambda_backends
+from moto.awslambda.models import LambdaBackend, LambdaFunction
 from moto.awslambda.responses import LambdaResponse
-
-from localaws.executor.config import FunctionConfig
-from localaws.moto_glue.functions import function_config
-from localaws.state.persistence import Persistence
 
 log = logging.getLogger("localaws")
 
@@ -132,7 +125,7 @@ def remember_settings(function: Any, settings: dict[str, Any]) -> None:
         function.environment_given = True
 
 
-def _functions_of(backend: Any, name: str) -> Iterator[Any]:
+def functions_of(backend: Any, name: str) -> Iterator[Any]:
     """$LATEST and every published version of ``name`` (moto's own objects; its listing
     gives a copy of $LATEST)."""
     yield backend.get_function(name)
@@ -143,7 +136,7 @@ def _create_function(original: Callable[..., Any]) -> Callable[..., Any]:
     def create_function(self: LambdaBackend, spec: dict[str, Any]) -> LambdaFunction:
         answer = original(self, spec)
         name = answer.function_name
-        for function in [*_functions_of(self, name), answer]:
+        for function in [*functions_of(self, name), answer]:
             _begin(function, PENDING)
             remember_settings(function, spec)
         _submit(self.account_id, self.region_name, name)
@@ -230,67 +223,3 @@ def install(submit: Submit) -> None:
     ):
         guarded = _guarded_change(getattr(LambdaResponse, operation), updates)
         setattr(LambdaResponse, operation, guarded)
-
-
-class FunctionPreparer:
-    """Unpacks new and updated functions and marks them ready, on a thread of its own."""
-
-    def __init__(self, persistence: Persistence, prepare: Callable[[FunctionConfig], None]):
-        self.persistence = persistence
-        self.prepare = prepare
-        self._queue: queue.SimpleQueue[tuple[str, str, str] | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._work, name="function-preparer", daemon=True)
-
-    def submit(self, account: str, region: str, name: str) -> None:
-        self._queue.put((account, region, name))
-
-    def start(self) -> None:
-        """Start, with every function left pending by an earlier run queued again."""
-        with self.persistence.reading():
-            for account in list(dict.keys(lambda_backends)):
-                for region, backend in list(dict.items(lambda_backends[account])):
-                    for function in list(backend.list_functions()):
-                        name = function.function_name
-                        if any(lifecycle(f).busy for f in _functions_of(backend, name)):
-                            self.submit(account, region, name)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._queue.put(None)
-
-    def join(self, deadline: float) -> None:
-        if self._thread.is_alive():
-            self._thread.join(max(0.0, deadline - time.monotonic()))
-
-    def _work(self) -> None:
-        while (key := self._queue.get()) is not None:
-            try:
-                self._prepare(*key)
-            except Exception:  # one function that cannot be prepared must not stop the rest
-                log.exception("localaws: preparing function %s failed", key[2])
-
-    def _prepare(self, account: str, region: str, name: str) -> None:
-        with self.persistence.reading():
-            generation = self.persistence.generation
-            try:
-                functions = list(_functions_of(lambda_backends[account][region], name))
-            except LambdaClientError:
-                return  # deleted meanwhile
-            busy = [f for f in functions if lifecycle(f).busy]
-            work = [(f, function_config(f), lifecycle(f).revision_id) for f in busy]
-        if not work:
-            return
-        failures: dict[int, str] = {}
-        for function, config, _ in work:
-            try:
-                self.prepare(config)
-            except Exception as error:  # a package that cannot be unpacked: the function fails
-                failures[id(function)] = str(error)
-        with self.persistence.writing():
-            if generation != self.persistence.generation:
-                return  # reset meanwhile
-            lambda_backends[account][region]
-            for function, _, revision in work:
-                current = lifecycle(function)
-                if current.revision_id == revision:  # else changed again: its own turn follows
-                    function.lifecycle_status = current.ready(failures.get(id(function)))

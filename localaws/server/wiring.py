@@ -31,7 +31,7 @@ from localaws.moto_glue import ExecutorHooks
 from localaws.moto_glue.deliveries import MotoMessageBus
 from localaws.moto_glue.event_queue import MotoEventStore
 from localaws.moto_glue.eventbridge_lambda import MotoRuleSource
-from localaws.moto_glue.function_states import FunctionPreparer
+from localaws.moto_glue.function_preparer import FunctionPreparer
 from localaws.moto_glue.functions import MotoFunctionDirectory
 from localaws.moto_glue.invoke_hook import MotoInvokeHook
 from localaws.moto_glue.log_retention import LogRetention
