@@ -196,6 +196,16 @@ SEAMS = (
     ),
     Seam(f"{AWSLAMBDA}:LambdaFunction", assigned="event_invoke_config"),
     Seam("moto.awslambda.exceptions:UnknownEventConfig"),
+    # Lambda's error bodies carry Type and Message (error_bodies); Invoke names :$LATEST.
+    Seam("moto.awslambda.exceptions:LambdaClientError.__init__", ("self", "error", "message")),
+    Seam("moto.core.exceptions:JsonRESTError", assigned="description"),
+    Seam("moto.awslambda.exceptions:UnknownFunctionException.__init__", ("self", "arn")),
+    # GetAlias/UpdateAlias answer 200, an update gives a new RevisionId (aliases).
+    Seam(f"{AWSLAMBDA}:LambdaAlias.update", ("self", "description", "function_version")),
+    Seam(f"{AWSLAMBDA}:LambdaAlias.to_json", ("self",)),
+    Seam(f"{AWSLAMBDA}:LambdaAlias", assigned="revision_id"),
+    Seam("moto.awslambda.responses:LambdaResponse.get_alias", ("self",)),
+    Seam("moto.awslambda.responses:LambdaResponse.update_alias", ("self",)),
     Seam("moto.awslambda.exceptions:InvalidParameterValueException.__init__", ("self", "message")),
     Seam(
         "boto3.session:Session.get_available_regions",
