@@ -31,7 +31,7 @@ def install() -> None:
 
     def answered_200(original: Any) -> Any:
         def answer(self: Any) -> Any:
-            status, headers, body = original(self)
+            _, headers, body = original(self)
             return 200, {**headers, "status": 200}, body
 
         return answer

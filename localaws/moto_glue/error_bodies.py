@@ -1,8 +1,8 @@
 """Lambda's error answers with AWS's body: ``Type`` and the message, as the API model names it.
 
-moto answers every Lambda error (its ``description``) with ``{"__type": code, "message": text}``. AWS sends
-``{"Type": "User", "Message": text}`` (``"message"`` for the errors whose model spells it so,
-such as ``InvalidRequestContentException``), and SDKs show those members to the caller:
+moto answers every Lambda error (its ``description``) with ``{"__type": code, "message": text}``.
+AWS sends ``{"Type": "User", "Message": text}`` (``"message"`` for the errors whose model
+spells it so, such as ``InvalidRequestContentException``), and SDKs show those members to the caller:
 boto3's ``error.response["Type"]`` and ``["Message"]`` were missing. ``Type`` is ``Service``
 for AWS's own failures (5xx). The code stays in the ``X-Amzn-ErrorType`` header.
 """
@@ -23,7 +23,7 @@ def message_member(code: str) -> str:
 
     model = botocore.session.get_session().get_service_model("lambda")
     try:
-        members = model.shape_for(code).members  # type: ignore[attr-defined]
+        members = model.shape_for(code).members
     except Exception:  # not an error of the model (moto's own): AWS's usual spelling
         return "Message"
     return "message" if "message" in members else "Message"

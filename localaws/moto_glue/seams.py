@@ -195,6 +195,18 @@ SEAMS = (
         ("self", "function_name", "config"),
     ),
     Seam(f"{AWSLAMBDA}:LambdaFunction", assigned="event_invoke_config"),
+    Seam(f"{AWSLAMBDA}:EventInvokeConfig", assigned="last_modified"),
+    Seam(f"{AWSLAMBDA}:LambdaBackend.list_versions_by_function", ("self", "function_name")),
+    *(
+        Seam(f"moto.awslambda.responses:LambdaResponse.{name}", ("self",))
+        for name in (
+            "put_function_event_invoke_config",
+            "update_function_event_invoke_config",
+            "get_function_event_invoke_config",
+            "delete_function_event_invoke_config",
+            "list_function_event_invoke_configs",
+        )
+    ),
     Seam("moto.awslambda.exceptions:UnknownEventConfig"),
     # Lambda's error bodies carry Type and Message (error_bodies); Invoke names :$LATEST.
     Seam("moto.awslambda.exceptions:LambdaClientError.__init__", ("self", "error", "message")),
