@@ -2,7 +2,7 @@
 
 moto answers every Lambda error (its ``description``) with ``{"__type": code, "message": text}``.
 AWS sends ``{"Type": "User", "Message": text}`` (``"message"`` for the errors whose model
-spells it so, such as ``InvalidRequestContentException``), and SDKs show those members to the caller:
+spells it so, such as ``InvalidRequestContentException``), and SDKs show those to the caller:
 boto3's ``error.response["Type"]`` and ``["Message"]`` were missing. ``Type`` is ``Service``
 for AWS's own failures (5xx). The code stays in the ``X-Amzn-ErrorType`` header.
 """
