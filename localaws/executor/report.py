@@ -7,6 +7,15 @@ import math
 from datetime import datetime, timezone
 
 
+def as_logged(events: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Events as CloudWatch keeps them: Lambda's own lines end in a newline, as do the
+    function's output lines (already); an error record is one event with no final newline."""
+    return [
+        (at, text if text.endswith("\n") or text.startswith("[ERROR]") else text + "\n")
+        for at, text in events
+    ]
+
+
 def init_start_line(runtime: str, interpreter_version: str, region: str) -> str:
     minor = runtime.removeprefix("python")
     patch = interpreter_version.split(".")[2] if interpreter_version.count(".") >= 2 else "0"

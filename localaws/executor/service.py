@@ -191,7 +191,7 @@ class InvocationService:
             config.account,
             config.region,
             config.name,
-            (env.log_group_name, env.log_stream_name, events + lines),
+            (env.log_group_name, env.log_stream_name, report.as_logged(events + lines)),
             {
                 "Invocations": 1,
                 "Duration": outcome.duration_ms,
@@ -202,7 +202,10 @@ class InvocationService:
         )
         if not written and self._stopped.is_set():  # the stop came while it was recorded
             raise ExecutorStopped()
-        text = "\n".join(message for _, message in events + lines) + "\n"
+        # The tail is this invocation's START..REPORT (AWS leaves the init lines out).
+        text = "".join(
+            message if message.endswith("\n") else message + "\n" for _, message in lines
+        )
         tail = base64.b64encode(text.encode()[-TAIL_BYTES:]).decode()
         if failed:
             assert outcome.error is not None
