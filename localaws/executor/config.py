@@ -27,6 +27,8 @@ class FunctionConfig:
     reserved_concurrency: int | None
     code_zip: bytes = field(repr=False, compare=False)
     layer_zips: tuple[bytes, ...] = field(repr=False, compare=False)
+    #: ``TracingConfig: Active``: invocations are sampled and REPORT names the trace.
+    tracing_active: bool = False
 
     @property
     def own_arn(self) -> str:

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from localaws.executor import report
+from localaws.executor import report, tracing
 from localaws.executor.config import FunctionConfig
 from localaws.executor.environment import ExecutionEnvironment, InvokeOutcome
 from localaws.executor.pool import EnvironmentPool, ExecutorStopped, Throttled
@@ -88,6 +88,8 @@ class InvocationService:
         concurrent = self.pool.in_flight(config)
         request_id = request_id or str(uuid.uuid4())
         trace_header = trace_header or Chain.new().next().header()
+        if config.tracing_active:
+            trace_header = tracing.sampled(trace_header)
         try:
             return self._run(
                 env,
@@ -146,8 +148,9 @@ class InvocationService:
                 f"({MAX_RESPONSE_BYTES} bytes).",
                 "errorType": "Function.ResponseSizeTooLarge",
             }
+        xray = tracing.xray_line(headers[1]) if config.tracing_active else None
         return self._record(
-            env, config, request_id, outcome, init_ms, events, bookkeeping, started_ms
+            env, config, request_id, outcome, init_ms, events, bookkeeping, started_ms, xray
         )
 
     def _record(
@@ -160,6 +163,7 @@ class InvocationService:
         events: list[LogEvent],
         bookkeeping: Bookkeeping,
         started_ms: int,
+        xray: str | None = None,
     ) -> InvokeResult:
         lines: list[LogEvent] = [(started_ms, report.start_line(request_id, config.version))]
         lines += outcome.lines
@@ -181,7 +185,8 @@ class InvocationService:
                     outcome.max_memory_mb,
                     init_ms,
                     status,
-                ),
+                )
+                + (f"\n{xray}" if xray else ""),  # AWS: one event, the XRAY line after REPORT
             )
         )
         failed = outcome.kind != "ok"

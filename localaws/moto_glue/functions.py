@@ -38,6 +38,7 @@ def function_config(function: Any) -> FunctionConfig:
         reserved_concurrency=None if reserved is None else int(reserved),
         code_zip=bytes(function.code_bytes),
         layer_zips=layer_zips,
+        tracing_active=(function.tracing_config or {}).get("Mode") == "Active",
     )
 
 
