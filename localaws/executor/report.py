@@ -16,6 +16,15 @@ def as_logged(events: list[tuple[int, str]]) -> list[tuple[int, str]]:
     ]
 
 
+def tail_text(init: list[tuple[int, str]], invocation: list[tuple[int, str]], kind: str) -> bytes:
+    """The log ``LogType=Tail`` returns: the invocation's START..REPORT, without the init
+    phase's lines (as on AWS) unless init failed or ran out of time, when what it printed
+    belongs to this invocation."""
+    init_counts = kind == "init-error" or any(m.startswith("INIT_REPORT") for _, m in init)
+    chosen = [e for e in init if not e[1].startswith("INIT_START")] if init_counts else []
+    return "".join(text for _, text in as_logged(chosen + invocation)).encode()
+
+
 def init_start_line(runtime: str, interpreter_version: str, region: str) -> str:
     minor = runtime.removeprefix("python")
     patch = interpreter_version.split(".")[2] if interpreter_version.count(".") >= 2 else "0"

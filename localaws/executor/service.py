@@ -207,11 +207,9 @@ class InvocationService:
         )
         if not written and self._stopped.is_set():  # the stop came while it was recorded
             raise ExecutorStopped()
-        # The tail is this invocation's START..REPORT (AWS leaves the init lines out).
-        text = "".join(
-            message if message.endswith("\n") else message + "\n" for _, message in lines
-        )
-        tail = base64.b64encode(text.encode()[-TAIL_BYTES:]).decode()
+        tail = base64.b64encode(
+            report.tail_text(events, lines, outcome.kind)[-TAIL_BYTES:]
+        ).decode()
         if failed:
             assert outcome.error is not None
             error = dict(outcome.error)
