@@ -158,8 +158,15 @@ def user_frames(tb: Any) -> list[str]:
     frames = traceback.extract_tb(tb)
     for index, frame in enumerate(frames):
         if not frame.filename.endswith("bootstrap.py"):
-            return [lambda_paths(entry) for entry in traceback.format_list(frames[index:])]
+            return [lambda_paths(format_frame(frame)) for frame in frames[index:]]
     return []
+
+
+def format_frame(frame: Any) -> str:
+    """One entry as the AWS runtime writes it: file, line, function and source line (no
+    column markers, which Python 3.11 and later add to its own tracebacks)."""
+    entry = f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
+    return entry + (f"    {frame.line.strip()}\n" if frame.line else "")
 
 
 def log_error(error: dict[str, Any]) -> None:

@@ -22,7 +22,8 @@ def tail_text(init: list[tuple[int, str]], invocation: list[tuple[int, str]], ki
     belongs to this invocation."""
     init_counts = kind == "init-error" or any(m.startswith("INIT_REPORT") for _, m in init)
     chosen = [e for e in init if not e[1].startswith("INIT_START")] if init_counts else []
-    return "".join(text for _, text in as_logged(chosen + invocation)).encode()
+    lines = (text if text.endswith("\n") else text + "\n" for _, text in chosen + invocation)
+    return "".join(lines).encode()
 
 
 def init_start_line(runtime: str, interpreter_version: str, region: str) -> str:

@@ -47,6 +47,12 @@ _PATTERNS = [
     (re.compile(r"(Duration|Billed Duration|Init Duration): [\d.]+ ms"), r"\1: <duration> ms"),
     (re.compile(r"Max Memory Used: \d+ MB"), "Max Memory Used: <memory> MB"),
     (re.compile(r"(Runtime Version: python:3\.\d+)\.v\d+"), r"\1.v<n>"),
+    # The runtime's own frames: their line numbers depend on the Python release.
+    (re.compile(r'(File "<frozen [^>]+>", line )\d+'), r"\1<n>"),
+    (
+        re.compile(r'File "/var/lang/lib/python3\.\d+/([^"]+)", line \d+'),
+        r'File "/var/lang/lib/python3.X/\1", line <n>',
+    ),
     (re.compile(r"(::runtime:)[0-9a-f]{64}"), r"\1<runtime-hash>"),
 ]
 

@@ -97,8 +97,11 @@ def test_handler_error_payload(account: Account) -> None:
 
 def test_init_error_payload(account: Account) -> None:
     name, _ = account.create('raise Exception("Runtime startup fails")\n')
-    answer = account.invoke(FunctionName=name)
-    answer["Payload"]["stackTrace"] = answer["Payload"]["stackTrace"][-1:]
+    answer = account.invoke(FunctionName=name, LogType="Tail")
+    tail = account.tail(answer).splitlines()  # the init's error, then START..REPORT, line by line
+    assert tail[0] == "[ERROR] Exception: Runtime startup fails", tail
+    assert any(line.startswith("START RequestId: ") for line in tail), tail
+    del answer["LogResult"]
     assert_parity(rec.INIT_ERROR.source, rec.INIT_ERROR.answer, answer, names(name, answer))
 
 
