@@ -7,6 +7,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.lab_fixtures import zip_bytes
 from tests.parity import expected_invoke as rec
 from tests.parity.compare import assert_parity
 from tests.parity.conftest import Account, error_answer
@@ -175,3 +176,22 @@ def test_async_error_logs_and_request_id_across_retries(account: Account) -> Non
     assert_parity(rec.ASYNC_RETRY_ENDS.source, rec.ASYNC_RETRY_ENDS.answer, ends, known)
     error = next(e["message"] for e in events if e["message"].startswith("[ERROR]"))
     assert_parity(rec.ERROR_LOG_EVENT.source, rec.ERROR_LOG_EVENT.answer, error, known)
+
+
+def test_a_layers_frames_name_opt(account: Account) -> None:
+    """Not recorded by the suite above: AWS's Python runtime unpacks layers into /opt, so their
+    frames name /opt/python/... (AWS Lambda developer guide, "Lambda layers")."""
+    layer = account.lam.publish_layer_version(
+        LayerName="parity-helper",
+        Content={
+            "ZipFile": zip_bytes({"python/helper.py": "def fail():\n    raise KeyError('k')\n"})
+        },
+        CompatibleRuntimes=["python3.12"],
+    )["LayerVersionArn"]
+    source = "import helper\ndef lambda_handler(event, context):\n    helper.fail()\n"
+    name, _ = account.create(source, Layers=[layer])
+    trace = account.invoke(FunctionName=name)["Payload"]["stackTrace"]
+    assert trace == [
+        '  File "/var/task/lambda_function.py", line 3, in lambda_handler\n    helper.fail()\n',
+        "  File \"/opt/python/helper.py\", line 2, in fail\n    raise KeyError('k')\n",
+    ]
