@@ -114,6 +114,7 @@ SEAMS = (
     Seam(
         "moto.sqs.models:SQSBackend.receive_message",
         ("self", "queue_name", "count", "wait_seconds_timeout", "visibility_timeout"),
+        keywords=("message_attribute_names",),  # records carry the attributes (sqs_source)
     ),
     Seam(
         "moto.sqs.models:SQSBackend.change_message_visibility",
@@ -211,11 +212,6 @@ SEAMS = (
     # Event source mappings answered as on AWS; records with message attributes (sqs_source).
     Seam(f"{AWSLAMBDA}:EventSourceMapping.get_configuration", ("self",)),
     Seam("moto.awslambda.responses:LambdaResponse.create_event_source_mapping", ("self",)),
-    Seam(
-        "moto.sqs.models:SQSBackend.receive_message",
-        ("self", "queue_name", "count", "wait_seconds_timeout", "visibility_timeout"),
-        keywords=("message_attribute_names",),
-    ),
     Seam("moto.sqs.models:Message.attribute_md5"),
     # Lambda's error bodies carry Type and Message (error_bodies); Invoke names :$LATEST.
     Seam("moto.awslambda.exceptions:LambdaClientError.__init__", ("self", "error", "message")),
