@@ -159,7 +159,9 @@ class MotoSqsSource:
         backend, name = _queue_of(mapping)
         queue = backend.get_queue(name)
         timeout = int(getattr(queue, "visibility_timeout", 30))
-        messages = backend.receive_message(name, mapping.batch_size, 0, timeout, ["All"])
+        messages = backend.receive_message(
+            name, mapping.batch_size, 0, timeout, message_attribute_names=["All"]
+        )
         return [
             SqsMessage(
                 id=message.id,
