@@ -212,6 +212,7 @@ SEAMS = (
     # Event source mappings answered as on AWS; records with message attributes (sqs_source).
     Seam(f"{AWSLAMBDA}:EventSourceMapping.get_configuration", ("self",)),
     Seam("moto.awslambda.responses:LambdaResponse.create_event_source_mapping", ("self",)),
+    Seam("moto.awslambda.responses:LambdaResponse.update_event_source_mapping", ("self",)),
     Seam("moto.sqs.models:Message.attribute_md5"),
     # Lambda's error bodies carry Type and Message (error_bodies); Invoke names :$LATEST.
     Seam("moto.awslambda.exceptions:LambdaClientError.__init__", ("self", "error", "message")),

@@ -5,8 +5,9 @@ kept from pushing (``_create_without_push``) and the event layer's poller takes 
 instead. Messages sent from inside a handler carry its trace header (AWSTraceHeader), as on AWS.
 
 A mapping is answered as AWS answers it: CreateEventSourceMapping is 202 with
-``State: Creating`` (moto: 201, ``Enabled``), later reads say ``Enabled`` (localaws's poller
-takes the mapping up at once; AWS needs a few seconds); ``StateTransitionReason`` is
+``State: Creating`` (moto: 201, ``Enabled``), UpdateEventSourceMapping 202 with ``Updating``,
+and later reads say ``Enabled`` (localaws's poller takes the change up at once; AWS needs a few
+seconds); ``StateTransitionReason`` is
 ``USER_INITIATED`` (moto: "User initiated") and ``FunctionResponseTypes`` is ``[]`` when none
 were given. Records carry the message attributes and ``md5OfMessageAttributes`` (null when
 there are none), as Lambda builds them.
@@ -52,7 +53,6 @@ def _create_without_push(self: Any, spec: dict[str, Any]) -> Any:
 
 
 _original_configuration = EventSourceMapping.get_configuration
-_original_create_answer = LambdaResponse.create_event_source_mapping
 
 
 def _configuration(self: Any) -> dict[str, Any]:
@@ -62,20 +62,32 @@ def _configuration(self: Any) -> dict[str, Any]:
     return answer
 
 
-def _created_answer(self: Any) -> Any:
-    """202 with ``State: Creating``, as AWS answers CreateEventSourceMapping."""
-    _, headers, body = _original_create_answer(self)
-    answer = json.loads(body)
-    if answer.get("State") == "Enabled":
-        answer["State"] = "Creating"
-    return 202, {**headers, "status": 202}, json.dumps(answer)
+def _answered_while(state: str, original: Any) -> Any:
+    """The operation answered 202 with the mapping in ``state`` (Creating, Updating), as AWS
+    answers while it applies the change."""
+
+    def answer(self: Any) -> Any:
+        status, headers, body = original(self)
+        if status >= 300:
+            return status, headers, body
+        answer = json.loads(body)
+        if answer.get("State") == "Enabled":
+            answer["State"] = state
+        return 202, {**headers, "status": 202}, json.dumps(answer)
+
+    return answer
 
 
 def install() -> None:
     LambdaBackend.create_event_source_mapping = _create_without_push  # type: ignore[method-assign]
     SQSBackend.send_message = _send_with_trace_header  # type: ignore[method-assign]
     EventSourceMapping.get_configuration = _configuration  # type: ignore[method-assign]
-    LambdaResponse.create_event_source_mapping = _created_answer  # type: ignore[method-assign]
+    LambdaResponse.create_event_source_mapping = _answered_while(  # type: ignore[method-assign]
+        "Creating", LambdaResponse.create_event_source_mapping
+    )
+    LambdaResponse.update_event_source_mapping = _answered_while(  # type: ignore[method-assign]
+        "Updating", LambdaResponse.update_event_source_mapping
+    )
 
 
 def _lambda_attributes(attributes: dict[str, Any]) -> dict[str, Any]:

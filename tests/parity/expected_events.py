@@ -217,12 +217,12 @@ FUNCTION_ACTIVE = Recorded(
 )
 
 
-def mapping(state: str, code: int) -> dict[str, Any]:
+def mapping(state: str, code: int, function_arn: str = ARN) -> dict[str, Any]:
     return {
         "BatchSize": 10,
         "EventSourceArn": QUEUE,
         "EventSourceMappingArn": f"{MAPPINGS}:<uuid>",
-        "FunctionArn": ARN,
+        "FunctionArn": function_arn,
         "FunctionResponseTypes": [],
         "LastModified": "<date>",
         "MaximumBatchingWindowInSeconds": 1,
@@ -237,6 +237,10 @@ MAPPING_CREATED = Recorded(
     f"{SQS}::TestSQSEventSourceMapping::test_sqs_event_source_mapping_update, "
     "create-event-source-mapping-response",
     mapping("Creating", 202),
+)
+MAPPING_UPDATED = Recorded(
+    f"{SQS}::TestSQSEventSourceMapping::test_sqs_event_source_mapping_update, updated_esm",
+    mapping("Updating", 202, f"{ARN}:1"),
 )
 MAPPING_ENABLED = Recorded(
     f"{SQS}::TestSQSEventSourceMapping::test_sqs_event_source_mapping_update, "

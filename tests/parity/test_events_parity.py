@@ -194,6 +194,14 @@ def test_sqs_mapping_created_then_enabled_and_its_records(account: Account) -> N
     assert_parity(rec.SQS_RECORD.source, rec.SQS_RECORD.answer, found[0], known)
 
 
+def test_sqs_mapping_pointed_at_a_version(account: Account) -> None:
+    name, _, arn, created = sqs_mapping(account)
+    version = account.lam.publish_version(FunctionName=name)["FunctionArn"]
+    updated = account.lam.update_event_source_mapping(UUID=created["UUID"], FunctionName=version)
+    known = {"<fn>": name, "<queue>": arn.rsplit(":", 1)[1]}
+    assert_parity(rec.MAPPING_UPDATED.source, rec.MAPPING_UPDATED.answer, updated, known)
+
+
 def test_sqs_record_with_message_attributes(account: Account) -> None:
     name, url, arn, _ = sqs_mapping(account)
     account.sqs.send_message(
