@@ -103,7 +103,8 @@ def dead_letter(
 ) -> None:
     """Send a failed event to the function's dead-letter queue or topic, as AWS does;
     ``error`` is (ErrorCode, ErrorMessage)."""
-    attributes = {"RequestID": request_id, "ErrorCode": error[0], "ErrorMessage": error[1]}
+    code: str | int = int(error[0]) if error[0].isdigit() else error[0]  # a Number on AWS
+    attributes = {"RequestID": request_id, "ErrorCode": code, "ErrorMessage": error[1]}
     body = payload.decode("utf-8", "replace")
     service = _service_of(arn)
     if service == "sqs":

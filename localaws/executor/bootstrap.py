@@ -25,6 +25,9 @@ if TYPE_CHECKING:  # typing is slow to import and only the type checker needs it
 RUNTIME_PATH = "/2018-06-01/runtime"
 #: localaws reads this line on stdout to know an invocation's output is complete.
 END_MARKER = "\x00LOCALAWS-END "
+#: Starts one log event of several lines, sent as one stdout line with its lines joined by
+#: "\r" (the way the AWS runtime frames a record); localaws joins them with newlines again.
+RECORD_MARKER = "\x00LOCALAWS-RECORD "
 
 
 class FaultError(Exception):
@@ -132,24 +135,50 @@ def make_error(
     }
 
 
+def lambda_paths(text: str) -> str:
+    """``text`` with the host's directories named as in Lambda: the code in ``/var/task``,
+    layers in ``/opt``, the standard library in ``/var/lang/lib/python3.X``."""
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    places = [
+        (os.environ.get("LAMBDA_TASK_ROOT", ""), "/var/task"),
+        (os.environ.get("LOCALAWS_OPT_DIR", ""), "/opt"),
+        (os.path.dirname(os.__file__), f"/var/lang/lib/{version}"),
+    ]
+    for host, lambda_path in places:
+        if host and host != "/":
+            text = text.replace(f'File "{host.rstrip(os.sep)}{os.sep}', f'File "{lambda_path}/')
+    return text
+
+
 def user_frames(tb: Any) -> list[str]:
-    """Traceback entries from the user's code on (the bootstrap's own frames dropped)."""
+    """Traceback entries from the user's code on (the bootstrap's own frames dropped), with
+    paths as Lambda shows them."""
     import traceback  # only when something failed: it is slow to import
 
     frames = traceback.extract_tb(tb)
     for index, frame in enumerate(frames):
         if not frame.filename.endswith("bootstrap.py"):
-            return traceback.format_list(frames[index:])
+            return [lambda_paths(format_frame(frame)) for frame in frames[index:]]
     return []
 
 
+def format_frame(frame: Any) -> str:
+    """One entry as the AWS runtime writes it: file, line, function and source line (no
+    column markers, which Python 3.11 and later add to its own tracebacks)."""
+    entry = f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
+    return entry + (f"    {frame.line.strip()}\n" if frame.line else "")
+
+
 def log_error(error: dict[str, Any]) -> None:
-    """Write an error the way the AWS runtime does: one log event, '[ERROR] Type: message'."""
+    """Write an error the way the AWS runtime does: one log event, '[ERROR] Type: message',
+    then the traceback with each line's indentation in no-break spaces."""
     lines = [f"[ERROR] {error['errorType']}: {error['errorMessage']}"]
     lines.append("Traceback (most recent call last):")
     for entry in error["stackTrace"]:
-        lines.extend(entry.splitlines())
-    sys.stdout.write("\r".join(lines) + "\n")
+        for line in entry.splitlines():
+            stripped = line.lstrip(" ")
+            lines.append("\u00a0" * (len(line) - len(stripped)) + stripped)
+    sys.stdout.write(RECORD_MARKER + "\r".join(lines).replace("\n", "\r") + "\n")
 
 
 def load_handler(handler: str) -> Any:
@@ -171,7 +200,7 @@ def load_handler(handler: str) -> Any:
             "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {error}"
         ) from error
     except SyntaxError as error:
-        trace = [f'  File "{error.filename}" Line {error.lineno}\n    {error.text}']
+        trace = [lambda_paths(f'  File "{error.filename}" Line {error.lineno}\n    {error.text}')]
         raise FaultError(
             "Runtime.UserCodeSyntaxError",
             f"Syntax error in module '{module_name}': {error}",

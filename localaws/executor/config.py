@@ -29,6 +29,8 @@ class FunctionConfig:
     layer_zips: tuple[bytes, ...] = field(repr=False, compare=False)
     #: Where its logs go (``LoggingConfig.LogGroup``); empty: ``/aws/lambda/<name>``.
     log_group: str = ""
+    #: ``TracingConfig: Active``: invocations are sampled and REPORT names the trace.
+    tracing_active: bool = False
 
     @property
     def own_arn(self) -> str:

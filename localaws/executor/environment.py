@@ -146,8 +146,14 @@ class ExecutionEnvironment:
         if text.startswith(bootstrap.END_MARKER):
             self._marker(text[len(bootstrap.END_MARKER) :]).set()
             return
+        if text.startswith(bootstrap.RECORD_MARKER):  # one event of several lines
+            text = text[len(bootstrap.RECORD_MARKER) :].replace("\r", "\n")
+        elif text:  # a line keeps its newline (and any carriage return), as on AWS
+            text += "\n"
+        else:  # AWS logs no empty events
+            return
         with self._lines_lock:
-            self._lines.append((timestamp, text.replace("\r", "\n")))
+            self._lines.append((timestamp, text))
 
     def _take_lines(self, marker: str) -> list[OutputLine]:
         """The output up to ``marker`` (waiting a little for it to arrive)."""

@@ -13,6 +13,25 @@ def runtime_version_arn(runtime: str, interpreter_version: str, region: str) -> 
     return f"arn:aws:lambda:{region}::runtime:{arn_hash}"
 
 
+def as_logged(events: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Events as CloudWatch keeps them: Lambda's own lines end in a newline, as do the
+    function's output lines (already); an error record is one event with no final newline."""
+    return [
+        (at, text if text.endswith("\n") or text.startswith("[ERROR]") else text + "\n")
+        for at, text in events
+    ]
+
+
+def tail_text(init: list[tuple[int, str]], invocation: list[tuple[int, str]], kind: str) -> bytes:
+    """The log ``LogType=Tail`` returns: the invocation's START..REPORT, without the init
+    phase's lines (as on AWS) unless init failed or ran out of time, when what it printed
+    belongs to this invocation."""
+    init_counts = kind == "init-error" or any(m.startswith("INIT_REPORT") for _, m in init)
+    chosen = [e for e in init if not e[1].startswith("INIT_START")] if init_counts else []
+    lines = (text if text.endswith("\n") else text + "\n" for _, text in chosen + invocation)
+    return "".join(lines).encode()
+
+
 def init_start_line(runtime: str, interpreter_version: str, region: str) -> str:
     minor = runtime.removeprefix("python")
     patch = interpreter_version.split(".")[2] if interpreter_version.count(".") >= 2 else "0"

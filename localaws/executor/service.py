@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from localaws.executor import report
+from localaws.executor import report, tracing
 from localaws.executor.config import FunctionConfig
 from localaws.executor.environment import ExecutionEnvironment, InvokeOutcome
 from localaws.executor.pool import EnvironmentPool, ExecutorStopped, Throttled
@@ -107,6 +107,8 @@ class InvocationService:
         provisioned = self.pool.provisioned(config)
         request_id = request_id or str(uuid.uuid4())
         trace_header = trace_header or Chain.new().next().header()
+        if config.tracing_active:
+            trace_header = tracing.sampled(trace_header)
         try:
             return self._run(
                 env,
@@ -192,8 +194,9 @@ class InvocationService:
                 f"({MAX_RESPONSE_BYTES} bytes).",
                 "errorType": "Function.ResponseSizeTooLarge",
             }
+        xray = tracing.xray_line(headers[1]) if config.tracing_active else None
         return self._record(
-            env, config, request_id, outcome, init_ms, events, bookkeeping, started_ms
+            env, config, request_id, outcome, init_ms, events, bookkeeping, started_ms, xray
         )
 
     def _record(
@@ -206,6 +209,7 @@ class InvocationService:
         events: list[LogEvent],
         bookkeeping: Bookkeeping,
         started_ms: int,
+        xray: str | None = None,
     ) -> InvokeResult:
         lines: list[LogEvent] = [(started_ms, report.start_line(request_id, config.version))]
         lines += outcome.lines
@@ -227,7 +231,8 @@ class InvocationService:
                     outcome.max_memory_mb,
                     init_ms,
                     status,
-                ),
+                )
+                + (f"\n{xray}" if xray else ""),  # AWS: one event, the XRAY line after REPORT
             )
         )
         failed = outcome.kind != "ok"
@@ -237,7 +242,7 @@ class InvocationService:
             config.account,
             config.region,
             config.name,
-            (env.log_group_name, env.log_stream_name, events + lines),
+            (env.log_group_name, env.log_stream_name, report.as_logged(events + lines)),
             {
                 "Invocations": 1,
                 "Duration": outcome.duration_ms,
@@ -249,8 +254,9 @@ class InvocationService:
         )
         if not written and self._stopped.is_set():  # the stop came while it was recorded
             raise ExecutorStopped()
-        text = "\n".join(message for _, message in events + lines) + "\n"
-        tail = base64.b64encode(text.encode()[-TAIL_BYTES:]).decode()
+        tail = base64.b64encode(
+            report.tail_text(events, lines, outcome.kind)[-TAIL_BYTES:]
+        ).decode()
         if failed:
             assert outcome.error is not None
             error = dict(outcome.error)

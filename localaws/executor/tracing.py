@@ -3,7 +3,8 @@
 Lambda counts how often one chain of events has invoked functions, using the trace header
 (``X-Amzn-Trace-Id``) that the runtime puts in ``_X_AMZN_TRACE_ID`` and boto3 sends with every
 request a handler makes. localaws keeps the chain in ``Root`` and the count in ``Lineage``:
-``Root=1-<time>-<chain>;Parent=<id>;Sampled=0;Lineage=<hash>:<count>``.
+``Root=1-<time>-<chain>;Parent=<id>;Sampled=0;Lineage=<hash>:<count>``. A function with
+active tracing samples its invocations (``Sampled=1``) and REPORT names the trace.
 """
 
 from __future__ import annotations
@@ -48,6 +49,18 @@ class Chain:
             f"Root=1-{int(time.time()):08x}-{self.id};Parent={parent};Sampled=0;"
             f"Lineage={self.id[:8]}:{self.count}"
         )
+
+
+def sampled(header: str) -> str:
+    """The header with the sampling decision on (a function with active tracing samples)."""
+    return header.replace("Sampled=0", "Sampled=1") if "Sampled=" in header else header
+
+
+def xray_line(header: str) -> str:
+    """What follows REPORT for a sampled invocation: its trace and the function's segment."""
+    root = _ROOT.search(header)
+    trace_id = root.group(0).removeprefix("Root=") if root else ""
+    return f"XRAY TraceId: {trace_id}\tSegmentId: {uuid.uuid4().hex[:16]}\tSampled: true\t"
 
 
 def set_request_trace(header: str | None) -> None:

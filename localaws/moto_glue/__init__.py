@@ -45,9 +45,11 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
     seams.check()
     with _lock:
         from localaws.moto_glue import (
+            aliases,
             cfn_managed_policies,
             code_location,
             dead_letter_config,
+            error_bodies,
             event_invoke_config,
             event_queue,  # noqa: F401  (its backend must exist before state is restored)
             eventbridge_lambda,
@@ -67,6 +69,8 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
 
         code_location.install(endpoint)  # this server's address in code download URLs
         if not _installed:
+            aliases.install()
+            error_bodies.install()
             cfn_managed_policies.install()
             region_lists.install()
             invoke_request.install()

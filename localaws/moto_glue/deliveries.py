@@ -16,21 +16,25 @@ def _where(arn: str) -> tuple[str, str, str]:
     return parts[4], parts[3], ":".join(parts[5:])
 
 
-def _string_attributes(attributes: Mapping[str, str]) -> dict[str, Any] | None:
+def _string_attributes(attributes: Mapping[str, str | int]) -> dict[str, Any] | None:
+    """Message attributes: numbers as ``Number`` (a DLQ's ErrorCode, as AWS sends it)."""
     if not attributes:
         return None
-    return {name: {"DataType": "String", "StringValue": v} for name, v in attributes.items()}
+    return {
+        name: {"DataType": "Number" if isinstance(v, int) else "String", "StringValue": str(v)}
+        for name, v in attributes.items()
+    }
 
 
 class MotoMessageBus:
     """Deliveries into moto's backends; the caller holds the persistence write lock."""
 
-    def send_to_queue(self, arn: str, body: str, attributes: Mapping[str, str]) -> None:
+    def send_to_queue(self, arn: str, body: str, attributes: Mapping[str, str | int]) -> None:
         account, region, queue = _where(arn)
         values = _string_attributes(attributes)
         sqs_backends[account][region].send_message(queue, body, message_attributes=values)
 
-    def publish(self, arn: str, body: str, attributes: Mapping[str, str]) -> None:
+    def publish(self, arn: str, body: str, attributes: Mapping[str, str | int]) -> None:
         account, region, _ = _where(arn)
         values = _string_attributes(attributes)
         sns_backends[account][region].publish(body, arn=arn, message_attributes=values)

@@ -136,11 +136,14 @@ def _create_function(original: Callable[..., Any]) -> Callable[..., Any]:
     def create_function(self: LambdaBackend, spec: dict[str, Any]) -> LambdaFunction:
         answer = original(self, spec)
         name = answer.function_name
-        for function in [*functions_of(self, name), answer]:
+        functions = list(functions_of(self, name))
+        for function in [*functions, answer]:
             _begin(function, PENDING)
             remember_settings(function, spec)
         _submit(self.account_id, self.region_name, name)
-        return answer
+        # With Publish, AWS answers with the version it published (its ARN ends in ":1");
+        # moto answers with a copy of $LATEST that only says which version it is.
+        return functions[-1] if spec.get("Publish") else answer
 
     return create_function
 

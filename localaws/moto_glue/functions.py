@@ -39,6 +39,7 @@ def function_config(function: Any) -> FunctionConfig:
         code_zip=bytes(function.code_bytes),
         layer_zips=layer_zips,
         log_group=str((getattr(function, "logging_settings", None) or {}).get("LogGroup", "")),
+        tracing_active=(function.tracing_config or {}).get("Mode") == "Active",
     )
 
 

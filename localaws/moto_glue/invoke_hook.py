@@ -49,9 +49,6 @@ class TooManyRequestsException(JsonRESTError):
             '"Type": "User", "message": "Rate Exceeded."}'
         )
 
-    def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
-        return [*super().get_headers(), ("Retry-After", "1")]
-
 
 class InvalidRuntimeException(LambdaClientError):
     code = 502
@@ -154,7 +151,8 @@ class MotoInvokeHook:
             runtime_minor(config.runtime)
         except UnsupportedRuntimeError as error:
             raise InvalidRuntimeException(str(error)) from None
-        response_headers["x-amz-executed-version"] = config.version
+        if invocation_type == "RequestResponse":  # AWS names no version for Event or DryRun
+            response_headers["x-amz-executed-version"] = config.version
         # One request id for the answer, the handler's context and the log lines, as on AWS.
         request_id = response_headers[REQUEST_ID_HEADER] = str(uuid.uuid4())
         if invocation_type == "DryRun":

@@ -12,6 +12,8 @@ moto decodes every request body as UTF-8 before it is routed, so a payload that 
 failed inside moto (500); Invoke's body is kept as bytes here, and the executor's seam refuses
 what is not JSON with AWS's 400 ``InvalidRequestContentException``.
 
+An unknown function's 404 names ``:$LATEST``, as AWS's does, when no other version was asked for.
+
 moto also gives every answer a random ``x-amzn-RequestId``. On AWS an invocation's request id
 is the one the handler sees as ``context.aws_request_id`` and its START/END/REPORT lines name:
 an answer that already names its request id keeps it.
@@ -25,7 +27,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 import moto.core.responses
-from moto.awslambda.exceptions import InvalidParameterValueException, LambdaClientError
+from moto.awslambda.exceptions import (
+    InvalidParameterValueException,
+    LambdaClientError,
+    UnknownFunctionException,
+)
 from moto.awslambda.models import LambdaBackend
 from moto.awslambda.responses import LambdaResponse
 
@@ -81,6 +87,14 @@ def _by_weight(backend: Any, name: str, qualifier: str) -> str:
     return str(alias.function_version)
 
 
+def _unqualified_is_latest(error: UnknownFunctionException, given: str | None) -> Exception:
+    """AWS names the version Invoke looked for: "Function not found: <arn>:$LATEST"."""
+    message = str(error.message)
+    if given not in (None, "$LATEST") or message.endswith(":$LATEST"):
+        return error
+    return UnknownFunctionException(message.removeprefix("Function not found: ") + ":$LATEST")
+
+
 def install() -> None:
     original_setup = LambdaResponse.setup_class
     original_response = LambdaResponse.invoke
@@ -107,6 +121,8 @@ def install() -> None:
         _given.active, _given.qualifier = True, given
         try:
             return original_backend(self, target, chosen, body, headers, response_headers)
+        except UnknownFunctionException as error:
+            raise _unqualified_is_latest(error, given) from None
         finally:
             _given.active, _given.qualifier = outer
 

@@ -129,6 +129,7 @@ SEAMS = (
     Seam(
         "moto.sqs.models:SQSBackend.receive_message",
         ("self", "queue_name", "count", "wait_seconds_timeout", "visibility_timeout"),
+        keywords=("message_attribute_names",),  # records carry the attributes (sqs_source)
     ),
     Seam(
         "moto.sqs.models:SQSBackend.change_message_visibility",
@@ -210,7 +211,34 @@ SEAMS = (
         ("self", "function_name", "config"),
     ),
     Seam(f"{AWSLAMBDA}:LambdaFunction", assigned="event_invoke_config"),
+    Seam(f"{AWSLAMBDA}:EventInvokeConfig", assigned="last_modified"),
+    Seam(f"{AWSLAMBDA}:LambdaBackend.list_versions_by_function", ("self", "function_name")),
+    *(
+        Seam(f"moto.awslambda.responses:LambdaResponse.{name}", ("self",))
+        for name in (
+            "put_function_event_invoke_config",
+            "update_function_event_invoke_config",
+            "get_function_event_invoke_config",
+            "delete_function_event_invoke_config",
+            "list_function_event_invoke_configs",
+        )
+    ),
     Seam("moto.awslambda.exceptions:UnknownEventConfig"),
+    # Event source mappings answered as on AWS; records with message attributes (sqs_source).
+    Seam(f"{AWSLAMBDA}:EventSourceMapping.get_configuration", ("self",)),
+    Seam("moto.awslambda.responses:LambdaResponse.create_event_source_mapping", ("self",)),
+    Seam("moto.awslambda.responses:LambdaResponse.update_event_source_mapping", ("self",)),
+    Seam("moto.sqs.models:Message.attribute_md5"),
+    # Lambda's error bodies carry Type and Message (error_bodies); Invoke names :$LATEST.
+    Seam("moto.awslambda.exceptions:LambdaClientError.__init__", ("self", "error", "message")),
+    Seam("moto.core.exceptions:JsonRESTError", assigned="description"),
+    Seam("moto.awslambda.exceptions:UnknownFunctionException.__init__", ("self", "arn")),
+    # GetAlias/UpdateAlias answer 200, an update gives a new RevisionId (aliases).
+    Seam(f"{AWSLAMBDA}:LambdaAlias.update", ("self", "description", "function_version")),
+    Seam(f"{AWSLAMBDA}:LambdaAlias.to_json", ("self",)),
+    Seam(f"{AWSLAMBDA}:LambdaAlias", assigned="revision_id"),
+    Seam("moto.awslambda.responses:LambdaResponse.get_alias", ("self",)),
+    Seam("moto.awslambda.responses:LambdaResponse.update_alias", ("self",)),
     Seam("moto.awslambda.exceptions:InvalidParameterValueException.__init__", ("self", "message")),
     Seam(
         "boto3.session:Session.get_available_regions",

@@ -1,16 +1,27 @@
-"""The SQS poller's ``SqsSource`` in moto, and the two patches that let Lambda poll.
+"""The SQS poller's ``SqsSource`` in moto, and the patches that let Lambda poll.
 
 moto invokes the function inside the SendMessage request, one message at a time; here moto is
 kept from pushing (``_create_without_push``) and the event layer's poller takes batches
 instead. Messages sent from inside a handler carry its trace header (AWSTraceHeader), as on AWS.
+
+A mapping is answered as AWS answers it: CreateEventSourceMapping is 202 with
+``State: Creating`` (moto: 201, ``Enabled``), UpdateEventSourceMapping 202 with ``Updating``,
+and later reads say ``Enabled`` (localaws's poller takes the change up at once; AWS needs a few
+seconds); ``StateTransitionReason`` is
+``USER_INITIATED`` (moto: "User initiated") and ``FunctionResponseTypes`` is ``[]`` when none
+were given. Records carry the message attributes and ``md5OfMessageAttributes`` (null when
+there are none), as Lambda builds them.
 """
 
 from __future__ import annotations
 
+import json
+from base64 import b64encode
 from collections.abc import Sequence
 from typing import Any
 
-from moto.awslambda.models import LambdaBackend, lambda_backends
+from moto.awslambda.models import EventSourceMapping, LambdaBackend, lambda_backends
+from moto.awslambda.responses import LambdaResponse
 from moto.sqs.models import SQSBackend, sqs_backends
 
 from localaws.events.ports import SqsMapping, SqsMessage
@@ -41,9 +52,57 @@ def _create_without_push(self: Any, spec: dict[str, Any]) -> Any:
     return esm
 
 
+_original_configuration = EventSourceMapping.get_configuration
+
+
+def _configuration(self: Any) -> dict[str, Any]:
+    answer = dict(_original_configuration(self))
+    answer["StateTransitionReason"] = "USER_INITIATED"
+    answer.setdefault("FunctionResponseTypes", [])
+    return answer
+
+
+def _answered_while(state: str, original: Any) -> Any:
+    """The operation answered 202 with the mapping in ``state`` (Creating, Updating), as AWS
+    answers while it applies the change."""
+
+    def answer(self: Any) -> Any:
+        status, headers, body = original(self)
+        if status >= 300:
+            return status, headers, body
+        answer = json.loads(body)
+        if answer.get("State") == "Enabled":
+            answer["State"] = state
+        return 202, {**headers, "status": 202}, json.dumps(answer)
+
+    return answer
+
+
 def install() -> None:
     LambdaBackend.create_event_source_mapping = _create_without_push  # type: ignore[method-assign]
     SQSBackend.send_message = _send_with_trace_header  # type: ignore[method-assign]
+    EventSourceMapping.get_configuration = _configuration  # type: ignore[method-assign]
+    LambdaResponse.create_event_source_mapping = _answered_while(  # type: ignore[method-assign]
+        "Creating", LambdaResponse.create_event_source_mapping
+    )
+    LambdaResponse.update_event_source_mapping = _answered_while(  # type: ignore[method-assign]
+        "Updating", LambdaResponse.update_event_source_mapping
+    )
+
+
+def _lambda_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
+    """SQS message attributes in the shape Lambda's SQS records give them."""
+    shaped = {}
+    for name, value in attributes.items():
+        entry: dict[str, Any] = {}
+        if value.get("StringValue") is not None:
+            entry["stringValue"] = value["StringValue"]
+        if value.get("BinaryValue") is not None:
+            binary = value["BinaryValue"]
+            entry["binaryValue"] = binary if isinstance(binary, str) else b64encode(binary).decode()
+        entry.update(stringListValues=[], binaryListValues=[], dataType=value.get("DataType"))
+        shaped[name] = entry
+    return shaped
 
 
 def sqs_record(message: Any, queue: Any) -> dict[str, Any]:
@@ -58,7 +117,8 @@ def sqs_record(message: Any, queue: Any) -> dict[str, Any]:
             "SenderId": message.sender_id,
             "ApproximateFirstReceiveTimestamp": str(message.approximate_first_receive_timestamp),
         },
-        "messageAttributes": message.message_attributes or {},
+        "messageAttributes": _lambda_attributes(message.message_attributes or {}),
+        "md5OfMessageAttributes": message.attribute_md5 if message.message_attributes else None,
         "md5OfBody": message.body_md5,
         "eventSource": "aws:sqs",
         "eventSourceARN": queue.queue_arn,
@@ -111,7 +171,9 @@ class MotoSqsSource:
         backend, name = _queue_of(mapping)
         queue = backend.get_queue(name)
         timeout = int(getattr(queue, "visibility_timeout", 30))
-        messages = backend.receive_message(name, mapping.batch_size, 0, timeout)
+        messages = backend.receive_message(
+            name, mapping.batch_size, 0, timeout, message_attribute_names=["All"]
+        )
         return [
             SqsMessage(
                 id=message.id,

@@ -168,7 +168,7 @@ def test_queued_events_survive_a_restart(tmp_path_factory: pytest.TempPathFactor
         assert fetch_json(status)[1]["lambda"]["queued_events"] == 1
         server.kill()
         server.start()  # the event may run before the first look: that it runs is the proof
-        assert eventually(lambda: "ran {'n': 1}" in log_messages(server, "held"), deadline=30)
+        assert eventually(lambda: "ran {'n': 1}\n" in log_messages(server, "held"), deadline=30)
         assert eventually(lambda: fetch_json(status)[1]["lambda"]["queued_events"] == 0, 10)
     finally:
         server.stop()

@@ -15,7 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from localaws.executor.runtimes import find_exact
-from tests.helpers import ServerProcess, aws_client, eventually
+from tests.helpers import ServerProcess, aws_client, eventually, function_log_messages
 from tests.lab_fixtures import deploy
 
 pytestmark = pytest.mark.server
@@ -91,9 +91,11 @@ def test_cold_then_warm_with_context_and_environment(
     first, body = invoke(lam, "context_demo", {"n": 1}, LogType="Tail")
     assert first["StatusCode"] == 200 and "FunctionError" not in first
     assert first["ExecutedVersion"] == "$LATEST"
-    cold_lines = tail(first)
-    assert cold_lines[0].startswith("INIT_START Runtime Version: python:3.12.v")
-    assert "\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:" in cold_lines[0]
+    cold_lines = tail(first)  # the invocation's own lines, as on AWS
+    assert cold_lines[0] == f"START RequestId: {body['request_id']} Version: $LATEST"
+    init_start = function_log_messages(server.endpoint, "context_demo")[0]
+    assert init_start.startswith("INIT_START Runtime Version: python:3.12.v")
+    assert "\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:" in init_start
     cold = report_of(cold_lines)
     assert cold["init"] is not None and cold["memory"] == "256"
     assert cold["id"] == body["request_id"]
@@ -110,7 +112,8 @@ def test_cold_then_warm_with_context_and_environment(
     if find_exact(12, os.environ):  # the runtime's own version, when this machine has it
         assert body["python"] == [3, 12]
     else:  # otherwise the nearest one, and the log says so
-        assert any("LOCALAWS WARNING: no Python 3.12 found" in line for line in cold_lines)
+        logged = function_log_messages(server.endpoint, "context_demo")
+        assert any("LOCALAWS WARNING: no Python 3.12 found" in line for line in logged)
     assert "seen-from-handler" in body["buckets"]  # the handler's boto3 reached localaws
 
     env = body["env"]
@@ -147,10 +150,10 @@ def test_logs_and_metrics_are_recorded(client_factory: Factory, lam: Any) -> Non
             logGroupName="/aws/lambda/logged", logStreamName=streams[0]["logStreamName"]
         )["events"]
     ]
-    assert [m for m in messages if m.startswith("hi")] == [
-        "hi {'n': 0}",
-        "hi {'n': 1}",
-        "hi {'n': 2}",
+    assert [m for m in messages if m.startswith("hi")] == [  # each keeps its newline, as on AWS
+        "hi {'n': 0}\n",
+        "hi {'n': 1}\n",
+        "hi {'n': 2}\n",
     ]
     reports = [REPORT.match(m) for m in messages if m.startswith("REPORT")]
     assert len(reports) == 3 and all(reports)
@@ -287,7 +290,7 @@ def test_event_runs_in_the_background_and_dry_run_does_not_run(
             found = logs.filter_log_events(logGroupName="/aws/lambda/async_demo")["events"]
         except ClientError:
             return False
-        return [e["message"] for e in found if e["message"] == "ran"] == ["ran"]
+        return [e["message"] for e in found if e["message"] == "ran\n"] == ["ran\n"]
 
     assert eventually(ran_once, deadline=30)
 
@@ -313,7 +316,7 @@ def test_code_update_retires_warm_environments(client_factory: Factory, lam: Any
 
 
 def test_a_missing_runtime_version_falls_back_with_a_warning(
-    client_factory: Factory, lam: Any
+    client_factory: Factory, lam: Any, server: ServerProcess
 ) -> None:
     missing = [
         minor for minor in range(9, 15) if find_exact(minor, __import__("os").environ) is None
@@ -323,9 +326,10 @@ def test_a_missing_runtime_version_falls_back_with_a_warning(
     runtime = f"python3.{missing[0]}"
     deploy(lam, client_factory("iam"), "fallback", "def lambda_handler(e, c):\n    return 1\n",
            Runtime=runtime)  # fmt: skip
-    response, body = invoke(lam, "fallback", LogType="Tail")
+    _, body = invoke(lam, "fallback")
     assert body == 1
-    warnings = [line for line in tail(response) if line.startswith("LOCALAWS WARNING")]
+    logged = function_log_messages(server.endpoint, "fallback")  # the init's lines, not the tail
+    warnings = [line for line in logged if line.startswith("LOCALAWS WARNING")]
     assert len(warnings) == 1 and f"runtime {runtime}" in warnings[0]
 
 

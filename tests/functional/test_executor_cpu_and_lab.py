@@ -115,7 +115,7 @@ def test_lab_resize_with_a_pillow_layer_through_an_s3_trigger(lab_server: Server
     assert len(resized) < len(image)
     logs = client(lab_server, "logs").filter_log_events(logGroupName="/aws/lambda/resize_image")
     messages = [event["message"] for event in logs["events"]]
-    assert f"Resized {ORIGINAL}/{IMAGE_KEY} to 1200x900 in {RESIZED}" in messages
+    assert f"Resized {ORIGINAL}/{IMAGE_KEY} to 1200x900 in {RESIZED}\n" in messages
     report = next(m for m in messages if m.startswith("REPORT"))
     assert "\tMemory Size: 512 MB\t" in report and "Init Duration" in report
 
