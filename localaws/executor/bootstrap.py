@@ -23,8 +23,6 @@ if TYPE_CHECKING:  # typing is slow to import and only the type checker needs it
     from typing import Any
 
 RUNTIME_PATH = "/2018-06-01/runtime"
-#: localaws reads this line on stdout to know an invocation's output is complete.
-END_MARKER = "\x00LOCALAWS-END "
 
 
 class FaultError(Exception):
@@ -247,10 +245,10 @@ def set_module_path() -> None:
 
 
 def end_of_output(request_id: str) -> None:
+    """Flush what the phase wrote: localaws takes as its log lines all output written before
+    the runtime posts (or asks for the next event)."""
     sys.stdout.flush()
     sys.stderr.flush()
-    sys.stdout.write(END_MARKER + request_id + "\n")
-    sys.stdout.flush()
 
 
 def invoke_once(client: RuntimeApiClient, handler: Any) -> None:

@@ -23,12 +23,19 @@ from typing import Any
 
 from localaws.executor import bootstrap
 from localaws.executor.config import FunctionConfig
+from localaws.executor.entrypoint import (
+    InvalidEntrypoint,
+    custom_bootstrap,
+    is_custom_runtime,
+    with_exec_wrapper,
+)
 from localaws.executor.packages import PackageStore
 from localaws.executor.process import OutputLine, ProcessLauncher, RuntimeProcess
 from localaws.executor.runtime_api import Invocation, RuntimeApiServer
 from localaws.executor.runtimes import Interpreter, choose_interpreter
 
 BOOTSTRAP = Path(bootstrap.__file__)
+#: At most this long for output already written to be read (see output.py); normally no wait.
 OUTPUT_GRACE_SECONDS = 2.0
 INIT_LIMIT_SECONDS = 10.0
 #: Dummy credentials for handlers: they reach localaws, never a real AWS account.
@@ -132,7 +139,6 @@ class ExecutionEnvironment:
         self._process: RuntimeProcess | None = None
         self._lines: list[OutputLine] = []
         self._lines_lock = threading.Lock()
-        self._markers: dict[str, threading.Event] = {}
 
     @property
     def log_stream_name(self) -> str:
@@ -142,29 +148,27 @@ class ExecutionEnvironment:
     def log_group_name(self) -> str:
         return f"/aws/lambda/{self.config.name}"
 
+    @property
+    def running(self) -> bool:
+        """Whether its runtime process is still there (one may exit after it answered)."""
+        return self._process is not None and not self._process.exited()
+
     def _move(self, new: State) -> None:
         with self._state_lock:
             if new not in _ALLOWED[self.state]:
                 raise IllegalTransition(f"{self.state.value} -> {new.value}")
             self.state = new
 
-    def _marker(self, name: str) -> threading.Event:
-        with self._lines_lock:
-            return self._markers.setdefault(name, threading.Event())
-
     def _on_output(self, line: OutputLine) -> None:
         timestamp, text = line
-        if text.startswith(bootstrap.END_MARKER):
-            self._marker(text[len(bootstrap.END_MARKER) :]).set()
-            return
         with self._lines_lock:
             self._lines.append((timestamp, text.replace("\r", "\n")))
 
-    def _take_lines(self, marker: str) -> list[OutputLine]:
-        """The output up to ``marker`` (waiting a little for it to arrive)."""
-        self._marker(marker).wait(OUTPUT_GRACE_SECONDS)
-        with self._lines_lock:
-            self._markers.pop(marker, None)
+    def _take_lines(self) -> list[OutputLine]:
+        """The output the runtime wrote before it answered (asked for work, posted a result
+        or an error): once it posted, all of that is in the pipe or already read."""
+        if self._process is not None:
+            self._process.flush_output(OUTPUT_GRACE_SECONDS)
         return self._drain_lines()
 
     def _drain_lines(self) -> list[OutputLine]:
@@ -198,7 +202,7 @@ class ExecutionEnvironment:
                 "LOCALAWS_OPT_DIR": str(opt or ""),
                 "LOCALAWS_RUNTIME_PACKAGES": str(self.packages.runtime_packages()),
                 "LD_LIBRARY_PATH": f"{task_root}/lib" + (f":{opt}/lib" if opt else ""),
-                "PATH": "/usr/local/bin:/usr/bin:/bin",
+                "PATH": "/usr/local/bin:/usr/bin:/bin" + (f":{opt}/bin" if opt else ""),
                 "HOME": str(tmp.parent),
                 "TMPDIR": "/tmp" if self.private_tmp else str(tmp),
                 "TZ": ":UTC",
@@ -206,38 +210,53 @@ class ExecutionEnvironment:
                 **HANDLER_CREDENTIALS,
             }
         )
+        if is_custom_runtime(config.runtime):  # AWS sets it for managed runtimes only
+            del variables["AWS_EXECUTION_ENV"]
         return variables
 
-    def _private_tmp(self, interpreter: Interpreter) -> bool:
+    def _private_tmp(self, program: str) -> bool:
         """A private /tmp hides the host's: only when nothing the runtime needs lives there."""
-        needed = [self.packages.work_dir, Path(interpreter.path), BOOTSTRAP]
+        needed = [self.packages.work_dir, Path(program), BOOTSTRAP]
         needed += [link.resolve() for link in self.packages.runtime_packages().iterdir()]
         under_tmp = any(Path(path).resolve().is_relative_to("/tmp") for path in needed)
         return not under_tmp and private_tmp_supported()
 
-    def _command(self, interpreter: Interpreter) -> list[str]:
-        python = [interpreter.path, "-S", "-u", str(BOOTSTRAP)]
+    def _runtime_command(self, task_root: Path, opt: Path | None) -> list[str]:
+        """The custom runtime's bootstrap, or our Python bootstrap under the function's exec
+        wrapper if it has one; InvalidEntrypoint when a custom runtime has no bootstrap."""
+        if self.interpreter is None:
+            return [str(custom_bootstrap(task_root, opt))]
+        python = [self.interpreter.path, "-S", "-u", str(BOOTSTRAP)]
+        return with_exec_wrapper(python, dict(self.config.variables), task_root, opt)
+
+    def _command(self, runtime_command: list[str]) -> list[str]:
         if not self.private_tmp:
-            return python
+            return runtime_command
         return [
             *UNSHARE_MOUNT_NAMESPACE,
             PRIVATE_TMP_SCRIPT,
             str(self.config.ephemeral_mb),
-            *python,
+            *runtime_command,
         ]
 
     def initialize(self) -> InitResult:
         """Start the runtime process and import the handler (the cold start)."""
         self._move(State.INITIALIZING)
         config = self.config
-        self.interpreter = choose_interpreter(config.runtime)
-        self.private_tmp = self._private_tmp(self.interpreter)
+        if not is_custom_runtime(config.runtime):
+            self.interpreter = choose_interpreter(config.runtime)
         task_root = self.packages.task_root(config.code_zip)
         opt = self.packages.opt_dir(config.layer_zips)
+        try:
+            runtime_command = self._runtime_command(task_root, opt)
+        except InvalidEntrypoint as invalid:
+            self.destroy()
+            return InitResult(0.0, [], {**invalid.error, "requestId": ""})
+        self.private_tmp = self._private_tmp(runtime_command[0])
         self._api = RuntimeApiServer()
         started = time.perf_counter()
         self._process = self.launcher.launch(
-            self._command(self.interpreter),
+            self._command(runtime_command),
             self._environment_variables(self._api.address, task_root, opt),
             task_root,
             config.memory_mb,
@@ -251,7 +270,7 @@ class ExecutionEnvironment:
         if not self._api.init_done.is_set() and not self._process.exited():
             self._move(State.READY)
             return InitResult(duration_ms, self._drain_lines(), timed_out=True)
-        lines = self._take_lines("init")
+        lines = self._take_lines()
         error = self._api.init_error
         if error is None and not self._api.init_done.is_set():
             error = self._init_failure()
@@ -316,7 +335,8 @@ class ExecutionEnvironment:
         if init_failed and not invocation.answered.is_set():
             return self._init_failed_late(duration_ms, memory)
         if invocation.answered.is_set():
-            lines = self._take_lines(request_id)
+            self._api.wait_for_next_request(self._process.exited, OUTPUT_GRACE_SECONDS)
+            lines = self._take_lines()
             self._move(State.READY)
             kind = "error" if invocation.error is not None else "ok"
             return InvokeOutcome(
@@ -329,7 +349,7 @@ class ExecutionEnvironment:
         exit, a memory kill): the error is the init's, as it would have been in time."""
         assert self._api is not None
         error = {**(self._api.init_error or self._init_failure()), "requestId": ""}
-        lines = self._take_lines("init")
+        lines = self._take_lines()
         self.destroy()
         return InvokeOutcome("init-error", duration_ms, memory, lines, error=error)
 

@@ -107,8 +107,11 @@ class EnvironmentPool:
             if config.reserved_concurrency is not None and len(busy) >= config.reserved_concurrency:
                 raise Throttled()
             idle = self._idle[config.key]
-            stale = [env for env in idle if env.config.fingerprint != config.fingerprint]
-            fresh = [env for env in idle if env.config.fingerprint == config.fingerprint]
+            # A runtime may exit after it answered (awslambdaric does when its response was
+            # refused): Lambda then starts a new environment for the next event.
+            usable = [e for e in idle if e.config.fingerprint == config.fingerprint and e.running]
+            stale = [env for env in idle if env not in usable]
+            fresh = usable
             for env in busy:
                 if env.config.key == config.key and env.config.fingerprint != config.fingerprint:
                     self._retired.add(env.id)

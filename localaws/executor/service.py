@@ -17,7 +17,6 @@ from localaws.executor.pool import EnvironmentPool, ExecutorStopped, Throttled
 from localaws.executor.sinks import InvocationSinks, LogEvent
 from localaws.executor.tracing import Chain
 
-MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100  # AWS's 6,291,556-byte limit
 TAIL_BYTES = 4096
 
 
@@ -123,10 +122,9 @@ class InvocationService:
             first = report_now()  # INIT_START is stamped when the init phase begins
             init = env.initialize()
             init_ms = init.duration_ms
-            assert env.interpreter is not None
-            version = env.interpreter.full_version
+            version = env.interpreter.full_version if env.interpreter else ""
             events.append((first, report.init_start_line(config.runtime, version, config.region)))
-            if env.interpreter.warning:
+            if env.interpreter and env.interpreter.warning:
                 events.append((first, env.interpreter.warning))
             events += init.lines
             if init.timed_out:  # the rest of init counts in the invocation's duration
@@ -139,13 +137,6 @@ class InvocationService:
                 )
         started_ms = report_now()
         outcome = env.invoke(request_id, payload, *headers)
-        if outcome.kind == "ok" and len(outcome.response or b"") > MAX_RESPONSE_BYTES:
-            outcome.kind = "error"
-            outcome.error = {
-                "errorMessage": "Response payload size exceeded maximum allowed payload size "
-                f"({MAX_RESPONSE_BYTES} bytes).",
-                "errorType": "Function.ResponseSizeTooLarge",
-            }
         return self._record(
             env, config, request_id, outcome, init_ms, events, bookkeeping, started_ms
         )
