@@ -50,6 +50,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             invoke_hook,
             invoke_request,
             managed_policies,
+            metric_dimensions,
             package_check,
             region_lists,
             s3_async_notifications,
@@ -64,6 +65,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             region_lists.install()
             invoke_request.install()
             managed_policies.install()
+            metric_dimensions.install()
             dead_letter_config.install()
             event_invoke_config.install()
             package_check.install()

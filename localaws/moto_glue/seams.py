@@ -136,6 +136,11 @@ SEAMS = (
     Seam("moto.iam.aws_managed_policies:aws_managed_policies_data"),
     Seam("moto.logs.models:logs_backends"),
     Seam("moto.cloudwatch.models:cloudwatch_backends"),
+    Seam("moto.cloudwatch.models:CloudWatchBackend.put_metric_data", ("self", "namespace")),
+    Seam(
+        "moto.cloudwatch.models:are_dimensions_same",
+        ("metric_dimensions", "dimensions"),
+    ),
     Seam("moto.core.base_backend:BackendDict._instances"),
     # state/touched.py records these lookups; state/segments.py names each service backend.
     Seam("moto.core.base_backend:BackendDict.__getitem__", ("self", "account_id")),
