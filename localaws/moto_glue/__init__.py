@@ -43,6 +43,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
         from localaws.moto_glue import (
             cfn_managed_policies,
             code_location,
+            container_images,
             dead_letter_config,
             event_invoke_config,
             event_queue,  # noqa: F401  (its backend must exist before state is restored)
@@ -62,6 +63,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
         code_location.install(endpoint)  # this server's address in code download URLs
         if not _installed:
             cfn_managed_policies.install()
+            container_images.install()
             region_lists.install()
             invoke_request.install()
             managed_policies.install()

@@ -81,6 +81,7 @@ SEAMS = (
     Seam(f"{AWSLAMBDA}:LambdaFunction.get_code", ("self",)),
     Seam(f"{AWSLAMBDA}:LayerVersion.get_layer_version", ("self",)),
     Seam(f"{AWSLAMBDA}:LambdaBackend.create_event_source_mapping", ("self", "spec")),
+    Seam(f"{AWSLAMBDA}:LambdaBackend.create_function", ("self", "spec")),
     Seam(f"{AWSLAMBDA}:LambdaBackend", assigned="_event_source_mappings"),
     Seam(f"{AWSLAMBDA}:_zipfile_content", ("zipfile_content",)),
     Seam(f"{AWSLAMBDA}:_s3_content", ("key",)),

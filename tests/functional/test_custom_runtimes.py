@@ -259,3 +259,19 @@ def test_python_runtimes_run_under_the_exec_wrapper(clients: tuple[Any, Any]) ->
     assert response["FunctionError"] == "Unhandled"
     assert error["errorType"] == "Runtime.ExitError", error
     assert "missing.sh" in log_tail(response)
+
+
+def test_a_container_image_function_is_refused_at_create(clients: tuple[Any, Any]) -> None:
+    lam, iam = clients
+    with pytest.raises(lam.exceptions.InvalidParameterValueException) as raised:
+        lam.create_function(
+            FunctionName="from-image",
+            Role=create_role(iam),
+            PackageType="Image",
+            Code={"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest"},
+        )
+    message = raised.value.response["Error"]["Message"]
+    assert "cannot run container images" in message and "no container engine" in message
+    assert ".zip" in message  # and what to do instead
+    with pytest.raises(lam.exceptions.ResourceNotFoundException):
+        lam.get_function(FunctionName="from-image")
