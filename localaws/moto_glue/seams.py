@@ -137,6 +137,28 @@ SEAMS = (
     Seam("moto.iam.aws_managed_policies:aws_managed_policies_data"),
     Seam("moto.logs.models:logs_backends"),
     Seam("moto.cloudwatch.models:cloudwatch_backends"),
+    # cfn_stacks.py and cfn_template_url.py
+    Seam("moto.cloudformation.models:Stack.create_resources", ("self",)),
+    Seam("moto.cloudformation.models:Stack._parse_template", ("self",)),
+    Seam("moto.cloudformation.models:Stack._create_resource_map", ("self",)),
+    Seam("moto.cloudformation.models:Stack._create_output_map", ("self",)),
+    Seam("moto.cloudformation.models:Stack._add_stack_event", ("self", "resource_status")),
+    Seam("moto.cloudformation.models:Stack.update", ("self", "template", "role_arn")),
+    Seam(
+        "moto.cloudformation.models:CloudFormationBackend.execute_change_set",
+        ("self", "change_set_name", "stack_name"),
+    ),
+    Seam(
+        "moto.cloudformation.models:CloudFormationBackend._validate_export_uniqueness",
+        ("self", "stack"),
+    ),
+    Seam("moto.cloudformation.models:CloudFormationBackend", assigned="change_sets"),
+    Seam("moto.cloudformation.models:Event.__init__", ("self", "stack_id", "stack_name")),
+    Seam("moto.cloudformation.parsing:get_model_map"),
+    Seam("moto.cloudformation.parsing:NULL_MODELS"),
+    Seam("moto.cloudformation.parsing:ResourceMap", assigned="_parsed_resources"),
+    Seam("moto.cloudformation.parsing:ResourceMap.delete", ("self",)),
+    Seam("moto.cloudformation.responses:get_stack_from_s3_url", ("template_url", "account_id")),
     Seam("moto.cloudwatch.models:CloudWatchBackend.put_metric_data", ("self", "namespace")),
     Seam(
         "moto.cloudwatch.models:are_dimensions_same",
