@@ -42,6 +42,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
     with _lock:
         from localaws.moto_glue import (
             cfn_managed_policies,
+            cfn_sam_transform,
             cfn_stacks,
             cfn_template_url,
             code_location,
@@ -65,6 +66,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
         code_location.install(endpoint)  # this server's address in code download URLs
         if not _installed:
             cfn_managed_policies.install()
+            cfn_sam_transform.install()
             cfn_stacks.install()
             cfn_template_url.install()
             container_images.install()

@@ -158,3 +158,62 @@ def test_a_resource_that_fails_rolls_back_what_was_created(cfn: Any, s3: Any) ->
     assert stack(cfn, "half-made")["StackStatus"] == "ROLLBACK_COMPLETE"
     assert "container images" in failed_resources(cfn, "half-made")["Function"]
     assert {b["Name"] for b in s3.list_buckets()["Buckets"]} == before
+
+
+SAM_TEMPLATE = {
+    "Transform": "AWS::Serverless-2016-10-31",
+    "Resources": {
+        "Jobs": {"Type": "AWS::SQS::Queue"},
+        "Worker": {
+            "Type": "AWS::Serverless::Function",
+            "Properties": {
+                "Runtime": "python3.12",
+                "Handler": "index.handler",
+                "InlineCode": "def handler(event, context):\n    return {'sam': True}\n",
+                "Policies": ["AWSLambdaBasicExecutionRole"],
+                "Events": {
+                    "FromQueue": {
+                        "Type": "SQS",
+                        "Properties": {"Queue": {"Fn::GetAtt": ["Jobs", "Arn"]}},
+                    }
+                },
+            },
+        },
+    },
+    "Outputs": {"WorkerName": {"Value": {"Ref": "Worker"}}},
+}
+
+
+def test_a_sam_template_is_expanded_and_its_function_runs(cfn: Any, server: ServerProcess) -> None:
+    cfn.create_stack(
+        StackName="sam-app",
+        TemplateBody=json.dumps(SAM_TEMPLATE),
+        Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
+    )
+    described = stack(cfn, "sam-app")
+    assert described["StackStatus"] == "CREATE_COMPLETE", cfn.describe_stack_events(
+        StackName="sam-app"
+    )["StackEvents"]
+    [output] = described["Outputs"]
+    lam = aws_client(server.endpoint, "lambda")
+    response = lam.invoke(FunctionName=output["OutputValue"], Payload=b"{}")
+    assert json.loads(response["Payload"].read()) == {"sam": True}
+    mappings = lam.list_event_source_mappings(FunctionName=output["OutputValue"])
+    [mapping] = mappings["EventSourceMappings"]
+    assert "Jobs" in mapping["EventSourceArn"].rsplit(":", 1)[-1]  # the stack's queue
+    role = lam.get_function(FunctionName=output["OutputValue"])["Configuration"]["Role"]
+    iam = aws_client(server.endpoint, "iam")
+    attached = iam.list_attached_role_policies(RoleName=role.rsplit("/", 1)[-1])
+    names = {policy["PolicyName"] for policy in attached["AttachedPolicies"]}
+    assert {"AWSLambdaBasicExecutionRole", "AWSLambdaSQSQueueExecutionRole"} <= names
+
+
+def test_an_invalid_sam_template_is_refused_with_the_transform_s_reason(cfn: Any) -> None:
+    broken = {
+        "Transform": "AWS::Serverless-2016-10-31",
+        "Resources": {"Worker": {"Type": "AWS::Serverless::Function", "Properties": {}}},
+    }
+    with pytest.raises(cfn.exceptions.ClientError) as raised:
+        cfn.create_stack(StackName="sam-broken", TemplateBody=json.dumps(broken))
+    assert raised.value.response["Error"]["Code"] == "ValidationError"
+    assert "Transform AWS::Serverless-2016-10-31 failed with:" in str(raised.value)
