@@ -149,9 +149,10 @@ class ExecutionEnvironment:
         return f"/aws/lambda/{self.config.name}"
 
     @property
-    def running(self) -> bool:
-        """Whether its runtime process is still there (one may exit after it answered)."""
-        return self._process is not None and not self._process.exited()
+    def runtime_gone(self) -> bool:
+        """Idle, but its runtime process ended after it answered (awslambdaric exits when its
+        response was refused): the next event needs a new environment."""
+        return self.state is State.READY and self._process is not None and self._process.exited()
 
     def _move(self, new: State) -> None:
         with self._state_lock:

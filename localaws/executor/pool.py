@@ -109,9 +109,12 @@ class EnvironmentPool:
             idle = self._idle[config.key]
             # A runtime may exit after it answered (awslambdaric does when its response was
             # refused): Lambda then starts a new environment for the next event.
-            usable = [e for e in idle if e.config.fingerprint == config.fingerprint and e.running]
-            stale = [env for env in idle if env not in usable]
-            fresh = usable
+            fresh = [
+                env
+                for env in idle
+                if env.config.fingerprint == config.fingerprint and not env.runtime_gone
+            ]
+            stale = [env for env in idle if env not in fresh]
             for env in busy:
                 if env.config.key == config.key and env.config.fingerprint != config.fingerprint:
                     self._retired.add(env.id)
