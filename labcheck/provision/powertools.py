@@ -10,14 +10,11 @@ ours keeps the demo identical offline.
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from labcheck.errors import CannotGradeError
-from labcheck.provision.layer import DEFAULT_CACHE, PIP_TIMEOUT
+from labcheck.provision.layer import DEFAULT_CACHE, pip_download
 
 PACKAGES = ("aws-lambda-powertools", "typing-extensions")
 
@@ -28,23 +25,8 @@ def download_wheel(package: str, cache: Path, say: Callable[[str], None]) -> Pat
     wheels = sorted(folder.glob("*.whl"))
     if wheels:
         return wheels[-1]
-    folder.mkdir(parents=True, exist_ok=True)
     say(f"Downloading {package}...")
-    command = [
-        sys.executable, "-m", "pip", "download", package, "--quiet", "--no-deps",
-        "--only-binary=:all:", "--dest", str(folder), "--disable-pip-version-check",
-    ]  # fmt: skip
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=PIP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        result = None
-    wheels = sorted(folder.glob("*.whl"))
-    if result is None or result.returncode != 0 or not wheels:
-        raise CannotGradeError(
-            f"could not download {package} from PyPI.",
-            "Check the connection to PyPI and run the cell again.",
-        )
-    return wheels[-1]
+    return pip_download(package, [], folder, package, "run the cell again")
 
 
 def powertools_layer_zip(say: Callable[[str], None] = print, cache: Path = DEFAULT_CACHE) -> bytes:

@@ -54,7 +54,7 @@ def custom_bootstrap(task_root: Path, opt: Path | None) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             if not os.access(candidate, os.X_OK):
-                shown = host_path_back(candidate, task_root, opt)
+                shown = lambda_path(candidate, task_root, opt)
                 raise InvalidEntrypoint(f"fork/exec {shown}: permission denied")
             return candidate
     raise InvalidEntrypoint(
@@ -62,7 +62,7 @@ def custom_bootstrap(task_root: Path, opt: Path | None) -> Path:
     )
 
 
-def host_path_back(path: Path, task_root: Path, opt: Path | None) -> str:
+def lambda_path(path: Path, task_root: Path, opt: Path | None) -> str:
     """The Lambda path (``/var/task/...`` or ``/opt/...``) of a file in the task root or opt
     dir, for messages that should read as they do on AWS."""
     for prefix, real in ((TASK_ROOT, task_root), (OPT, opt)):
