@@ -8,14 +8,21 @@ from labcheck.model.state import FUNCTION_NAME, AccountState, ImageObject
 UPLOAD_HINT = "Upload the course's large image (assets/) to the original bucket."
 
 
+#: Reads the function's log with the AWS CLI v1 the course installs (v2 also has `aws logs tail`).
+LOGS_COMMAND = (
+    f"aws logs filter-log-events --log-group-name /aws/lambda/{FUNCTION_NAME} "
+    '--query "events[].message" --output text'
+)
+
+
 def logs_hint(state: AccountState, why: str) -> str:
     """Where this learner reads the function's logs: localaws's command offline, the console
     (or the AWS CLI) on AWS."""
     if state.backend == "local":
         return f"Read its logs with `localaws logs {FUNCTION_NAME}` {why}."
     return (
-        f"Read its logs (Monitor > View CloudWatch logs, or "
-        f"`aws logs tail /aws/lambda/{FUNCTION_NAME}`) {why}."
+        f"Read its logs (Monitor > View CloudWatch logs, or `{LOGS_COMMAND}`; AWS CLI v2 "
+        f"also has `aws logs tail /aws/lambda/{FUNCTION_NAME}`) {why}."
     )
 
 

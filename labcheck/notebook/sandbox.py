@@ -135,6 +135,21 @@ class Sandbox:
         self._undo.append(lambda: self._delete_log_group(name))
         return arn
 
+    def layer(self, short_name: str, content: bytes) -> str:
+        """Publish a layer version from a zip; returns its ARN (deleted at cleanup)."""
+        lam = self.client("lambda")
+        name = self.name(short_name)
+        published = lam.publish_layer_version(
+            LayerName=name, Content={"ZipFile": content}, CompatibleRuntimes=[this_python_runtime()]
+        )
+        version = published["Version"]
+        self._undo.append(
+            lambda: _ignore_missing(
+                lambda: lam.delete_layer_version(LayerName=name, VersionNumber=version)
+            )
+        )
+        return str(published["LayerVersionArn"])
+
     def configure(self, short_name: str, **settings: Any) -> None:
         """Change a function's configuration and wait until the change is live."""
         lam = self.client("lambda")

@@ -33,29 +33,36 @@ def download_pillow(
     wheels = sorted(folder.glob("pillow-*.whl")) + sorted(folder.glob("Pillow-*.whl"))
     if wheels:
         return wheels[-1]
-    folder.mkdir(parents=True, exist_ok=True)
     say(f"Downloading Pillow for Python {python_version} ({target})...")
-    command = [
-        sys.executable, "-m", "pip", "download", "pillow", "--quiet", "--no-deps",
-        "--only-binary=:all:", "--implementation", "cp", "--python-version", python_version,
-        "--dest", str(folder), "--disable-pip-version-check",
-    ]  # fmt: skip
+    options = ["--implementation", "cp", "--python-version", python_version]
     if target == "aws":
         for platform in AWS_PLATFORMS:
-            command += ["--platform", platform]
+            options += ["--platform", platform]
+    what = f"Pillow for Python {python_version}"
+    return pip_download("pillow", options, folder, what, "run 'labcheck setup' again")
+
+
+def pip_download(package: str, options: list[str], folder: Path, what: str, retry: str) -> Path:
+    """The wheel pip downloads for ``package`` into ``folder``; CannotGradeError saying what
+    failed and to ``retry`` once the connection to PyPI is back."""
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable, "-m", "pip", "download", package, "--quiet", "--no-deps",
+        "--only-binary=:all:", *options, "--dest", str(folder), "--disable-pip-version-check",
+    ]  # fmt: skip
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=PIP_TIMEOUT)
     except subprocess.TimeoutExpired:
         raise CannotGradeError(
-            f"downloading Pillow for Python {python_version} took over {PIP_TIMEOUT} s.",
-            "Check the connection to PyPI and run 'labcheck setup' again.",
+            f"downloading {what} took over {PIP_TIMEOUT} s.",
+            f"Check the connection to PyPI and {retry}.",
         ) from None
     wheels = sorted(folder.glob("*.whl"))
     if result.returncode != 0 or not wheels:
         raise CannotGradeError(
-            f"could not download Pillow for Python {python_version}: "
+            f"could not download {what}: "
             f"{result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'no wheel'}.",
-            "Check the connection to PyPI and run 'labcheck setup' again.",
+            f"Check the connection to PyPI and {retry}.",
         )
     return wheels[-1]
 

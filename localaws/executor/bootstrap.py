@@ -23,8 +23,6 @@ if TYPE_CHECKING:  # typing is slow to import and only the type checker needs it
     from typing import Any
 
 RUNTIME_PATH = "/2018-06-01/runtime"
-#: localaws reads this line on stdout to know an invocation's output is complete.
-END_MARKER = "\x00LOCALAWS-END "
 #: Starts one log event of several lines, sent as one stdout line with its lines joined by
 #: "\r" (the way the AWS runtime frames a record); localaws joins them with newlines again.
 RECORD_MARKER = "\x00LOCALAWS-RECORD "
@@ -276,10 +274,10 @@ def set_module_path() -> None:
 
 
 def end_of_output(request_id: str) -> None:
+    """Flush what the phase wrote: localaws takes as its log lines all output written before
+    the runtime posts (or asks for the next event)."""
     sys.stdout.flush()
     sys.stderr.flush()
-    sys.stdout.write(END_MARKER + request_id + "\n")
-    sys.stdout.flush()
 
 
 def invoke_once(client: RuntimeApiClient, handler: Any) -> None:

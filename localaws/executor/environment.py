@@ -11,7 +11,6 @@ reported ("suppressed init").
 from __future__ import annotations
 
 import enum
-import os
 import threading
 import time
 import uuid
@@ -22,21 +21,23 @@ from typing import Any
 
 from localaws.executor import bootstrap
 from localaws.executor.config import FunctionConfig
+from localaws.executor.entrypoint import (
+    InvalidEntrypoint,
+    custom_bootstrap,
+    is_custom_runtime,
+    with_exec_wrapper,
+)
 from localaws.executor.packages import PackageStore
 from localaws.executor.private_tmp import PrivateTmp, private_tmp_supported
 from localaws.executor.process import OutputLine, ProcessLauncher, RuntimeProcess
 from localaws.executor.runtime_api import Invocation, RuntimeApiServer
 from localaws.executor.runtimes import Interpreter, choose_interpreter
+from localaws.executor.variables import RuntimePlaces, runtime_variables
 
 BOOTSTRAP = Path(bootstrap.__file__)
+#: At most this long for output already written to be read (see output.py); normally no wait.
 OUTPUT_GRACE_SECONDS = 2.0
 INIT_LIMIT_SECONDS = 10.0
-#: Dummy credentials for handlers: they reach localaws, never a real AWS account.
-HANDLER_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "ASIALOCALAWSEXAMPLE",
-    "AWS_SECRET_ACCESS_KEY": "localaws-dummy-secret-key",
-    "AWS_SESSION_TOKEN": "localaws-dummy-session-token",
-}
 
 
 class State(enum.Enum):
@@ -117,11 +118,11 @@ class ExecutionEnvironment:
         self._namespace: PrivateTmp | None = None
         self._task_root: Path | None = None
         self._opt: Path | None = None
+        self._runtime: list[str] | None = None  # the command that starts the runtime
         self._api: RuntimeApiServer | None = None
         self._process: RuntimeProcess | None = None
         self._lines: list[OutputLine] = []
         self._lines_lock = threading.Lock()
-        self._markers: dict[str, threading.Event] = {}
 
     @property
     def log_stream_name(self) -> str:
@@ -131,21 +132,20 @@ class ExecutionEnvironment:
     def log_group_name(self) -> str:
         return self.config.log_group or f"/aws/lambda/{self.config.name}"
 
+    @property
+    def runtime_gone(self) -> bool:
+        """Idle, but its runtime process ended after it answered (awslambdaric exits when its
+        response was refused): the next event needs a new environment."""
+        return self.state is State.READY and self._process is not None and self._process.exited()
+
     def _move(self, new: State) -> None:
         with self._state_lock:
             if new not in _ALLOWED[self.state]:
                 raise IllegalTransition(f"{self.state.value} -> {new.value}")
             self.state = new
 
-    def _marker(self, name: str) -> threading.Event:
-        with self._lines_lock:
-            return self._markers.setdefault(name, threading.Event())
-
     def _on_output(self, line: OutputLine) -> None:
         timestamp, text = line
-        if text.startswith(bootstrap.END_MARKER):
-            self._marker(text[len(bootstrap.END_MARKER) :]).set()
-            return
         if text.startswith(bootstrap.RECORD_MARKER):  # one event of several lines
             text = text[len(bootstrap.RECORD_MARKER) :].replace("\r", "\n")
         elif text:  # a line keeps its newline (and any carriage return), as on AWS
@@ -155,11 +155,11 @@ class ExecutionEnvironment:
         with self._lines_lock:
             self._lines.append((timestamp, text))
 
-    def _take_lines(self, marker: str) -> list[OutputLine]:
-        """The output up to ``marker`` (waiting a little for it to arrive)."""
-        self._marker(marker).wait(OUTPUT_GRACE_SECONDS)
-        with self._lines_lock:
-            self._markers.pop(marker, None)
+    def _take_lines(self) -> list[OutputLine]:
+        """The output the runtime wrote before it answered (asked for work, posted a result
+        or an error): once it posted, all of that is in the pipe or already read."""
+        if self._process is not None:
+            self._process.flush_output(OUTPUT_GRACE_SECONDS)
         return self._drain_lines()
 
     def _drain_lines(self) -> list[OutputLine]:
@@ -169,62 +169,48 @@ class ExecutionEnvironment:
         return lines
 
     def _environment_variables(self, api: str, task_root: Path, opt: Path | None) -> dict[str, str]:
-        config = self.config
-        tmp = self.packages.environment_dir(self.id) / "tmp"
-        variables = dict(config.variables)
-        variables.update(
-            {
-                "AWS_LAMBDA_FUNCTION_NAME": config.name,
-                "AWS_LAMBDA_FUNCTION_VERSION": config.version,
-                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_mb),
-                "AWS_LAMBDA_LOG_GROUP_NAME": self.log_group_name,
-                "AWS_LAMBDA_LOG_STREAM_NAME": self.log_stream_name,
-                "AWS_LAMBDA_INITIALIZATION_TYPE": (
-                    "provisioned-concurrency" if self.provisioned else "on-demand"
-                ),
-                "AWS_LAMBDA_RUNTIME_API": api,
-                "AWS_EXECUTION_ENV": f"AWS_Lambda_{config.runtime}",
-                "AWS_REGION": config.region,
-                "AWS_DEFAULT_REGION": config.region,
-                "AWS_ENDPOINT_URL": self.endpoint,
-                "AWS_CONFIG_FILE": os.devnull,
-                "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-                "_HANDLER": config.handler,
-                "LAMBDA_TASK_ROOT": str(task_root),
-                "LAMBDA_RUNTIME_DIR": str(BOOTSTRAP.parent),
-                "LOCALAWS_OPT_DIR": str(opt or ""),
-                "LOCALAWS_RUNTIME_PACKAGES": str(self.packages.runtime_packages()),
-                "LD_LIBRARY_PATH": f"{task_root}/lib" + (f":{opt}/lib" if opt else ""),
-                "PATH": "/usr/local/bin:/usr/bin:/bin",
-                "HOME": str(tmp.parent),
-                "TMPDIR": "/tmp" if self.private_tmp else str(tmp),
-                "TZ": ":UTC",
-                "LANG": "en_US.UTF-8",
-                **HANDLER_CREDENTIALS,
-            }
+        home = self.packages.environment_dir(self.id)
+        places = RuntimePlaces(
+            api=api,
+            task_root=task_root,
+            opt=opt,
+            home=home,
+            tmp=Path("/tmp") if self.private_tmp else home / "tmp",
+            runtime_dir=BOOTSTRAP.parent,
+            runtime_packages=self.packages.runtime_packages(),
+            endpoint=self.endpoint,
         )
-        return variables
+        return runtime_variables(
+            self.config, places, (self.log_group_name, self.log_stream_name), self.provisioned
+        )
 
-    def _private_tmp(self, interpreter: Interpreter) -> bool:
+    def _private_tmp(self, program: str) -> bool:
         """A private /tmp hides the host's: only when nothing the runtime needs lives there."""
-        needed = [self.packages.work_dir, Path(interpreter.path), BOOTSTRAP]
+        needed = [self.packages.work_dir, Path(program), BOOTSTRAP]
         needed += [link.resolve() for link in self.packages.runtime_packages().iterdir()]
         under_tmp = any(Path(path).resolve().is_relative_to("/tmp") for path in needed)
         return not under_tmp and private_tmp_supported()
 
-    def _command(self, interpreter: Interpreter, task_root: Path) -> list[str]:
-        python = [interpreter.path, "-S", "-u", str(BOOTSTRAP)]
+    def _runtime_command(self, task_root: Path, opt: Path | None) -> list[str]:
+        """The custom runtime's bootstrap, or our Python bootstrap under the function's exec
+        wrapper if it has one; InvalidEntrypoint when a custom runtime has no bootstrap."""
+        if self.interpreter is None:
+            return [str(custom_bootstrap(task_root, opt))]
+        python = [self.interpreter.path, "-S", "-u", str(BOOTSTRAP)]
+        return with_exec_wrapper(python, dict(self.config.variables), task_root, opt)
+
+    def _command(self, runtime_command: list[str], task_root: Path) -> list[str]:
         if self._namespace is None:
-            return python
-        return self._namespace.command(python, task_root)
+            return runtime_command
+        return self._namespace.command(runtime_command, task_root)
 
     def _start_runtime(self) -> float:
         """Start the runtime process and its Runtime API; when it started (perf_counter)."""
-        assert self.interpreter is not None and self._task_root is not None
+        assert self._runtime is not None and self._task_root is not None
         self._api = RuntimeApiServer()
         started = time.perf_counter()
         self._process = self.launcher.launch(
-            self._command(self.interpreter, self._task_root),
+            self._command(self._runtime, self._task_root),
             self._environment_variables(self._api.address, self._task_root, self._opt),
             self._task_root,
             self.config.memory_mb,
@@ -236,12 +222,18 @@ class ExecutionEnvironment:
         """Start the runtime process and import the handler (the cold start)."""
         self._move(State.INITIALIZING)
         config = self.config
-        self.interpreter = choose_interpreter(config.runtime)
-        self.private_tmp = self._private_tmp(self.interpreter)
-        if self.private_tmp:
-            self._namespace = PrivateTmp(config.ephemeral_mb)
+        if not is_custom_runtime(config.runtime):
+            self.interpreter = choose_interpreter(config.runtime)
         self._task_root = self.packages.task_root(config.code_zip)
         self._opt = self.packages.opt_dir(config.layer_zips)
+        try:
+            self._runtime = self._runtime_command(self._task_root, self._opt)
+        except InvalidEntrypoint as invalid:
+            self.destroy()
+            return InitResult(0.0, [], {**invalid.error, "requestId": ""})
+        self.private_tmp = self._private_tmp(self._runtime[0])
+        if self.private_tmp:
+            self._namespace = PrivateTmp(config.ephemeral_mb)
         started = self._start_runtime()
         assert self._api is not None and self._process is not None
         deadline = started + INIT_LIMIT_SECONDS
@@ -252,7 +244,7 @@ class ExecutionEnvironment:
         if not self._api.init_done.is_set() and not self._process.exited():
             self._move(State.READY)
             return InitResult(duration_ms, self._drain_lines(), timed_out=True)
-        lines = self._take_lines("init")
+        lines = self._take_lines()
         error = self._api.init_error
         if error is None and not self._api.init_done.is_set():
             error = self._init_failure()
@@ -321,7 +313,8 @@ class ExecutionEnvironment:
         if init_failed and not invocation.answered.is_set():
             return self._init_failed_late(duration_ms, memory)
         if invocation.answered.is_set():
-            lines = self._take_lines(request_id)
+            self._api.wait_for_next_request(self._process.exited, OUTPUT_GRACE_SECONDS)
+            lines = self._take_lines()
             self._move(State.READY)
             kind = "error" if invocation.error is not None else "ok"
             return InvokeOutcome(
@@ -334,7 +327,7 @@ class ExecutionEnvironment:
         exit, a memory kill): the error is the init's, as it would have been in time."""
         assert self._api is not None
         error = {**(self._api.init_error or self._init_failure()), "requestId": ""}
-        lines = self._take_lines("init")
+        lines = self._take_lines()
         self.destroy()
         return InvokeOutcome("init-error", duration_ms, memory, lines, error=error)
 
@@ -372,8 +365,6 @@ class ExecutionEnvironment:
         its log stream); the next invocation starts the runtime again."""
         if self._api is not None:
             self._api.close()
-        with self._lines_lock:
-            self._markers.clear()
         with self._state_lock:
             if self.state is State.DEAD:  # destroyed meanwhile (localaws is stopping)
                 return

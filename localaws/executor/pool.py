@@ -120,8 +120,14 @@ class EnvironmentPool:
                 busy.add(env)
                 return env, False
             idle = self._idle[config.key]
-            stale = [env for env in idle if env.config.fingerprint != config.fingerprint]
-            fresh = [env for env in idle if env.config.fingerprint == config.fingerprint]
+            # A runtime may exit after it answered (awslambdaric does when its response was
+            # refused): Lambda then starts a new environment for the next event.
+            fresh = [
+                env
+                for env in idle
+                if env.config.fingerprint == config.fingerprint and not env.runtime_gone
+            ]
+            stale = [env for env in idle if env not in fresh]
             for env in busy:
                 if env.config.key == config.key and env.config.fingerprint != config.fingerprint:
                     self._retired.add(env.id)

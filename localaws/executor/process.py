@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import Protocol
 
 from localaws.executor.cpu import CpuLimit, CpuLimiter
+from localaws.executor.output import OutputLine, OutputReader
 
 #: Memory is read every 10 ms while it grows, backing off to every 80 ms while it does not
 #: (the peak is sticky, so a late read still sees a limit crossed in between).
 MEMORY_POLL_SECONDS = 0.01
 MEMORY_POLL_MAX_SECONDS = 0.08
-
-OutputLine = tuple[int, str]  # (epoch milliseconds, text)
 
 
 def read_peak_rss_mb(pid: int) -> float | None:
@@ -47,6 +46,7 @@ class RuntimeProcess(Protocol):
     def exit_code(self) -> int | None: ...
     def exited(self) -> bool: ...
     def wait_exit(self, timeout: float) -> bool: ...
+    def flush_output(self, timeout: float) -> bool: ...
     def kill(self) -> None: ...
     def cpu_limit(self) -> CpuLimit: ...
 
@@ -77,19 +77,10 @@ class LocalProcess:
         self.memory_mb = memory_mb
         self.killed_for_memory = False
         self._peak_mb = 0.0
-        self._on_output = on_output
         self._limit = limiter.limit(popen.pid, memory_mb)
-        self._reader = threading.Thread(
-            target=self._read_output, name=f"output-{self.pid}", daemon=True
-        )
-        self._reader.start()
+        assert popen.stdout is not None
+        self._reader = OutputReader(popen.stdout.fileno(), on_output, f"output-{self.pid}")
         threading.Thread(target=self._watch_memory, name=f"memory-{self.pid}", daemon=True).start()
-
-    def _read_output(self) -> None:
-        assert self._popen.stdout is not None
-        for raw in iter(self._popen.stdout.readline, b""):
-            text = raw.decode("utf-8", "replace").rstrip("\n")
-            self._on_output((int(time.time() * 1000), text))
 
     def _watch_memory(self) -> None:
         interval = MEMORY_POLL_SECONDS
@@ -126,6 +117,10 @@ class LocalProcess:
             return False
         self._reader.join(timeout=1)
         return True
+
+    def flush_output(self, timeout: float) -> bool:
+        """Wait until all it wrote so far was read (see ``OutputReader.flush``)."""
+        return self._reader.flush(timeout)
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):

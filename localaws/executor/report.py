@@ -33,10 +33,15 @@ def tail_text(init: list[tuple[int, str]], invocation: list[tuple[int, str]], ki
 
 
 def init_start_line(runtime: str, interpreter_version: str, region: str) -> str:
-    minor = runtime.removeprefix("python")
+    """``python:3.12.v<patch>`` for a Python runtime; ``provided:al2023.v1`` for a custom one
+    (AWS's number counts its own releases of the OS runtime; localaws has one)."""
+    family, _, release = runtime.partition(".") if runtime.startswith("provided") else ("", "", "")
     patch = interpreter_version.split(".")[2] if interpreter_version.count(".") >= 2 else "0"
+    name = (
+        f"{family}:{release}.v1" if family else f"python:{runtime.removeprefix('python')}.v{patch}"
+    )
     return (
-        f"INIT_START Runtime Version: python:{minor}.v{patch}\t"
+        f"INIT_START Runtime Version: {name}\t"
         f"Runtime Version ARN: {runtime_version_arn(runtime, interpreter_version, region)}"
     )
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from localaws.config import ENV_PYTHON_PREFIX, PYTHON_MINORS
+from localaws.executor.entrypoint import CUSTOM_RUNTIMES
 
 SUPPORTED_RUNTIMES = tuple(f"python3.{minor}" for minor in PYTHON_MINORS)
 _RUNTIME = re.compile(r"^python3\.(\d+)$")
@@ -56,10 +57,16 @@ def _full_version(path: str) -> str:
     return _ask(path, "import platform; print(platform.python_version())") or "0.0.0"
 
 
+def check_runtime(runtime: str) -> None:
+    """UnsupportedRuntimeError unless localaws can run ``runtime`` (Python or custom)."""
+    if runtime not in CUSTOM_RUNTIMES:
+        runtime_minor(runtime)
+
+
 def runtime_minor(runtime: str) -> int:
     match = _RUNTIME.match(runtime or "")
     if not match or runtime not in SUPPORTED_RUNTIMES:
-        supported = ", ".join(SUPPORTED_RUNTIMES)
+        supported = ", ".join((*SUPPORTED_RUNTIMES, *CUSTOM_RUNTIMES))
         raise UnsupportedRuntimeError(
             f"Runtime {runtime!r} cannot run in localaws; use one of {supported}."
         )

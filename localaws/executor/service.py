@@ -17,7 +17,6 @@ from localaws.executor.pool import EnvironmentPool, ExecutorStopped, Throttled
 from localaws.executor.sinks import InvocationSinks, LogEvent
 from localaws.executor.tracing import Chain
 
-MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100  # AWS's 6,291,556-byte limit
 TAIL_BYTES = 4096
 
 
@@ -132,20 +131,13 @@ class InvocationService:
         for env in self.pool.provision(config, count):
             first = report_now()
             init = env.initialize()
-            assert env.interpreter is not None
-            events: list[LogEvent] = [
-                (
-                    first,
-                    report.init_start_line(
-                        config.runtime, env.interpreter.full_version, config.region
-                    ),
-                )
-            ]
-            if env.interpreter.warning:
-                events.append((first, env.interpreter.warning))
-            events += init.lines
+            events = init_lines(env, config, first) + init.lines
             self.sinks.write_logs(
-                config.account, config.region, env.log_group_name, env.log_stream_name, events
+                config.account,
+                config.region,
+                env.log_group_name,
+                env.log_stream_name,
+                report.as_logged(events),
             )
             if init.error is None and not init.timed_out:
                 self.pool.add_provisioned(env)
@@ -171,12 +163,7 @@ class InvocationService:
             first = report_now()  # INIT_START is stamped when the init phase begins
             init = env.initialize()
             init_ms = init.duration_ms
-            assert env.interpreter is not None
-            version = env.interpreter.full_version
-            events.append((first, report.init_start_line(config.runtime, version, config.region)))
-            if env.interpreter.warning:
-                events.append((first, env.interpreter.warning))
-            events += init.lines
+            events += init_lines(env, config, first) + init.lines
             if init.timed_out:  # the rest of init counts in the invocation's duration
                 events.append((report_now(), report.init_timeout_line(init.duration_ms)))
                 init_ms = None
@@ -187,13 +174,6 @@ class InvocationService:
                 )
         started_ms = report_now()
         outcome = env.invoke(request_id, payload, *headers)
-        if outcome.kind == "ok" and len(outcome.response or b"") > MAX_RESPONSE_BYTES:
-            outcome.kind = "error"
-            outcome.error = {
-                "errorMessage": "Response payload size exceeded maximum allowed payload size "
-                f"({MAX_RESPONSE_BYTES} bytes).",
-                "errorType": "Function.ResponseSizeTooLarge",
-            }
         xray = tracing.xray_line(headers[1]) if config.tracing_active else None
         return self._record(
             env, config, request_id, outcome, init_ms, events, bookkeeping, started_ms, xray
@@ -262,6 +242,16 @@ class InvocationService:
             error = dict(outcome.error)
             return InvokeResult(_error_payload(error), "Unhandled", tail, request_id)
         return InvokeResult(outcome.response or b"null", None, tail, request_id)
+
+
+def init_lines(env: ExecutionEnvironment, config: FunctionConfig, first: int) -> list[LogEvent]:
+    """Lambda's lines at the start of an init phase: INIT_START, and localaws's warning when
+    the runtime's Python version is not on this machine."""
+    version = env.interpreter.full_version if env.interpreter else ""
+    lines = [(first, report.init_start_line(config.runtime, version, config.region))]
+    if env.interpreter and env.interpreter.warning:
+        lines.append((first, env.interpreter.warning))
+    return lines
 
 
 def report_now() -> int:

@@ -47,7 +47,11 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
         from localaws.moto_glue import (
             aliases,
             cfn_managed_policies,
+            cfn_sam_transform,
+            cfn_stacks,
+            cfn_template_url,
             code_location,
+            container_images,
             dead_letter_config,
             error_bodies,
             event_invoke_config,
@@ -58,6 +62,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             invoke_hook,
             invoke_request,
             managed_policies,
+            metric_dimensions,
             package_check,
             provisioned_concurrency,
             region_lists,
@@ -72,9 +77,14 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             aliases.install()
             error_bodies.install()
             cfn_managed_policies.install()
+            cfn_sam_transform.install()
+            cfn_stacks.install()
+            cfn_template_url.install()
+            container_images.install()
             region_lists.install()
             invoke_request.install()
             managed_policies.install()
+            metric_dimensions.install()
             dead_letter_config.install()
             function_shape.install()
             event_invoke_config.install()

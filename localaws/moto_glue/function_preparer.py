@@ -25,6 +25,7 @@ from moto.awslambda.models import lambda_backends
 
 from localaws.config import DEFAULT_ACCOUNT_ID
 from localaws.executor.config import FunctionConfig
+from localaws.moto_glue import function_states
 from localaws.moto_glue.function_states import functions_of, lifecycle
 from localaws.moto_glue.functions import function_config
 from localaws.moto_glue.protocol import credential_scope
@@ -79,6 +80,7 @@ class FunctionPreparer:
         """Start, with every function left pending by an earlier run queued again."""
         global _running
         _running = self
+        function_states.prepare_now = self.prepare_now
         with self.persistence.reading():
             for account in list(dict.keys(lambda_backends)):
                 for region, backend in list(dict.items(lambda_backends[account])):
@@ -87,6 +89,23 @@ class FunctionPreparer:
                         if any(lifecycle(f).busy for f in functions_of(backend, name)):
                             self.submit(account, region, name)
         self._thread.start()
+
+    def prepare_now(self, function: Any) -> None:
+        """Get ``function`` and its versions ready within the request that made them (the
+        caller holds the write lock): a CloudFormation stack waits for its functions."""
+        backend = lambda_backends[function.account_id][function.region]
+        for each in functions_of(backend, function.function_name):
+            if lifecycle(each).busy:
+                failure = self._failure(function_config(each))
+                each.lifecycle_status = lifecycle(each).ready(failure)
+
+    def _failure(self, config: FunctionConfig) -> str | None:
+        """Prepare ``config``: None when ready, else why not."""
+        try:
+            self.prepare(config)
+        except Exception as error:  # a package that cannot be unpacked: the function fails
+            return str(error)
+        return None
 
     def stop(self) -> None:
         self._queue.put(None)
@@ -115,12 +134,7 @@ class FunctionPreparer:
             work = [(f, function_config(f), lifecycle(f).revision_id) for f in busy]
         if not work:
             return
-        failures: dict[int, str] = {}
-        for function, config, _ in work:
-            try:
-                self.prepare(config)
-            except Exception as error:  # a package that cannot be unpacked: the function fails
-                failures[id(function)] = str(error)
+        failures = {id(function): self._failure(config) for function, config, _ in work}
         with self.persistence.writing():
             if generation != self.persistence.generation:
                 return  # reset meanwhile

@@ -17,6 +17,7 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
+from localaws.executor.entrypoint import is_custom_runtime
 from localaws.executor.report import runtime_version_arn
 from localaws.executor.runtimes import UnsupportedRuntimeError, choose_interpreter
 from localaws.moto_glue.function_states import lifecycle
@@ -38,6 +39,8 @@ def logging_config(function: Any) -> dict[str, str]:
 
 @lru_cache(maxsize=64)
 def _runtime_arn(runtime: str, region: str) -> str | None:
+    if is_custom_runtime(runtime):  # its bootstrap is the function's own: one version here
+        return runtime_version_arn(runtime, "", region)
     try:
         interpreter = choose_interpreter(runtime)
     except UnsupportedRuntimeError:

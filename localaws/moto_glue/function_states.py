@@ -38,6 +38,8 @@ REVISION_MISMATCH = (
 _UPDATE_PATH = re.compile(r"/functions/(?P<name>[^/]+)/(code|configuration|versions)$")
 Submit = Callable[[str, str, str], None]
 _submit: Submit = lambda account, region, name: None  # noqa: E731  (set by install)
+#: Gets a function ready at once (set by the preparer): CloudFormation waits for it.
+prepare_now: Callable[[Any], None] = lambda function: None  # noqa: E731
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,6 +209,17 @@ def _publish_version(original: Callable[..., Any]) -> Callable[..., Any]:
     return publish_version
 
 
+def _create_from_cloudformation(original: Callable[..., Any]) -> Any:
+    """On AWS a stack's function resource is complete once the function is Active."""
+
+    def create(cls: type, *args: Any, **kwargs: Any) -> Any:
+        function = original(cls, *args, **kwargs)
+        prepare_now(function)
+        return function
+
+    return classmethod(create)
+
+
 def install(submit: Submit) -> None:
     """Patch moto (once) so functions have AWS's states; ``submit`` queues a preparation."""
     from moto.awslambda.models import LambdaStorage
@@ -218,6 +231,9 @@ def install(submit: Submit) -> None:
     LambdaBackend.create_function = _create_function(LambdaBackend.create_function)  # type: ignore[method-assign]
     LambdaBackend.create_function.localaws_states = True  # type: ignore[attr-defined]
     LambdaBackend.invoke = _invoke(LambdaBackend.invoke)  # type: ignore[method-assign]
+    LambdaFunction.create_from_cloudformation_json = _create_from_cloudformation(  # type: ignore[method-assign]
+        LambdaFunction.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+    )
     LambdaStorage.publish_version = _publish_version(LambdaStorage.publish_version)  # type: ignore[method-assign]
     for operation, updates in (
         ("update_function_code", True),

@@ -23,7 +23,7 @@ from moto.core.exceptions import JsonRESTError
 
 from localaws.executor.packages import BadPackageError
 from localaws.executor.pool import ExecutorStopped, Throttled
-from localaws.executor.runtimes import UnsupportedRuntimeError, runtime_minor
+from localaws.executor.runtimes import UnsupportedRuntimeError, check_runtime
 from localaws.executor.service import InvocationService
 from localaws.executor.tracing import Chain, request_chain
 from localaws.moto_glue.functions import function_config
@@ -148,7 +148,7 @@ class MotoInvokeHook:
         check_json_payload(payload)
         config = function_config(function)
         try:
-            runtime_minor(config.runtime)
+            check_runtime(config.runtime)
         except UnsupportedRuntimeError as error:
             raise InvalidRuntimeException(str(error)) from None
         if invocation_type == "RequestResponse":  # AWS names no version for Event or DryRun

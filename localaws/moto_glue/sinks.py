@@ -1,6 +1,8 @@
 """The executor's sinks in moto: CloudWatch Logs and AWS/Lambda metrics in moto's backends.
 
-Writes take the persistence lock, so they are saved like any API write.
+A function's log lines in Embedded Metric Format also become metric data (see ``emf``), as
+CloudWatch Logs extracts them on AWS. Writes take the persistence lock, so they are saved like
+any API write.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from moto.core.utils import utcnow
 from moto.logs.models import logs_backends
 
 from localaws.executor.sinks import LogEvent
+from localaws.moto_glue.emf import metric_data
 from localaws.state.persistence import Persistence
 
 
@@ -69,6 +72,10 @@ class MotoSinks:
             backend.put_log_events(
                 group, stream, [{"timestamp": t, "message": m} for t, m in ordered]
             )
+            metrics = cloudwatch_backends[account][region]
+            for _, message in ordered:
+                for namespace, data in metric_data(message):
+                    metrics.put_metric_data(namespace, data)
 
     def write_metrics(
         self, account: str, region: str, function_name: str, values: dict[str, float]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import AWS_TEST_ENV, ServerProcess
+from labcheck.checks.task3 import LOGS_COMMAND
+from tests.helpers import AWS_TEST_ENV, ServerProcess, aws_client
 from tests.lab_fixtures import TRUST_POLICY, handler_zip
 
 pytestmark = pytest.mark.server
@@ -81,3 +84,18 @@ def test_lambda_create_and_get_function(server: ServerProcess, tmp_path: Path) -
     fetched = json.loads(aws(server, "lambda", "get-function", "--function-name", "cli_function"))
     assert fetched["Configuration"]["Handler"] == "lambda_function.lambda_handler"
     assert fetched["Code"]["Location"].startswith(server.endpoint)
+
+
+def test_the_task3_hint_reads_the_log_with_the_installed_cli(server: ServerProcess) -> None:
+    logs = aws_client(server.endpoint, "logs")
+    group = "/aws/lambda/resize_image"
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="s")
+    logs.put_log_events(
+        logGroupName=group,
+        logStreamName="s",
+        logEvents=[{"timestamp": int(time.time() * 1000), "message": "resized photo.jpg"}],
+    )
+    program, *args = shlex.split(LOGS_COMMAND)
+    assert program == "aws"
+    assert "resized photo.jpg" in aws(server, *args)

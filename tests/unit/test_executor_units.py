@@ -70,6 +70,7 @@ class FakeEnvironment:
         self.state = State.READY
         self.last_used = 0.0
         self.destroyed = False
+        self.runtime_gone = False  # its runtime process ended while it was idle
 
     def destroy(self) -> None:
         self.destroyed = True
@@ -78,6 +79,16 @@ class FakeEnvironment:
 
 def make_pool(clock: list[float]) -> EnvironmentPool:
     return EnvironmentPool(FakeEnvironment, idle_seconds=10, clock=lambda: clock[0])  # type: ignore[arg-type]
+
+
+def test_an_idle_environment_whose_runtime_ended_is_not_reused() -> None:
+    pool = make_pool([0.0])
+    first, _ = pool.acquire(config())
+    pool.release(first)
+    first.runtime_gone = True  # e.g. awslambdaric exited after a refused response
+    second, cold = pool.acquire(config())
+    assert cold and second is not first
+    assert eventually(lambda: first.destroyed)
 
 
 def test_warm_reuse_and_reserved_concurrency() -> None:
