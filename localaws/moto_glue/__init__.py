@@ -57,8 +57,10 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             sns_async_lambda,
             sqs_source,
         )
+        from localaws.moto_glue.front_doors import function_urls
 
         code_location.install(endpoint)  # this server's address in code download URLs
+        function_urls.install(endpoint)  # and in FunctionUrl
         if not _installed:
             cfn_managed_policies.install()
             region_lists.install()

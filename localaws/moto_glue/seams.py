@@ -202,6 +202,20 @@ SEAMS = (
         ("self", "service_name", "partition_name", "allow_non_regional"),
     ),
     Seam("moto.moto_server.werkzeug_app:MotoRequestHandler"),
+    # Function URLs answer over HTTP (front_doors/function_urls.py, url_door.py, sigv4.py).
+    Seam(f"{AWSLAMBDA}:FunctionUrlConfig.to_dict", ("self",)),
+    Seam(f"{AWSLAMBDA}:FunctionUrlConfig", assigned="url"),
+    Seam(f"{AWSLAMBDA}:FunctionUrlConfig", assigned="config"),
+    Seam(f"{AWSLAMBDA}:FunctionUrlConfig", assigned="function"),
+    Seam(f"{AWSLAMBDA}:LambdaFunction.create_url_config", ("self", "config")),
+    Seam(f"{AWSLAMBDA}:LambdaFunction.update_url_config", ("self", "config")),
+    Seam(f"{AWSLAMBDA}:LambdaFunction", assigned="url_config"),
+    Seam(f"{AWSLAMBDA}:LambdaFunction", assigned="policy"),
+    Seam(f"{AWSLAMBDA}:LambdaBackend.list_functions", ("self",)),
+    Seam("moto.awslambda.policy:Policy", assigned="statements"),
+    Seam("moto.iam.models:IAMBackend.get_all_access_keys_for_all_users", ("self",)),
+    Seam("moto.iam.models:AccessKey", assigned="secret_access_key"),
+    Seam("moto.iam.models:AccessKey", assigned="status"),
 )
 
 
