@@ -57,10 +57,11 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             sns_async_lambda,
             sqs_source,
         )
-        from localaws.moto_glue.front_doors import function_urls
+        from localaws.moto_glue.front_doors import api_endpoints, function_urls
 
         code_location.install(endpoint)  # this server's address in code download URLs
         function_urls.install(endpoint)  # and in FunctionUrl
+        api_endpoints.install(endpoint)  # and in an HTTP API's ApiEndpoint
         if not _installed:
             cfn_managed_policies.install()
             region_lists.install()

@@ -108,14 +108,14 @@ def event_v2(request: HttpRequest, route: RouteInfo) -> dict[str, Any]:
         }
     )
     event["requestContext"] = context
-    if route.path_parameters:
-        event["pathParameters"] = route.path_parameters
-    if route.stage_variables:
-        event["stageVariables"] = route.stage_variables
     body, encoded = body_field(request)
     if body is not None:
         event["body"] = body
+    if route.path_parameters:
+        event["pathParameters"] = route.path_parameters
     event["isBase64Encoded"] = encoded
+    if route.stage_variables:
+        event["stageVariables"] = route.stage_variables
     return event
 
 
