@@ -1,7 +1,8 @@
 """A request to a REST API (API Gateway v1) stage: the resource and method, then a Lambda
 proxy (``AWS_PROXY``, payload 1.0) or ``MOCK`` integration.
 
-AWS's answers: no such resource or method 403 ``{"message":"Missing Authentication Token"}``;
+A path matches the most specific resource that has the method (or ``ANY``). AWS's answers:
+no such resource or method 403 ``{"message":"Missing Authentication Token"}``;
 no such stage 403 ``{"message":"Forbidden"}``; API Gateway not allowed to invoke the function
 500; function error or malformed proxy result 502; integration timeout (29 s unless set) 504.
 moto keeps no snapshot per deployment: a stage serves the API's resources as they are now.
@@ -94,15 +95,17 @@ def resolve_rest(
     stage = api.stages.get(stage_name)
     if stage is None:
         return _error(403, "Forbidden", "ForbiddenException", request_id)
-    resources = [(resource.get_path(), resource) for resource in api.resources.values()]
+    resources = [
+        (resource.get_path(), resource)
+        for resource in api.resources.values()
+        if {request.method, "ANY"} & set(resource.resource_methods)
+    ]
     matched = best_match(resources, path)
     if matched is None:
         return missing_token(request_id)
     resource, params = matched
-    method = resource.resource_methods.get(request.method) or resource.resource_methods.get("ANY")
+    method = resource.resource_methods.get(request.method) or resource.resource_methods["ANY"]
     integration = getattr(method, "method_integration", None)
-    if method is None:
-        return missing_token(request_id)
     if integration is None:
         return internal_error(request_id)
     if integration.integration_type == "MOCK":

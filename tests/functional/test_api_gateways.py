@@ -1,0 +1,230 @@
+"""REST APIs (API Gateway v1) and HTTP APIs (v2) answer over real HTTP, as AWS does."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import requests
+
+from tests.front_doors import ECHO_SOURCE, echoed, http, sam_event, shape_differences
+from tests.helpers import ServerProcess, aws_client, eventually, function_log_messages
+from tests.lab_fixtures import deploy
+
+pytestmark = pytest.mark.server
+Factory = Callable[[str], Any]
+ACCOUNT, REGION = "123456789012", "us-east-1"
+
+
+def allow_api(lam: Any, function: str, api_id: str) -> None:
+    lam.add_permission(
+        FunctionName=function, StatementId=f"apigw-{api_id}", Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+        SourceArn=f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{api_id}/*",
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def echo_arn(server: ServerProcess) -> str:
+    lam = aws_client(server.endpoint, "lambda")
+    iam = aws_client(server.endpoint, "iam")
+    return str(deploy(lam, iam, "echo-api", ECHO_SOURCE, Timeout=5)["FunctionArn"])
+
+
+@pytest.fixture(scope="module")
+def rest_api(server: ServerProcess, echo_arn: str) -> str:
+    """/pets/{id} (GET), /pets/special (GET), /pets/{proxy+} (ANY), /mock (GET, MOCK)."""
+    api = aws_client(server.endpoint, "apigateway")
+    api_id = str(api.create_rest_api(name="pets")["id"])
+    root = api.get_resources(restApiId=api_id)["items"][0]["id"]
+    pets = api.create_resource(restApiId=api_id, parentId=root, pathPart="pets")["id"]
+    uri = f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{echo_arn}/invocations"
+    for part, method in (("{id}", "GET"), ("special", "GET"), ("{proxy+}", "ANY")):
+        resource = api.create_resource(restApiId=api_id, parentId=pets, pathPart=part)["id"]
+        api.put_method(
+            restApiId=api_id, resourceId=resource, httpMethod=method, authorizationType="NONE"
+        )
+        api.put_integration(
+            restApiId=api_id, resourceId=resource, httpMethod=method, type="AWS_PROXY",
+            integrationHttpMethod="POST", uri=uri,
+            **({"timeoutInMillis": 1000} if part == "{proxy+}" else {}),
+        )  # fmt: skip
+    mock = api.create_resource(restApiId=api_id, parentId=root, pathPart="mock")["id"]
+    api.put_method(restApiId=api_id, resourceId=mock, httpMethod="GET", authorizationType="NONE")
+    api.put_integration(
+        restApiId=api_id, resourceId=mock, httpMethod="GET", type="MOCK",
+        requestTemplates={"application/json": '{"statusCode": 200}'},
+    )  # fmt: skip
+    api.put_method_response(restApiId=api_id, resourceId=mock, httpMethod="GET", statusCode="200")
+    api.put_integration_response(
+        restApiId=api_id, resourceId=mock, httpMethod="GET", statusCode="200",
+        responseTemplates={"application/json": '{"mocked": true}'},
+    )  # fmt: skip
+    api.create_deployment(restApiId=api_id, stageName="prod", variables={"color": "blue"})
+    return api_id
+
+
+def test_rest_needs_the_permission_for_api_gateway(
+    server: ServerProcess, rest_api: str, client_factory: Factory
+) -> None:
+    url = f"{server.endpoint}/restapis/{rest_api}/prod/_user_request_/pets/7"
+    status, _, body = http(url)
+    assert (status, json.loads(body)) == (500, {"message": "Internal server error"})
+    allow_api(client_factory("lambda"), "echo-api", rest_api)
+    assert http(url)[0] == 200
+
+
+def test_rest_event_is_payload_1_0_key_by_key(server: ServerProcess, rest_api: str) -> None:
+    url = f"{server.endpoint}/restapis/{rest_api}/prod/_user_request_/pets/a/b?foo=bar&foo=baz"
+    response = requests.post(url, data='{"test":"body"}', headers={"X-Many": "1"}, timeout=30)
+    assert response.status_code == 200
+    event = response.json()["event"]
+    reference = sam_event("aws-proxy")
+    assert shape_differences(event, reference) == []
+    documented = {"extendedRequestId", "domainName", "domainPrefix", "deploymentId"}
+    assert set(event["requestContext"]) - set(reference["requestContext"]) <= documented
+    assert set(event) == set(reference)
+    assert (event["resource"], event["path"], event["httpMethod"]) == (
+        "/pets/{proxy+}", "/pets/a/b", "POST",
+    )  # fmt: skip
+    assert event["pathParameters"] == {"proxy": "a/b"}
+    assert event["stageVariables"] == {"color": "blue"}
+    assert event["queryStringParameters"] == {"foo": "baz"}
+    assert event["multiValueQueryStringParameters"] == {"foo": ["bar", "baz"]}
+    assert event["headers"]["X-Many"] == "1" and event["multiValueHeaders"]["X-Many"] == ["1"]
+    assert (event["body"], event["isBase64Encoded"]) == ('{"test":"body"}', False)
+    context = event["requestContext"]
+    assert (context["stage"], context["path"], context["apiId"]) == (
+        "prod", "/prod/pets/a/b", rest_api,
+    )  # fmt: skip
+    assert context["accountId"] == ACCOUNT and context["identity"]["sourceIp"] == "127.0.0.1"
+    assert response.headers["x-amzn-RequestId"] == context["requestId"]
+
+
+def test_rest_routes_match_as_aws_matches_them(server: ServerProcess, rest_api: str) -> None:
+    base = f"{server.endpoint}/execute-api/{rest_api}/prod"
+    assert echoed(http(f"{base}/pets/7")[2])["resource"] == "/pets/{id}"
+    assert echoed(http(f"{base}/pets/7")[2])["pathParameters"] == {"id": "7"}
+    assert echoed(http(f"{base}/pets/special")[2])["resource"] == "/pets/special"
+    assert echoed(http(f"{base}/pets/7/toys")[2])["resource"] == "/pets/{proxy+}"
+    assert echoed(http(f"{base}/pets/7", method="DELETE")[2])["resource"] == "/pets/{proxy+}"
+    for path, method in (("/nowhere", "GET"), ("/pets", "GET"), ("/mock", "POST")):
+        status, headers, body = http(base + path, method=method)
+        assert (status, json.loads(body)) == (403, {"message": "Missing Authentication Token"})
+        assert headers["x-amzn-ErrorType"] == "MissingAuthenticationTokenException"
+    assert http(f"{server.endpoint}/execute-api/{rest_api}/nostage/pets/7")[0] == 403
+    status, _, body = http(f"{base}/mock")
+    assert (status, json.loads(body)) == (200, {"mocked": True})
+    host_style = f"http://{rest_api}.execute-api.localhost:{server.port}/prod/pets/9"
+    curl = subprocess.run(["curl", "-s", host_style], capture_output=True, timeout=30, check=True)
+    assert echoed(curl.stdout)["pathParameters"] == {"id": "9"}
+
+
+def test_rest_errors_are_awss(server: ServerProcess, rest_api: str) -> None:
+    base = f"{server.endpoint}/execute-api/{rest_api}/prod/pets/x"
+    for path in ("/error", "/malformed"):
+        status, _, body = http(base + path)
+        assert (status, json.loads(body)) == (502, {"message": "Internal server error"})
+    started = time.monotonic()
+    status, _, body = http(base + "/slow")  # the integration's timeout is 1 s
+    assert (status, json.loads(body)) == (504, {"message": "Endpoint request timed out"})
+    assert time.monotonic() - started < 2.5
+
+
+@pytest.fixture(scope="module")
+def http_api(server: ServerProcess, echo_arn: str) -> dict[str, Any]:
+    """GET /items/{id} (2.0), ANY /v1/{proxy+} (1.0), $default (2.0); stage $default."""
+    v2 = aws_client(server.endpoint, "apigatewayv2")
+    api = v2.create_api(Name="items", ProtocolType="HTTP")
+    api_id = api["ApiId"]
+    for key, version in (
+        ("GET /items/{id}", "2.0"),
+        ("ANY /v1/{proxy+}", "1.0"),
+        ("$default", "2.0"),
+    ):
+        integration = v2.create_integration(
+            ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=echo_arn,
+            PayloadFormatVersion=version,
+        )["IntegrationId"]  # fmt: skip
+        v2.create_route(ApiId=api_id, RouteKey=key, Target=f"integrations/{integration}")
+    v2.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
+    allow_api(aws_client(server.endpoint, "lambda"), "echo-api", api_id)
+    return dict(v2.get_api(ApiId=api_id))
+
+
+def test_http_api_endpoint_works_with_any_client(
+    server: ServerProcess, http_api: dict[str, Any]
+) -> None:
+    endpoint = http_api["ApiEndpoint"]
+    assert endpoint.startswith(f"http://127.0.0.1:{server.port}/")
+    status, headers, body = http(f"{endpoint}/items/42?parameter1=value1&parameter1=value2")
+    assert status == 200
+    event = echoed(body)
+    absent = frozenset({"authentication", "authorizer", "cookies", "body", "stageVariables"})
+    assert shape_differences(event, sam_event("http-api-proxy"), optional=absent) == []
+    assert (event["routeKey"], event["rawPath"]) == ("GET /items/{id}", "/items/42")
+    assert event["pathParameters"] == {"id": "42"}
+    assert event["queryStringParameters"] == {"parameter1": "value1,value2"}
+    assert event["requestContext"]["stage"] == "$default"
+    assert headers["apigw-requestid"] == event["requestContext"]["requestId"]
+    assert requests.get(f"{endpoint}/items/43", timeout=30).json()["event"]["pathParameters"] == {
+        "id": "43"
+    }
+
+
+def test_http_api_routes_and_payload_1_0(http_api: dict[str, Any]) -> None:
+    endpoint = http_api["ApiEndpoint"]
+    event = echoed(http(f"{endpoint}/v1/a/b?x=1", method="PUT", body=b"data")[2])
+    assert (event["version"], event["resource"], event["path"]) == (
+        "1.0",
+        "/v1/{proxy+}",
+        "/v1/a/b",
+    )
+    assert event["pathParameters"] == {"proxy": "a/b"}
+    assert event["multiValueQueryStringParameters"] == {"x": ["1"]}
+    assert event["body"] == "data"
+    caught = echoed(http(f"{endpoint}/anything/else", method="POST")[2])
+    assert caught["routeKey"] == "$default" and caught["rawPath"] == "/anything/else"
+    status, _, body = http(f"{endpoint}/items/1/error")
+    assert (status, json.loads(body)) == (500, {"message": "Internal Server Error"})
+
+
+def test_http_api_without_a_matching_route_is_not_found(
+    server: ServerProcess, client_factory: Factory, echo_arn: str
+) -> None:
+    v2 = client_factory("apigatewayv2")
+    api = v2.create_api(Name="narrow", ProtocolType="HTTP")
+    integration = v2.create_integration(
+        ApiId=api["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=echo_arn,
+        PayloadFormatVersion="2.0",
+    )["IntegrationId"]  # fmt: skip
+    v2.create_route(ApiId=api["ApiId"], RouteKey="GET /only", Target=f"integrations/{integration}")
+    v2.create_stage(ApiId=api["ApiId"], StageName="dev")
+    allow_api(client_factory("lambda"), "echo-api", api["ApiId"])
+    assert http(f"{api['ApiEndpoint']}/dev/only")[0] == 200
+    for path in ("/dev/other", "/dev/only/more", "/prod/only"):
+        status, _, body = http(api["ApiEndpoint"] + path)
+        assert (status, json.loads(body)) == (404, {"message": "Not Found"})
+    assert http(api["ApiEndpoint"] + "/dev/only", method="POST")[0] == 404
+
+
+def test_api_requests_show_in_the_functions_logs(
+    server: ServerProcess, http_api: dict[str, Any]
+) -> None:
+    lambda_ids = [echoed_id(http(f"{http_api['ApiEndpoint']}/items/{n}")[2]) for n in range(2)]
+
+    def reported() -> bool:
+        messages = function_log_messages(server.endpoint, "echo-api")
+        return all(
+            any(m.startswith(f"REPORT RequestId: {i}") for m in messages) for i in lambda_ids
+        )
+
+    assert eventually(reported)
+
+
+def echoed_id(body: bytes) -> str:
+    return str(json.loads(body)["request_id"])
