@@ -90,10 +90,10 @@ def main() -> None:
         print(f"  {name:<26} p50 {value:7.2f} ms")
     round_trip = p50["GetFunctionConfiguration"]
     for door in ("function URL", "REST API"):
-        extra = p50[door] - p50["direct Invoke"]
-        verdict = "ok" if extra <= round_trip else "OVER"
+        more = p50[door] - p50["direct Invoke"]
+        verdict = "ok" if more <= round_trip else "OVER"
         print(
-            f"  {door}: {extra:+.2f} ms over direct Invoke (goal <= {round_trip:.2f} ms): {verdict}"
+            f"  {door}: {more:+.2f} ms over direct Invoke (goal <= {round_trip:.2f} ms): {verdict}"
         )
 
 

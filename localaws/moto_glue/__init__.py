@@ -57,7 +57,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             sns_async_lambda,
             sqs_source,
         )
-        from localaws.moto_glue.front_doors import api_endpoints, function_urls
+        from localaws.moto_glue.front_doors import api_endpoints, function_urls, policy_conditions
 
         code_location.install(endpoint)  # this server's address in code download URLs
         function_urls.install(endpoint)  # and in FunctionUrl
@@ -72,6 +72,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             package_check.install()
             s3_notification_permission.install()
             sqs_source.install()
+            policy_conditions.install()
         invoke_hook.install(hooks.invoke)
         s3_async_notifications.install(hooks.submit_arn_event)
         sns_async_lambda.install(hooks.submit_arn_event)

@@ -213,6 +213,7 @@ SEAMS = (
     Seam(f"{AWSLAMBDA}:LambdaFunction", assigned="policy"),
     Seam(f"{AWSLAMBDA}:LambdaBackend.list_functions", ("self",)),
     Seam("moto.awslambda.policy:Policy", assigned="statements"),
+    Seam("moto.awslambda.policy:Policy.condition_merge", ("self", "obj")),
     Seam("moto.iam.models:IAMBackend.get_all_access_keys_for_all_users", ("self",)),
     Seam("moto.iam.models:AccessKey", assigned="secret_access_key"),
     Seam("moto.iam.models:AccessKey", assigned="status"),

@@ -64,6 +64,13 @@ def public_url(server: ServerProcess) -> str:
     return url
 
 
+def test_the_grants_read_back_as_aws_writes_them(public_url: str, client_factory: Factory) -> None:
+    policy = json.loads(client_factory("lambda").get_policy(FunctionName="echo-url")["Policy"])
+    conditions = {s["Sid"]: s.get("Condition") for s in policy["Statement"]}
+    assert conditions["url"] == {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}
+    assert conditions["invoke"] == {"Bool": {"lambda:InvokedViaFunctionUrl": "true"}}
+
+
 def test_the_function_url_is_an_address_any_client_reaches(
     server: ServerProcess, public_url: str
 ) -> None:
