@@ -57,7 +57,12 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             sns_async_lambda,
             sqs_source,
         )
-        from localaws.moto_glue.front_doors import api_endpoints, function_urls, policy_conditions
+        from localaws.moto_glue.front_doors import (  # noqa: F401  (cfn_function_url: a type)
+            api_endpoints,
+            cfn_function_url,
+            function_urls,
+            policy_conditions,
+        )
 
         code_location.install(endpoint)  # this server's address in code download URLs
         function_urls.install(endpoint)  # and in FunctionUrl

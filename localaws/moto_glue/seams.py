@@ -212,6 +212,15 @@ SEAMS = (
     Seam(f"{AWSLAMBDA}:LambdaFunction", assigned="url_config"),
     Seam(f"{AWSLAMBDA}:LambdaFunction", assigned="policy"),
     Seam(f"{AWSLAMBDA}:LambdaBackend.list_functions", ("self",)),
+    # AWS::Lambda::Url in CloudFormation (front_doors/cfn_function_url.py).
+    Seam("moto.core.common_models:CloudFormationModel"),
+    Seam(
+        f"{AWSLAMBDA}:LambdaBackend.create_function_url_config", ("self", "name_or_arn", "config")
+    ),
+    Seam(
+        f"{AWSLAMBDA}:LambdaBackend.update_function_url_config", ("self", "name_or_arn", "config")
+    ),
+    Seam(f"{AWSLAMBDA}:LambdaBackend.delete_function_url_config", ("self", "name_or_arn")),
     Seam("moto.awslambda.policy:Policy", assigned="statements"),
     Seam("moto.awslambda.policy:Policy.condition_merge", ("self", "obj")),
     Seam("moto.iam.models:IAMBackend.get_all_access_keys_for_all_users", ("self",)),

@@ -237,3 +237,38 @@ def test_bad_url_configs_are_refused_clearly(client_factory: Factory) -> None:
     with pytest.raises(ClientError) as auth:
         lam.create_function_url_config(FunctionName="echo-refused", AuthType="OPEN")
     assert auth.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_a_stack_makes_a_function_url(client_factory: Factory) -> None:
+    """CloudFormation's AWS::Lambda::Url, with the two AWS::Lambda::Permission grants."""
+    from tests.lab_fixtures import create_role
+
+    grant = {"FunctionName": {"Ref": "Fn"}, "Principal": "*"}
+    template = {
+        "Resources": {
+            "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+                "Runtime": "python3.12", "Handler": "index.handler",
+                "Role": create_role(client_factory("iam")),
+                "Code": {"ZipFile": "def handler(event, context):\n    return 'from a stack'\n"},
+            }},
+            "FnUrl": {"Type": "AWS::Lambda::Url", "Properties": {
+                "TargetFunctionArn": {"Fn::GetAtt": ["Fn", "Arn"]}, "AuthType": "NONE",
+            }},
+            "UrlGrant": {"Type": "AWS::Lambda::Permission", "Properties": {
+                **grant, "Action": "lambda:InvokeFunctionUrl", "FunctionUrlAuthType": "NONE",
+            }},
+            "InvokeGrant": {"Type": "AWS::Lambda::Permission", "Properties": {
+                **grant, "Action": "lambda:InvokeFunction", "InvokedViaFunctionUrl": True,
+            }},
+        },
+        "Outputs": {"Url": {"Value": {"Fn::GetAtt": ["FnUrl", "FunctionUrl"]}}},
+    }  # fmt: skip
+    cfn = client_factory("cloudformation")
+    cfn.create_stack(StackName="url-stack", TemplateBody=json.dumps(template))
+    stack = cfn.describe_stacks(StackName="url-stack")["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    url = stack["Outputs"][0]["OutputValue"]
+    status, _, body = http(url)
+    assert (status, body) == (200, b"from a stack")
+    cfn.delete_stack(StackName="url-stack")
+    assert http(url)[0] == 403  # the URL went with the stack
