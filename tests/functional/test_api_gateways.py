@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -228,3 +230,69 @@ def test_api_requests_show_in_the_functions_logs(
 
 def echoed_id(body: bytes) -> str:
     return str(json.loads(body)["request_id"])
+
+
+@pytest.fixture(scope="module")
+def loopback_site() -> Iterator[str]:
+    """A small web server on this machine that says what it was asked."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"path": self.path, "agent": self.headers["User-Agent"]}).encode()
+            self.send_response(203)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("X-Site", "loopback")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{site.server_address[1]}"
+    site.shutdown()
+    site.server_close()
+
+
+def test_http_proxy_integrations_reach_this_machine_only(
+    server: ServerProcess, client_factory: Factory, loopback_site: str
+) -> None:
+    api = client_factory("apigateway")
+    api_id = api.create_rest_api(name="proxy")["id"]
+    root = api.get_resources(restApiId=api_id)["items"][0]["id"]
+    for part, uri in (
+        ("site", f"{loopback_site}/pages/{{proxy}}"),
+        ("far", "http://192.0.2.1/{proxy}"),
+    ):
+        parent = api.create_resource(restApiId=api_id, parentId=root, pathPart=part)["id"]
+        proxy = api.create_resource(restApiId=api_id, parentId=parent, pathPart="{proxy+}")["id"]
+        api.put_method(
+            restApiId=api_id, resourceId=proxy, httpMethod="GET", authorizationType="NONE"
+        )
+        api.put_integration(
+            restApiId=api_id, resourceId=proxy, httpMethod="GET", type="HTTP_PROXY",
+            integrationHttpMethod="GET", uri=uri,
+        )  # fmt: skip
+    api.create_deployment(restApiId=api_id, stageName="live")
+    response = requests.get(
+        f"{server.endpoint}/execute-api/{api_id}/live/site/a/b?x=1",
+        headers={"User-Agent": "tester"}, timeout=30,
+    )  # fmt: skip
+    assert (response.status_code, response.headers["X-Site"]) == (203, "loopback")
+    assert response.json() == {"path": "/pages/a/b?x=1", "agent": "tester"}
+    status, _, body = http(f"{server.endpoint}/execute-api/{api_id}/live/far/x")
+    assert (status, json.loads(body)) == (500, {"message": "Internal server error"})
+    v2 = client_factory("apigatewayv2")
+    http_api = v2.create_api(Name="proxy", ProtocolType="HTTP")
+    integration = v2.create_integration(
+        ApiId=http_api["ApiId"], IntegrationType="HTTP_PROXY", IntegrationMethod="ANY",
+        IntegrationUri=f"{loopback_site}/v2/{{proxy}}", PayloadFormatVersion="1.0",
+    )["IntegrationId"]  # fmt: skip
+    v2.create_route(
+        ApiId=http_api["ApiId"], RouteKey="GET /{proxy+}", Target=f"integrations/{integration}"
+    )
+    v2.create_stage(ApiId=http_api["ApiId"], StageName="$default", AutoDeploy=True)
+    answer = requests.get(f"{http_api['ApiEndpoint']}/c/d", timeout=30)
+    assert (answer.status_code, answer.json()["path"]) == (203, "/v2/c/d")

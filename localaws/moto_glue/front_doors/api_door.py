@@ -15,6 +15,7 @@ from localaws.executor.service import InvocationService
 from localaws.moto_glue.front_doors import cors, http_door, rest_door
 from localaws.moto_glue.front_doors.addresses import DoorAddress
 from localaws.moto_glue.front_doors.http import HttpAnswer, HttpRequest
+from localaws.moto_glue.front_doors.http_proxy import ProxyTarget, forward
 from localaws.moto_glue.front_doors.invoker import invoke
 from localaws.moto_glue.front_doors.lambda_target import find_api
 from localaws.moto_glue.front_doors.payload_v1 import ProxyRoute, answer_v1, event_v1
@@ -63,6 +64,12 @@ def serve_api(
                 return http_door.not_found(request_id)
             request = dataclasses.replace(request, path=split[1])
             resolved = http_door.resolve_http(service, found, split[0], request, request_id, domain)
+    if isinstance(resolved, ProxyTarget):
+        forwarded = forward(request, resolved)
+        if forwarded is None:
+            timed_out = rest_door.timed_out if is_rest else http_door.unavailable
+            return timed_out(request_id)
+        resolved = forwarded
     if isinstance(resolved, HttpAnswer):
         cors.apply(cors_config, request, resolved)
         return resolved

@@ -1,5 +1,5 @@
 """A request to an HTTP API (API Gateway v2) stage: the route, then a Lambda proxy
-integration with payload 2.0 or 1.0.
+integration with payload 2.0 or 1.0, or an ``HTTP_PROXY`` to this machine.
 
 As on AWS: routes are ``METHOD /path`` or ``ANY /path`` (with ``{param}`` and a greedy
 ``{proxy+}``), then ``$default``; no route 404 ``{"message":"Not Found"}``; a preflight is
@@ -16,6 +16,7 @@ from typing import Any
 
 from localaws.moto_glue.front_doors import cors
 from localaws.moto_glue.front_doors.http import HttpAnswer, HttpRequest
+from localaws.moto_glue.front_doors.http_proxy import NotLoopback, ProxyTarget, proxy_target
 from localaws.moto_glue.front_doors.invoker import Target
 from localaws.moto_glue.front_doors.lambda_target import (
     IntegrationFailure,
@@ -74,7 +75,7 @@ def resolve_http(
     request: HttpRequest,
     request_id: str,
     domain: str,
-) -> HttpAnswer | tuple[Target, RouteInfo | ProxyRoute, float]:
+) -> HttpAnswer | ProxyTarget | tuple[Target, RouteInfo | ProxyRoute, float]:
     """Under the state lock: an answer already, or what to invoke (target, route, timeout)."""
     api, account, region = found
     config = api.cors_configuration
@@ -87,6 +88,13 @@ def resolve_http(
     route, params = matched
     target_ref = str(route.target or "")
     integration = api.integrations.get(target_ref.removeprefix("integrations/"))
+    timeout = int(integration.timeout_in_millis or 30000) / 1000 if integration else 30.0
+    if integration is not None and integration.integration_type == "HTTP_PROXY":
+        try:
+            return proxy_target(integration.integration_uri, params, timeout)
+        except NotLoopback as error:
+            log.warning("localaws: API %s: %s", api.api_id, error)
+            return internal_error(request_id)
     if integration is None or integration.integration_type != "AWS_PROXY":
         kind = integration.integration_type if integration is not None else "no"
         log.warning("localaws: %s integration for route %s does not run", kind, route.route_key)
@@ -100,7 +108,6 @@ def resolve_http(
     except IntegrationFailure as error:
         log.warning("localaws: API %s: %s", api.api_id, error)
         return internal_error(request_id)
-    timeout = int(integration.timeout_in_millis or 30000) / 1000
     info: RouteInfo | ProxyRoute
     if str(integration.payload_format_version or "2.0") == "1.0":
         resource = key.partition(" ")[2] or "$default"

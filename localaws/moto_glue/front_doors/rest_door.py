@@ -1,5 +1,5 @@
 """A request to a REST API (API Gateway v1) stage: the resource and method, then a Lambda
-proxy (``AWS_PROXY``, payload 1.0) or ``MOCK`` integration.
+proxy (``AWS_PROXY``, payload 1.0), ``HTTP_PROXY`` (to this machine) or ``MOCK`` integration.
 
 A path matches the most specific resource that has the method (or ``ANY``). AWS's answers:
 no such resource or method 403 ``{"message":"Missing Authentication Token"}``;
@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from localaws.moto_glue.front_doors.http import HttpAnswer, HttpRequest
+from localaws.moto_glue.front_doors.http_proxy import NotLoopback, ProxyTarget, proxy_target
 from localaws.moto_glue.front_doors.invoker import Outcome, Target
 from localaws.moto_glue.front_doors.lambda_target import (
     IntegrationFailure,
@@ -86,7 +87,7 @@ def resolve_rest(
     request: HttpRequest,
     request_id: str,
     domain: str,
-) -> HttpAnswer | tuple[Target, ProxyRoute, float]:
+) -> HttpAnswer | ProxyTarget | tuple[Target, ProxyRoute, float]:
     """Under the state lock: an answer already, or what to invoke (target, route, timeout)."""
     api, account, region = found
     path = request.path
@@ -110,6 +111,13 @@ def resolve_rest(
         return internal_error(request_id)
     if integration.integration_type == "MOCK":
         return _mock_answer(integration, request_id)
+    timeout = int(integration.timeout_in_millis or 29000) / 1000
+    if integration.integration_type == "HTTP_PROXY":
+        try:
+            return proxy_target(integration.uri, params, timeout)
+        except NotLoopback as error:
+            log.warning("localaws: API %s: %s", api.id, error)
+            return internal_error(request_id)
     if integration.integration_type != "AWS_PROXY":
         log.warning(
             "localaws: %s integrations do not run yet (API %s)",
@@ -128,7 +136,6 @@ def resolve_rest(
         resource_path, resource.id, stage_name, api.id, account, domain, request_id,
         stage.deployment_id or "", params or None, variables or None,
     )  # fmt: skip
-    timeout = int(integration.timeout_in_millis or 29000) / 1000
     return target, route, timeout
 
 
