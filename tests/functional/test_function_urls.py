@@ -153,6 +153,18 @@ def test_answers_are_mapped_as_aws_maps_them(public_url: str) -> None:
     assert http(public_url + "malformed")[0] == 200  # 2.0 takes any body: JSON-encoded
 
 
+def test_too_large_and_throttled_requests(public_url: str, client_factory: Factory) -> None:
+    status, _, body = http(public_url + "big", method="POST", body=b"x" * (6 * 1024 * 1024))
+    assert status == 413 and b"Request must be smaller than" in body
+    lam = client_factory("lambda")
+    lam.put_function_concurrency(FunctionName="echo-url", ReservedConcurrentExecutions=0)
+    try:
+        status, _, body = http(public_url + "busy")
+        assert (status, json.loads(body)) == (429, {"Message": "Rate Exceeded."})
+    finally:
+        lam.delete_function_concurrency(FunctionName="echo-url")
+
+
 def test_a_slow_function_ends_at_its_own_timeout(public_url: str) -> None:
     started = time.monotonic()
     status, _, _ = http(public_url + "slow")

@@ -3,11 +3,13 @@
 As on AWS: a preflight ``OPTIONS`` is answered from the URL's CORS settings; AuthType
 ``NONE`` needs the public grants in the function's policy (``permissions``), ``AWS_IAM`` a
 valid SigV4 signature for ``lambda`` (``sigv4``), each 403 ``{"Message":"Forbidden"}``
-otherwise; a function error answers 502; the function's own timeout applies.
+otherwise; an event over 6 MB answers 413; throttling 429; a function error 502; the
+function's own timeout applies.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -27,6 +29,8 @@ from localaws.moto_glue.front_doors.payload_v2 import (
 from localaws.moto_glue.functions import function_config
 
 FORBIDDEN = {"Message": "Forbidden"}
+PAYLOAD_LIMIT = 6 * 1024 * 1024  # the event, as for a synchronous Invoke
+TOO_LARGE = f"Request must be smaller than {PAYLOAD_LIMIT} bytes for the InvokeFunction operation"
 ANONYMOUS = "anonymous"  # requestContext.accountId for AuthType NONE, as AWS sends it
 
 
@@ -81,8 +85,11 @@ def serve_url(
         "$default", "$default", url_id, account, host, url_id, request_id,
         authorizer=authorizer,
     )  # fmt: skip
-    outcome = invoke(service, target, event_v2(request, route), request_id)
+    event = event_v2(request, route)
     ids = [("x-amzn-RequestId", request_id)]
+    if len(json.dumps(event)) > PAYLOAD_LIMIT:
+        return HttpAnswer.json(413, {"Message": TOO_LARGE}, *ids)
+    outcome = invoke(service, target, event, request_id)
     if outcome.kind == "throttled":
         answer = HttpAnswer.json(429, {"Message": "Rate Exceeded."}, *ids)
     elif outcome.kind != "ok":
