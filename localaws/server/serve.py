@@ -155,7 +155,6 @@ class LocalAwsServer:
         from werkzeug.serving import make_server
 
         from localaws import moto_glue
-        from localaws.moto_glue.front_doors import FrontDoors
         from localaws.server.wiring import build_executor
 
         self.claim.acquire()
@@ -193,7 +192,7 @@ class LocalAwsServer:
             persistence, self.layout.root / "lambda", self.settings.endpoint, self.executor_settings
         )
         moto_glue.install(self.settings.endpoint, self.executor.moto_hooks())
-        app.front_doors = FrontDoors(self.executor.service, persistence.reading)
+        app.front_doors = self.executor.front_doors(persistence.reading)
         result = persistence.restore()
         moto_glue.after_restore()
         if result.moved_aside_to is not None:

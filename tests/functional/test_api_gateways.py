@@ -296,3 +296,24 @@ def test_http_proxy_integrations_reach_this_machine_only(
     v2.create_stage(ApiId=http_api["ApiId"], StageName="$default", AutoDeploy=True)
     answer = requests.get(f"{http_api['ApiEndpoint']}/c/d", timeout=30)
     assert (answer.status_code, answer.json()["path"]) == (203, "/v2/c/d")
+
+
+def test_api_requests_are_counted_in_aws_apigateway(
+    server: ServerProcess, http_api: dict[str, Any], rest_api: str, client_factory: Factory
+) -> None:
+    http(f"{http_api['ApiEndpoint']}/items/5")
+    http(f"{server.endpoint}/execute-api/{rest_api}/prod/nowhere")  # a 403
+    cloudwatch = client_factory("cloudwatch")
+
+    def total(name: str, dimensions: list[dict[str, str]]) -> float:
+        stats = cloudwatch.get_metric_statistics(
+            Namespace="AWS/ApiGateway", MetricName=name, Dimensions=dimensions,
+            StartTime=time.time() - 600, EndTime=time.time() + 60, Period=60, Statistics=["Sum"],
+        )  # fmt: skip
+        return float(sum(point["Sum"] for point in stats["Datapoints"]))
+
+    rest = [{"Name": "ApiName", "Value": "pets"}, {"Name": "Stage", "Value": "prod"}]
+    by_id = [{"Name": "ApiId", "Value": http_api["ApiId"]}, {"Name": "Stage", "Value": "$default"}]
+    assert eventually(lambda: total("4XXError", rest) >= 1 and total("Count", by_id) >= 1)
+    assert total("Count", rest) >= total("4XXError", rest)
+    assert total("5xx", by_id) <= total("Count", by_id)

@@ -15,6 +15,7 @@ from typing import Any
 
 from localaws.executor.service import InvocationService
 from localaws.moto_glue.front_doors.addresses import DoorAddress, door_address, raw_path
+from localaws.moto_glue.front_doors.api_metrics import ApiMetrics
 from localaws.moto_glue.front_doors.http import HttpAnswer, HttpRequest
 
 log = logging.getLogger("localaws")
@@ -50,9 +51,12 @@ def http_request(environ: dict[str, Any], path: str) -> HttpRequest:
 class FrontDoors:
     """Answers requests for function URLs and APIs (``address`` says which are theirs)."""
 
-    def __init__(self, service: InvocationService, reading: Reading) -> None:
+    def __init__(
+        self, service: InvocationService, reading: Reading, metrics: ApiMetrics | None = None
+    ) -> None:
         self.service = service
         self.reading = reading
+        self.metrics = metrics
 
     @staticmethod
     def address(environ: dict[str, Any]) -> DoorAddress | None:
@@ -66,4 +70,4 @@ class FrontDoors:
         if address.kind == "url":
             signed_path = raw_path(environ)
             return serve_url(self.service, self.reading, address.door_id, request, signed_path)
-        return serve_api(self.service, self.reading, address, request)
+        return serve_api(self.service, self.reading, address, request, self.metrics)

@@ -1,8 +1,10 @@
-"""A request to a REST or HTTP API: find the API, resolve under the lock, invoke, answer."""
+"""A request to a REST or HTTP API: find the API, resolve under the lock, run the
+integration, answer, and count the request in ``AWS/ApiGateway``."""
 
 from __future__ import annotations
 
 import dataclasses
+import time
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -14,6 +16,7 @@ from moto.apigatewayv2.models import apigatewayv2_backends
 from localaws.executor.service import InvocationService
 from localaws.moto_glue.front_doors import cors, http_door, rest_door
 from localaws.moto_glue.front_doors.addresses import DoorAddress
+from localaws.moto_glue.front_doors.api_metrics import ApiMetrics, Measured
 from localaws.moto_glue.front_doors.http import HttpAnswer, HttpRequest
 from localaws.moto_glue.front_doors.http_proxy import ProxyTarget, forward
 from localaws.moto_glue.front_doors.invoker import invoke
@@ -22,10 +25,50 @@ from localaws.moto_glue.front_doors.payload_v1 import ProxyRoute, answer_v1, eve
 from localaws.moto_glue.front_doors.payload_v2 import MalformedResponse, answer_v2, event_v2
 
 
+@dataclasses.dataclass
+class Resolved:
+    """What was found under the lock: the API, the stage, and an answer or what to run."""
+
+    request: HttpRequest
+    is_rest: bool
+    found: tuple[Any, str, str] | None = None
+    stage: str = ""
+    cors_config: Any = None
+    outcome: Any = None  # an HttpAnswer, a ProxyTarget, or (target, route, timeout)
+
+
 def _first_segment(path: str) -> tuple[str, str]:
     parts = path.split("/", 2)
     stage = parts[1] if len(parts) > 1 else ""
     return stage, "/" + (parts[2] if len(parts) > 2 else "")
+
+
+def _resolve(
+    service: InvocationService, address: DoorAddress, request: HttpRequest, request_id: str
+) -> Resolved:
+    domain = request.header("host") or ""
+    found = find_api(apigateway_backends, address.door_id)
+    if found is not None:
+        stage, path = (
+            (address.stage, request.path) if address.stage else _first_segment(request.path)
+        )
+        request = dataclasses.replace(request, path=path)
+        rest = rest_door.resolve_rest(service, found, stage, request, request_id, domain)
+        return Resolved(request, True, found, stage, None, rest)
+    found = find_api(apigatewayv2_backends, address.door_id)
+    if found is None:
+        return Resolved(request, False, outcome=http_door.not_found(request_id))
+    cors_config = found[0].cors_configuration
+    split = (
+        (address.stage, request.path)
+        if address.stage
+        else http_door.split_stage(found[0], request.path)
+    )
+    if split is None:
+        return Resolved(request, False, found, "", cors_config, http_door.not_found(request_id))
+    request = dataclasses.replace(request, path=split[1])
+    outcome = http_door.resolve_http(service, found, split[0], request, request_id, domain)
+    return Resolved(request, False, found, split[0], cors_config, outcome)
 
 
 def serve_api(
@@ -33,53 +76,43 @@ def serve_api(
     reading: Callable[[], AbstractContextManager[Any]],
     address: DoorAddress,
     request: HttpRequest,
+    metrics: ApiMetrics | None = None,
 ) -> HttpAnswer:
     """The answer to ``request`` at a REST or HTTP API's stage."""
+    started = time.perf_counter()
     request_id = str(uuid.uuid4())
-    domain = request.header("host") or ""
-    cors_config = None
     with reading():
-        found = find_api(apigateway_backends, address.door_id)
-        if found is not None:
-            is_rest = True
-            stage, path = (
-                (address.stage, request.path) if address.stage else _first_segment(request.path)
+        resolved = _resolve(service, address, request, request_id)
+    integration_started = time.perf_counter()
+    answer = _run(service, resolved, request_id)
+    cors.apply(resolved.cors_config, resolved.request, answer)
+    if metrics is not None and resolved.found is not None and resolved.stage:
+        api, account, region = resolved.found
+        now = time.perf_counter()
+        metrics.record(
+            Measured(
+                account, region, resolved.is_rest,
+                str(api.name if resolved.is_rest else api.api_id), resolved.stage, answer.status,
+                (now - started) * 1000, (now - integration_started) * 1000,
             )
-            request = dataclasses.replace(request, path=path)
-            resolved: Any = rest_door.resolve_rest(
-                service, found, stage, request, request_id, domain
-            )
-        else:
-            is_rest = False
-            found = find_api(apigatewayv2_backends, address.door_id)
-            if found is None:
-                return http_door.not_found(request_id)
-            cors_config = found[0].cors_configuration
-            split = (
-                (address.stage, request.path)
-                if address.stage
-                else http_door.split_stage(found[0], request.path)
-            )
-            if split is None:
-                return http_door.not_found(request_id)
-            request = dataclasses.replace(request, path=split[1])
-            resolved = http_door.resolve_http(service, found, split[0], request, request_id, domain)
-    if isinstance(resolved, ProxyTarget):
-        forwarded = forward(request, resolved)
+        )  # fmt: skip
+    return answer
+
+
+def _run(service: InvocationService, resolved: Resolved, request_id: str) -> HttpAnswer:
+    outcome, is_rest, request = resolved.outcome, resolved.is_rest, resolved.request
+    if isinstance(outcome, ProxyTarget):
+        forwarded = forward(request, outcome)
         if forwarded is None:
-            timed_out = rest_door.timed_out if is_rest else http_door.unavailable
-            return timed_out(request_id)
-        resolved = forwarded
-    if isinstance(resolved, HttpAnswer):
-        cors.apply(cors_config, request, resolved)
-        return resolved
-    target, route, timeout = resolved
+            return rest_door.timed_out(request_id) if is_rest else http_door.unavailable(request_id)
+        return forwarded
+    if isinstance(outcome, HttpAnswer):
+        return outcome
+    target, route, timeout = outcome
     is_v1 = isinstance(route, ProxyRoute)
     event = event_v1(request, route) if is_v1 else event_v2(request, route)
-    outcome = invoke(service, target, event, str(uuid.uuid4()), timeout)
-    answer = _answer(outcome, is_rest, is_v1, request_id)
-    cors.apply(cors_config, request, answer)
-    return answer
+    ran = invoke(service, target, event, str(uuid.uuid4()), timeout)
+    return _answer(ran, is_rest, is_v1, request_id)
 
 
 def _answer(outcome: Any, is_rest: bool, is_v1: bool, request_id: str) -> HttpAnswer:
