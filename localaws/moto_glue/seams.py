@@ -256,6 +256,22 @@ SEAMS = (
     Seam("moto.apigatewayv2.models:Integration", assigned="integration_uri"),
     Seam("moto.apigatewayv2.models:Integration", assigned="payload_format_version"),
     Seam("moto.apigatewayv2.models:Stage", assigned="stage_variables"),
+    # Lambda authorizers (front_doors/auth_steps.py).
+    Seam("moto.apigateway.models:RestAPI", assigned="authorizers"),
+    Seam("moto.apigateway.models:Method", assigned="authorization_type"),
+    Seam("moto.apigateway.models:Method", assigned="authorizer_id"),
+    Seam("moto.apigateway.models:Authorizer", assigned="type"),
+    Seam("moto.apigateway.models:Authorizer", assigned="authorizer_uri"),
+    Seam("moto.apigateway.models:Authorizer", assigned="identity_source"),
+    Seam("moto.apigateway.models:Authorizer", assigned="authorizer_result_ttl"),
+    Seam("moto.apigatewayv2.models:Api", assigned="authorizers"),
+    Seam("moto.apigatewayv2.models:Route", assigned="authorization_type"),
+    Seam("moto.apigatewayv2.models:Route", assigned="authorizer_id"),
+    Seam("moto.apigatewayv2.models:Authorizer", assigned="authorizer_uri"),
+    Seam("moto.apigatewayv2.models:Authorizer", assigned="auth_payload_format_version"),
+    Seam("moto.apigatewayv2.models:Authorizer", assigned="enable_simple_response"),
+    Seam("moto.apigatewayv2.models:Authorizer", assigned="identity_source"),
+    Seam("moto.apigatewayv2.models:Authorizer", assigned="auth_result_ttl"),
 )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from localaws.executor.service import InvocationService
 from localaws.moto_glue.front_doors.addresses import DoorAddress, door_address, raw_path
 from localaws.moto_glue.front_doors.api_metrics import ApiMetrics
+from localaws.moto_glue.front_doors.authorizers import AuthorizerCache
 from localaws.moto_glue.front_doors.http import HttpAnswer, HttpRequest
 
 log = logging.getLogger("localaws")
@@ -57,6 +58,7 @@ class FrontDoors:
         self.service = service
         self.reading = reading
         self.metrics = metrics
+        self.authorizer_cache = AuthorizerCache()
 
     @staticmethod
     def address(environ: dict[str, Any]) -> DoorAddress | None:
@@ -70,4 +72,6 @@ class FrontDoors:
         if address.kind == "url":
             signed_path = raw_path(environ)
             return serve_url(self.service, self.reading, address.door_id, request, signed_path)
-        return serve_api(self.service, self.reading, address, request, self.metrics)
+        return serve_api(
+            self.service, self.reading, address, request, self.metrics, self.authorizer_cache
+        )

@@ -17,6 +17,12 @@ from localaws.executor.service import InvocationService
 from localaws.moto_glue.front_doors import cors, http_door, rest_door
 from localaws.moto_glue.front_doors.addresses import DoorAddress
 from localaws.moto_glue.front_doors.api_metrics import ApiMetrics, Measured
+from localaws.moto_glue.front_doors.auth_steps import Guarded
+from localaws.moto_glue.front_doors.authorizers import (
+    Allowed,
+    AuthorizerCache,
+    authorize,
+)
 from localaws.moto_glue.front_doors.http import HttpAnswer, HttpRequest
 from localaws.moto_glue.front_doors.http_proxy import ProxyTarget, forward
 from localaws.moto_glue.front_doors.invoker import invoke
@@ -35,6 +41,14 @@ class Resolved:
     stage: str = ""
     cors_config: Any = None
     outcome: Any = None  # an HttpAnswer, a ProxyTarget, or (target, route, timeout)
+
+
+def authorizer_context(allowed: Allowed, is_rest: bool) -> dict[str, Any]:
+    """``requestContext.authorizer`` of the integration's event: REST's principal and context
+    keys, HTTP APIs' ``{"lambda": context}``."""
+    if is_rest:
+        return {"principalId": allowed.principal_id, **allowed.context, "integrationLatency": 0}
+    return {"lambda": allowed.context}
 
 
 def _first_segment(path: str) -> tuple[str, str]:
@@ -77,14 +91,16 @@ def serve_api(
     address: DoorAddress,
     request: HttpRequest,
     metrics: ApiMetrics | None = None,
+    cache: AuthorizerCache | None = None,
 ) -> HttpAnswer:
     """The answer to ``request`` at a REST or HTTP API's stage."""
     started = time.perf_counter()
     request_id = str(uuid.uuid4())
+    cache = cache if cache is not None else AuthorizerCache()
     with reading():
         resolved = _resolve(service, address, request, request_id)
     integration_started = time.perf_counter()
-    answer = _run(service, resolved, request_id)
+    answer = _run(service, resolved, request_id, cache)
     cors.apply(resolved.cors_config, resolved.request, answer)
     if metrics is not None and resolved.found is not None and resolved.stage:
         api, account, region = resolved.found
@@ -99,8 +115,19 @@ def serve_api(
     return answer
 
 
-def _run(service: InvocationService, resolved: Resolved, request_id: str) -> HttpAnswer:
+def _run(
+    service: InvocationService, resolved: Resolved, request_id: str, cache: AuthorizerCache
+) -> HttpAnswer:
     outcome, is_rest, request = resolved.outcome, resolved.is_rest, resolved.request
+    allowed = None
+    if isinstance(outcome, Guarded):
+        decision = authorize(service, outcome.step, cache)
+        if isinstance(decision, HttpAnswer):
+            decision.headers.append(
+                ("x-amzn-RequestId" if is_rest else "apigw-requestid", request_id)
+            )
+            return decision
+        outcome, allowed = outcome.then, decision
     if isinstance(outcome, ProxyTarget):
         forwarded = forward(request, outcome)
         if forwarded is None:
@@ -109,6 +136,8 @@ def _run(service: InvocationService, resolved: Resolved, request_id: str) -> Htt
     if isinstance(outcome, HttpAnswer):
         return outcome
     target, route, timeout = outcome
+    if allowed is not None:
+        route = dataclasses.replace(route, authorizer=authorizer_context(allowed, is_rest))
     is_v1 = isinstance(route, ProxyRoute)
     event = event_v1(request, route) if is_v1 else event_v2(request, route)
     ran = invoke(service, target, event, str(uuid.uuid4()), timeout)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from localaws.moto_glue.front_doors import cors
+from localaws.moto_glue.front_doors import auth_steps, cors
 from localaws.moto_glue.front_doors.http import HttpAnswer, HttpRequest
 from localaws.moto_glue.front_doors.http_proxy import NotLoopback, ProxyTarget, proxy_target
 from localaws.moto_glue.front_doors.invoker import Target
@@ -75,8 +75,9 @@ def resolve_http(
     request: HttpRequest,
     request_id: str,
     domain: str,
-) -> HttpAnswer | ProxyTarget | tuple[Target, RouteInfo | ProxyRoute, float]:
-    """Under the state lock: an answer already, or what to invoke (target, route, timeout)."""
+) -> Any:
+    """Under the state lock: an answer already, a ProxyTarget, what to invoke (target, route,
+    timeout), or any of these Guarded by the route's authorizer."""
     api, account, region = found
     config = api.cors_configuration
     if config and cors.is_preflight(config, request):
@@ -86,30 +87,11 @@ def resolve_http(
     if matched is None:
         return not_found(request_id)
     route, params = matched
-    target_ref = str(route.target or "")
-    integration = api.integrations.get(target_ref.removeprefix("integrations/"))
-    timeout = int(integration.timeout_in_millis or 30000) / 1000 if integration else 30.0
-    if integration is not None and integration.integration_type == "HTTP_PROXY":
-        try:
-            return proxy_target(integration.integration_uri, params, timeout)
-        except NotLoopback as error:
-            log.warning("localaws: API %s: %s", api.api_id, error)
-            return internal_error(request_id)
-    if integration is None or integration.integration_type != "AWS_PROXY":
-        kind = integration.integration_type if integration is not None else "no"
-        log.warning("localaws: %s integration for route %s does not run", kind, route.route_key)
-        return internal_error(request_id)
+    integration = api.integrations.get(str(route.target or "").removeprefix("integrations/"))
     variables = dict(stage.stage_variables or {})
     key = str(route.route_key)
-    rest = key if key == "$default" else key.replace(" ", "", 1)
-    arn = source_arn(region, account, api.api_id, stage_name, rest)
-    try:
-        target = lambda_target(service, integration.integration_uri, variables, arn)
-    except IntegrationFailure as error:
-        log.warning("localaws: API %s: %s", api.api_id, error)
-        return internal_error(request_id)
     info: RouteInfo | ProxyRoute
-    if str(integration.payload_format_version or "2.0") == "1.0":
+    if integration is not None and str(integration.payload_format_version) == "1.0":
         resource = key.partition(" ")[2] or "$default"
         info = ProxyRoute(
             resource, route.route_id, stage_name, api.api_id, account, domain, request_id,
@@ -120,4 +102,40 @@ def resolve_http(
             key, stage_name, api.api_id, account, domain, api.api_id, request_id,
             params or None, variables or None,
         )  # fmt: skip
+    outcome = _integration(service, found, integration, info, key)
+    authorizer = api.authorizers.get(route.authorizer_id or "")
+    if route.authorization_type != "CUSTOM" or authorizer is None:
+        return outcome
+    step = auth_steps.http_step(service, api, authorizer, (account, region), request, info)
+    return auth_steps.Guarded(step, outcome)
+
+
+def _integration(
+    service: Any,
+    found: tuple[Any, str, str],
+    integration: Any,
+    info: RouteInfo | ProxyRoute,
+    key: str,
+) -> HttpAnswer | ProxyTarget | tuple[Target, RouteInfo | ProxyRoute, float]:
+    api, account, region = found
+    timeout = int(integration.timeout_in_millis or 30000) / 1000 if integration else 30.0
+    if integration is not None and integration.integration_type == "HTTP_PROXY":
+        try:
+            return proxy_target(integration.integration_uri, info.path_parameters or {}, timeout)
+        except NotLoopback as error:
+            log.warning("localaws: API %s: %s", api.api_id, error)
+            return internal_error(info.request_id)
+    if integration is None or integration.integration_type != "AWS_PROXY":
+        kind = integration.integration_type if integration is not None else "no"
+        log.warning("localaws: %s integration for route %s does not run", kind, key)
+        return internal_error(info.request_id)
+    rest = key if key == "$default" else key.replace(" ", "", 1)
+    arn = source_arn(region, account, api.api_id, info.stage, rest)
+    try:
+        target = lambda_target(
+            service, integration.integration_uri, info.stage_variables or {}, arn
+        )
+    except IntegrationFailure as error:
+        log.warning("localaws: API %s: %s", api.api_id, error)
+        return internal_error(info.request_id)
     return target, info, timeout

@@ -50,6 +50,7 @@ class ProxyRoute:
     stage_variables: dict[str, str] | None
     stage_in_path: bool = True  # requestContext.path starts with the stage (REST)
     version: str | None = None  # "1.0" for HTTP APIs, which say so in the event
+    authorizer: dict[str, Any] | None = None  # what a Lambda authorizer allowed
 
 
 def _identity(request: HttpRequest) -> dict[str, Any]:
@@ -110,6 +111,8 @@ def event_v1(request: HttpRequest, route: ProxyRoute) -> dict[str, Any]:
         "domainPrefix": route.api_id,
         "deploymentId": route.deployment_id,
     }
+    if route.authorizer is not None:
+        event["requestContext"]["authorizer"] = route.authorizer
     body, encoded = body_field(request)
     event["body"] = body
     event["isBase64Encoded"] = encoded

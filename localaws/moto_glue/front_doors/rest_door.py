@@ -15,6 +15,7 @@ import json
 import logging
 from typing import Any
 
+from localaws.moto_glue.front_doors import auth_steps
 from localaws.moto_glue.front_doors.http import HttpAnswer, HttpRequest
 from localaws.moto_glue.front_doors.http_proxy import NotLoopback, ProxyTarget, proxy_target
 from localaws.moto_glue.front_doors.invoker import Outcome, Target
@@ -87,10 +88,10 @@ def resolve_rest(
     request: HttpRequest,
     request_id: str,
     domain: str,
-) -> HttpAnswer | ProxyTarget | tuple[Target, ProxyRoute, float]:
-    """Under the state lock: an answer already, or what to invoke (target, route, timeout)."""
+) -> Any:
+    """Under the state lock: an answer already, a ProxyTarget, what to invoke (target, route,
+    timeout), or any of these Guarded by the method's authorizer."""
     api, account, region = found
-    path = request.path
     if not stage_name:
         return missing_token(request_id)
     stage = api.stages.get(stage_name)
@@ -101,41 +102,53 @@ def resolve_rest(
         for resource in api.resources.values()
         if {request.method, "ANY"} & set(resource.resource_methods)
     ]
-    matched = best_match(resources, path)
+    matched = best_match(resources, request.path)
     if matched is None:
         return missing_token(request_id)
     resource, params = matched
     method = resource.resource_methods.get(request.method) or resource.resource_methods["ANY"]
+    variables = dict(stage.variables or {})
+    route = ProxyRoute(
+        resource.get_path(), resource.id, stage_name, api.id, account, domain, request_id,
+        stage.deployment_id or "", params or None, variables or None,
+    )  # fmt: skip
+    outcome = _integration(service, found, method, route, request)
+    authorizer = api.authorizers.get(method.authorizer_id or "")
+    if method.authorization_type != "CUSTOM" or authorizer is None:
+        return outcome
+    step = auth_steps.rest_step(service, api, authorizer, (account, region), request, route)
+    return auth_steps.Guarded(step, outcome)
+
+
+def _integration(
+    service: Any, found: tuple[Any, str, str], method: Any, route: ProxyRoute, request: HttpRequest
+) -> HttpAnswer | ProxyTarget | tuple[Target, ProxyRoute, float]:
+    api, account, region = found
     integration = getattr(method, "method_integration", None)
     if integration is None:
-        return internal_error(request_id)
+        return internal_error(route.request_id)
     if integration.integration_type == "MOCK":
-        return _mock_answer(integration, request_id)
+        return _mock_answer(integration, route.request_id)
     timeout = int(integration.timeout_in_millis or 29000) / 1000
     if integration.integration_type == "HTTP_PROXY":
         try:
-            return proxy_target(integration.uri, params, timeout)
+            return proxy_target(integration.uri, route.path_parameters or {}, timeout)
         except NotLoopback as error:
             log.warning("localaws: API %s: %s", api.id, error)
-            return internal_error(request_id)
+            return internal_error(route.request_id)
     if integration.integration_type != "AWS_PROXY":
         log.warning(
             "localaws: %s integrations do not run yet (API %s)",
             integration.integration_type, api.id,
         )  # fmt: skip
-        return internal_error(request_id)
-    variables = dict(stage.variables or {})
-    resource_path = resource.get_path()
-    arn = source_arn(region, account, api.id, stage_name, f"{request.method}{resource_path}")
+        return internal_error(route.request_id)
+    rest = f"{request.method}{route.resource_path}"
+    arn = source_arn(region, account, api.id, route.stage, rest)
     try:
-        target = lambda_target(service, integration.uri, variables, arn)
+        target = lambda_target(service, integration.uri, route.stage_variables or {}, arn)
     except IntegrationFailure as error:
         log.warning("localaws: API %s: %s", api.id, error)
-        return internal_error(request_id)
-    route = ProxyRoute(
-        resource_path, resource.id, stage_name, api.id, account, domain, request_id,
-        stage.deployment_id or "", params or None, variables or None,
-    )  # fmt: skip
+        return internal_error(route.request_id)
     return target, route, timeout
 
 
