@@ -317,3 +317,29 @@ def test_api_requests_are_counted_in_aws_apigateway(
     assert eventually(lambda: total("4XXError", rest) >= 1 and total("Count", by_id) >= 1)
     assert total("Count", rest) >= total("4XXError", rest)
     assert total("5xx", by_id) <= total("Count", by_id)
+
+
+def test_the_consoles_test_button(
+    rest_api: str, client_factory: Factory, server: ServerProcess
+) -> None:
+    """TestInvokeMethod runs the method's integration in the stage test-invoke-stage."""
+    api = client_factory("apigateway")
+    resources = {r["path"]: r["id"] for r in api.get_resources(restApiId=rest_api)["items"]}
+    answer = api.test_invoke_method(
+        restApiId=rest_api, resourceId=resources["/pets/{id}"], httpMethod="GET",
+        pathWithQueryString="/pets/12?color=red", headers={"X-Test": "yes"},
+        stageVariables={"color": "green"},
+    )  # fmt: skip
+    assert answer["status"] == 200 and answer["latency"] >= 0
+    event = json.loads(answer["body"])["event"]
+    assert event["pathParameters"] == {"id": "12"}
+    assert event["queryStringParameters"] == {"color": "red"}
+    assert event["stageVariables"] == {"color": "green"}
+    assert event["requestContext"]["stage"] == "test-invoke-stage"
+    assert "Method completed with status: 200" in answer["log"]
+    mock = api.test_invoke_method(
+        restApiId=rest_api, resourceId=resources["/mock"], httpMethod="GET"
+    )
+    assert (mock["status"], json.loads(mock["body"])) == (200, {"mocked": True})
+    with pytest.raises(api.exceptions.NotFoundException):
+        api.test_invoke_method(restApiId=rest_api, resourceId=resources["/mock"], httpMethod="PUT")

@@ -62,12 +62,25 @@ class FrontDoors:
 
     @staticmethod
     def address(environ: dict[str, Any]) -> DoorAddress | None:
+        """The front door a request is for (TestInvokeMethod counts as one), or None."""
+        from localaws.moto_glue.front_doors.console_test import is_test_invoke
+
+        if is_test_invoke(environ):
+            return DoorAddress("test-invoke", "", None, "")
         return door_address(environ)
 
     def answer(self, environ: dict[str, Any], address: DoorAddress) -> HttpAnswer:
-        from localaws.moto_glue.front_doors.api_door import serve_api
+        from localaws.moto_glue.front_doors.api_door import Resolved, run_resolved, serve_api
+        from localaws.moto_glue.front_doors.console_test import answer_test_invoke
         from localaws.moto_glue.front_doors.url_door import serve_url
 
+        if address.kind == "test-invoke":
+
+            def run(outcome: Any, request: HttpRequest, request_id: str) -> HttpAnswer:
+                resolved = Resolved(request, True, outcome=outcome)
+                return run_resolved(self.service, resolved, request_id, self.authorizer_cache)
+
+            return answer_test_invoke(self.service, self.reading, environ, run)
         request = http_request(environ, address.path)
         if address.kind == "url":
             signed_path = raw_path(environ)

@@ -100,7 +100,7 @@ def serve_api(
     with reading():
         resolved = _resolve(service, address, request, request_id)
     integration_started = time.perf_counter()
-    answer = _run(service, resolved, request_id, cache)
+    answer = run_resolved(service, resolved, request_id, cache)
     cors.apply(resolved.cors_config, resolved.request, answer)
     if metrics is not None and resolved.found is not None and resolved.stage:
         api, account, region = resolved.found
@@ -115,9 +115,10 @@ def serve_api(
     return answer
 
 
-def _run(
+def run_resolved(
     service: InvocationService, resolved: Resolved, request_id: str, cache: AuthorizerCache
 ) -> HttpAnswer:
+    """Outside the lock: the authorizer if any, then the integration, as an HTTP answer."""
     outcome, is_rest, request = resolved.outcome, resolved.is_rest, resolved.request
     allowed = None
     if isinstance(outcome, Guarded):

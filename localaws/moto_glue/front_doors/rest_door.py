@@ -112,7 +112,7 @@ def resolve_rest(
         resource.get_path(), resource.id, stage_name, api.id, account, domain, request_id,
         stage.deployment_id or "", params or None, variables or None,
     )  # fmt: skip
-    outcome = _integration(service, found, method, route, request)
+    outcome = integration_outcome(service, found, method, route, request)
     authorizer = api.authorizers.get(method.authorizer_id or "")
     if method.authorization_type != "CUSTOM" or authorizer is None:
         return outcome
@@ -120,9 +120,11 @@ def resolve_rest(
     return auth_steps.Guarded(step, outcome)
 
 
-def _integration(
+def integration_outcome(
     service: Any, found: tuple[Any, str, str], method: Any, route: ProxyRoute, request: HttpRequest
 ) -> HttpAnswer | ProxyTarget | tuple[Target, ProxyRoute, float]:
+    """Under the state lock: the method's integration as an answer, a ProxyTarget, or the
+    function to invoke (target, route, timeout)."""
     api, account, region = found
     integration = getattr(method, "method_integration", None)
     if integration is None:
