@@ -62,6 +62,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             cfn_function_url,
             function_urls,
             policy_conditions,
+            quick_create,
         )
 
         code_location.install(endpoint)  # this server's address in code download URLs
@@ -78,6 +79,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             s3_notification_permission.install()
             sqs_source.install()
             policy_conditions.install()
+            quick_create.install()
         invoke_hook.install(hooks.invoke)
         s3_async_notifications.install(hooks.submit_arn_event)
         sns_async_lambda.install(hooks.submit_arn_event)

@@ -256,6 +256,19 @@ SEAMS = (
     Seam("moto.apigatewayv2.models:Integration", assigned="integration_uri"),
     Seam("moto.apigatewayv2.models:Integration", assigned="payload_format_version"),
     Seam("moto.apigatewayv2.models:Stage", assigned="stage_variables"),
+    # HTTP API quick create (front_doors/quick_create.py).
+    Seam("moto.apigatewayv2.responses:ApiGatewayV2Response.create_api", ("self",)),
+    Seam("moto.apigatewayv2.models:ApiGatewayV2Backend.get_api", ("self", "api_id")),
+    Seam(
+        "moto.apigatewayv2.models:Api.create_integration",
+        ("self", "connection_type", "description", "integration_method", "integration_type"),
+        keywords=("integration_uri", "payload_format_version"),
+    ),
+    Seam(
+        "moto.apigatewayv2.models:Api.create_route",
+        ("self", "api_key_required", "authorization_scopes", "route_key", "target"),
+    ),
+    Seam("moto.apigatewayv2.models:Api.create_stage", ("self", "config")),
     # Lambda authorizers (front_doors/auth_steps.py).
     Seam("moto.apigateway.models:RestAPI", assigned="authorizers"),
     Seam("moto.apigateway.models:Method", assigned="authorization_type"),

@@ -343,3 +343,13 @@ def test_the_consoles_test_button(
     assert (mock["status"], json.loads(mock["body"])) == (200, {"mocked": True})
     with pytest.raises(api.exceptions.NotFoundException):
         api.test_invoke_method(restApiId=rest_api, resourceId=resources["/mock"], httpMethod="PUT")
+
+
+def test_http_api_quick_create(client_factory: Factory, echo_arn: str) -> None:
+    v2 = client_factory("apigatewayv2")
+    api = v2.create_api(Name="quick", ProtocolType="HTTP", Target=echo_arn)
+    assert [s["StageName"] for s in v2.get_stages(ApiId=api["ApiId"])["Items"]] == ["$default"]
+    allow_api(client_factory("lambda"), "echo-api", api["ApiId"])
+    status, _, body = http(f"{api['ApiEndpoint']}/any/path")
+    assert status == 200
+    assert (echoed(body)["routeKey"], echoed(body)["version"]) == ("$default", "2.0")
