@@ -60,6 +60,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
         from localaws.moto_glue.front_doors import (  # noqa: F401  (cfn_function_url: a type)
             api_endpoints,
             cfn_function_url,
+            cfn_rest_api,
             function_urls,
             policy_conditions,
             quick_create,
@@ -80,6 +81,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             sqs_source.install()
             policy_conditions.install()
             quick_create.install()
+            cfn_rest_api.install()
         invoke_hook.install(hooks.invoke)
         s3_async_notifications.install(hooks.submit_arn_event)
         sns_async_lambda.install(hooks.submit_arn_event)

@@ -256,6 +256,12 @@ SEAMS = (
     Seam("moto.apigatewayv2.models:Integration", assigned="integration_uri"),
     Seam("moto.apigatewayv2.models:Integration", assigned="payload_format_version"),
     Seam("moto.apigatewayv2.models:Stage", assigned="stage_variables"),
+    # AWS::ApiGateway::RestApi with an OpenAPI Body (front_doors/cfn_rest_api.py).
+    Seam("moto.apigateway.models:RestAPI.create_from_cloudformation_json", CFN_PARAMS),
+    Seam(
+        "moto.apigateway.models:APIGatewayBackend.put_rest_api",
+        ("self", "function_id", "api_doc", "fail_on_warnings", "mode"),
+    ),
     # HTTP API quick create (front_doors/quick_create.py).
     Seam("moto.apigatewayv2.responses:ApiGatewayV2Response.create_api", ("self",)),
     Seam("moto.apigatewayv2.models:ApiGatewayV2Backend.get_api", ("self", "api_id")),

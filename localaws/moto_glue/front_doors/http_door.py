@@ -119,14 +119,14 @@ def _integration(
 ) -> HttpAnswer | ProxyTarget | tuple[Target, RouteInfo | ProxyRoute, float]:
     api, account, region = found
     timeout = int(integration.timeout_in_millis or 30000) / 1000 if integration else 30.0
-    if integration is not None and integration.integration_type == "HTTP_PROXY":
+    kind = str(integration.integration_type or "").upper() if integration is not None else "no"
+    if kind == "HTTP_PROXY":
         try:
             return proxy_target(integration.integration_uri, info.path_parameters or {}, timeout)
         except NotLoopback as error:
             log.warning("localaws: API %s: %s", api.api_id, error)
             return internal_error(info.request_id)
-    if integration is None or integration.integration_type != "AWS_PROXY":
-        kind = integration.integration_type if integration is not None else "no"
+    if integration is None or kind != "AWS_PROXY":
         log.warning("localaws: %s integration for route %s does not run", kind, key)
         return internal_error(info.request_id)
     rest = key if key == "$default" else key.replace(" ", "", 1)

@@ -129,20 +129,18 @@ def integration_outcome(
     integration = getattr(method, "method_integration", None)
     if integration is None:
         return internal_error(route.request_id)
-    if integration.integration_type == "MOCK":
+    kind = str(integration.integration_type or "").upper()  # OpenAPI imports write "aws_proxy"
+    if kind == "MOCK":
         return _mock_answer(integration, route.request_id)
     timeout = int(integration.timeout_in_millis or 29000) / 1000
-    if integration.integration_type == "HTTP_PROXY":
+    if kind == "HTTP_PROXY":
         try:
             return proxy_target(integration.uri, route.path_parameters or {}, timeout)
         except NotLoopback as error:
             log.warning("localaws: API %s: %s", api.id, error)
             return internal_error(route.request_id)
-    if integration.integration_type != "AWS_PROXY":
-        log.warning(
-            "localaws: %s integrations do not run yet (API %s)",
-            integration.integration_type, api.id,
-        )  # fmt: skip
+    if kind != "AWS_PROXY":
+        log.warning("localaws: %s integrations do not run yet (API %s)", kind, api.id)
         return internal_error(route.request_id)
     rest = f"{request.method}{route.resource_path}"
     arn = source_arn(region, account, api.id, route.stage, rest)
