@@ -15,7 +15,13 @@ from moto.awslambda.exceptions import LambdaClientError
 from moto.awslambda.models import lambda_backends
 from moto.core.common_models import CloudFormationModel
 
-PROPERTIES = {"AuthType": "AuthType", "Cors": "Cors", "InvokeMode": "InvokeMode"}
+#: The resource's properties that are the URL config's settings (same names as the API's).
+SETTINGS = ("AuthType", "Cors", "InvokeMode")
+
+
+def _config(properties: dict[str, Any]) -> dict[str, Any]:
+    """The URL config the resource's properties describe (the API's field names)."""
+    return {name: properties[name] for name in SETTINGS if name in properties}
 
 
 class FunctionUrlResource(CloudFormationModel):
@@ -59,8 +65,7 @@ class FunctionUrlResource(CloudFormationModel):
         properties = cloudformation_json["Properties"]
         backend = lambda_backends[account_id][region_name]
         target = str(properties["TargetFunctionArn"])
-        config = {key: properties[name] for name, key in PROPERTIES.items() if name in properties}
-        created = backend.create_function_url_config(target, config)
+        created = backend.create_function_url_config(target, _config(properties))
         answer = created.to_dict()
         function_arn = str(answer["FunctionArn"])
         return cls(account_id, region_name, function_arn, str(answer["FunctionUrl"]))
@@ -74,9 +79,8 @@ class FunctionUrlResource(CloudFormationModel):
         account_id: str,
         region_name: str,
     ) -> FunctionUrlResource:
-        properties = cloudformation_json["Properties"]
         backend = lambda_backends[account_id][region_name]
-        config = {key: properties[name] for name, key in PROPERTIES.items() if name in properties}
+        config = _config(cloudformation_json["Properties"])
         backend.update_function_url_config(original_resource.function_arn, config)
         resource: FunctionUrlResource = original_resource
         return resource

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -117,10 +116,6 @@ def event_v1(request: HttpRequest, route: ProxyRoute) -> dict[str, Any]:
     event["body"] = body
     event["isBase64Encoded"] = encoded
     return event
-
-
-def new_request_id() -> str:
-    return str(uuid.uuid4())
 
 
 def answer_v1(payload: bytes) -> HttpAnswer:

@@ -18,8 +18,6 @@ from typing import Any
 
 from localaws.moto_glue.front_doors.http import HttpAnswer, HttpRequest
 
-TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml")
-
 
 @dataclass(frozen=True)
 class RouteInfo:
