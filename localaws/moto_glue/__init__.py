@@ -71,8 +71,18 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             sns_async_lambda,
             sqs_source,
         )
+        from localaws.moto_glue.front_doors import (  # noqa: F401  (cfn_function_url: a type)
+            api_endpoints,
+            cfn_function_url,
+            cfn_rest_api,
+            function_urls,
+            policy_conditions,
+            quick_create,
+        )
 
         code_location.install(endpoint)  # this server's address in code download URLs
+        function_urls.install(endpoint)  # and in FunctionUrl
+        api_endpoints.install(endpoint)  # and in an HTTP API's ApiEndpoint
         if not _installed:
             aliases.install()
             error_bodies.install()
@@ -91,6 +101,9 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             package_check.install()
             s3_notification_permission.install()
             sqs_source.install()
+            policy_conditions.install()
+            quick_create.install()
+            cfn_rest_api.install()
         invoke_hook.install(hooks.invoke)
         function_states.install(hooks.prepare_function)
         provisioned_concurrency.install(hooks.provisioner)

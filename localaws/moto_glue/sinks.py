@@ -8,6 +8,7 @@ any API write.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.utils import utcnow
@@ -96,6 +97,17 @@ class MotoSinks:
             if self._closed:
                 return
             cloudwatch_backends[account][region].put_metric_data("AWS/Lambda", data)
+
+    def put_metrics(
+        self, account: str, region: str, namespace: str, data: list[dict[str, Any]]
+    ) -> None:
+        """Metric data of another service (API Gateway's), stamped now, made durable."""
+        now = utcnow()
+        with self.persistence.writing():
+            if self._closed:
+                return
+            stamped = [{**datum, "Timestamp": now} for datum in data]
+            cloudwatch_backends[account][region].put_metric_data(namespace, stamped)
 
     def record_recursion_drop(
         self, account: str, region: str, function_name: str, message: str, epoch_ms: int

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 
 from localaws.executor.tracing import set_request_trace
 from localaws.moto_glue import before_request, extra_routes
 from localaws.moto_glue import errors as aws_errors
+from localaws.moto_glue.front_doors import FrontDoors
 from localaws.server.admin import AdminApp, ServerInfo
 from localaws.server.operations import is_read_only
 from localaws.state.persistence import Persistence, PersistenceError
@@ -55,6 +57,13 @@ def _answer_aws(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, list[Any], 
     return status, headers, body
 
 
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:  # a status a function chose that has no name
+        return "Unknown"
+
+
 class LocalAwsApp:
     """Routes ``/_localaws/*`` to the admin app; runs AWS API calls through moto durably."""
 
@@ -63,11 +72,16 @@ class LocalAwsApp:
         self.persistence = persistence
         self.info = info
         self.admin = AdminApp(info, persistence)
+        #: Function URLs and APIs; set once the executor exists (before the server is ready).
+        self.front_doors: FrontDoors | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO", "").startswith("/_localaws/"):
             return self.admin(environ, start_response)
         self.info.ready.wait()
+        address = FrontDoors.address(environ)
+        if address is not None and self.front_doors is not None:
+            return self._front_door(environ, start_response, address)
         try:
             status, headers, body = self._answer(environ)
         except PersistenceError:
@@ -79,6 +93,22 @@ class LocalAwsApp:
             log.exception("localaws: %s failed", aws_errors.operation_name(environ))
             status, headers, body = aws_errors.internal_failure(environ, error)
         start_response(status, headers)
+        return [body]
+
+    def _front_door(
+        self, environ: dict[str, Any], start_response: StartResponse, address: Any
+    ) -> Iterable[bytes]:
+        """A function URL's or an API's answer (never moto's)."""
+        assert self.front_doors is not None
+        try:
+            answer = self.front_doors.answer(environ, address)
+        except Exception:
+            log.exception("localaws: the front door %s failed", address.door_id)
+            status, headers, body = "500 Internal Server Error", [], b"Internal Server Error"
+        else:
+            status = f"{answer.status} {_phrase(answer.status)}"
+            headers, body = answer.headers, answer.body
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
         return [body]
 
     def _answer(self, environ: dict[str, Any]) -> tuple[str, list[Any], bytes]:

@@ -192,6 +192,7 @@ class LocalAwsServer:
             persistence, self.layout.root / "lambda", self.settings.endpoint, self.executor_settings
         )
         moto_glue.install(self.settings.endpoint, self.executor.moto_hooks())
+        app.front_doors = self.executor.front_doors(persistence.reading)
         result = persistence.restore()
         moto_glue.after_restore()
         if result.moved_aside_to is not None:

@@ -31,6 +31,8 @@ from localaws.moto_glue import ExecutorHooks
 from localaws.moto_glue.deliveries import MotoMessageBus
 from localaws.moto_glue.event_queue import MotoEventStore
 from localaws.moto_glue.eventbridge_lambda import MotoRuleSource
+from localaws.moto_glue.front_doors import FrontDoors
+from localaws.moto_glue.front_doors.api_metrics import ApiMetrics
 from localaws.moto_glue.function_preparer import FunctionPreparer
 from localaws.moto_glue.functions import MotoFunctionDirectory
 from localaws.moto_glue.invoke_hook import MotoInvokeHook
@@ -112,6 +114,12 @@ class Executor:
 
         hook = MotoInvokeHook(self.service, self.lock, submit_function_event)
         return ExecutorHooks(hook.invoke, submit_arn_event, self.preparer.submit, self.provisioner)
+
+    def front_doors(self, reading: Any) -> FrontDoors:
+        """Function URLs and APIs, running functions here and counting API requests."""
+        sinks = self.service.sinks
+        assert isinstance(sinks, MotoSinks)
+        return FrontDoors(self.service, reading, ApiMetrics(sinks.put_metrics))
 
     def start(self) -> None:
         """Start the threads (after state is restored)."""
