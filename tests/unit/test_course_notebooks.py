@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -44,6 +45,10 @@ def test_notebooks_are_valid_and_committed_without_outputs(path: Path) -> None:
     assert not executed, f"outputs committed in {path.name}: {executed}"
     ids = [nbgrader(c)["grade_id"] for c in notebook.cells if nbgrader(c)]
     assert len(ids) == len(set(ids)), "grade_id must be unique within a notebook"
+    # nbformat gives a cell without an id a random one when it reads it: every release would
+    # then differ, and a learner's copy would be "updated" when nothing changed.
+    missing = [c["source"][:1] for c in json.loads(path.read_text())["cells"] if "id" not in c]
+    assert not missing, f"cells without an id in {path.name}: {missing}"
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
