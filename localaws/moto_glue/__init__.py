@@ -57,6 +57,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             event_invoke_config,
             event_queue,  # noqa: F401  (its backend must exist before state is restored)
             eventbridge_lambda,
+            extension_layers,
             function_shape,
             function_states,
             invoke_hook,
@@ -91,6 +92,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             cfn_stacks.install()
             cfn_template_url.install()
             container_images.install()
+            extension_layers.install()
             region_lists.install()
             invoke_request.install()
             managed_policies.install()

@@ -279,3 +279,21 @@ def test_a_container_image_function_is_refused_at_create(clients: tuple[Any, Any
     assert ".zip" in message  # and what to do instead
     with pytest.raises(lam.exceptions.ResourceNotFoundException):
         lam.get_function(FunctionName="from-image")
+
+
+def test_a_layer_with_an_extension_is_refused_with_a_reason(clients: tuple[Any, Any]) -> None:
+    """localaws does not run Lambda extensions: a function is not given such a layer."""
+    lam, iam = clients
+    files = {"extensions/audit": "#!/bin/sh\nexit 0\n"}
+    layer = lam.publish_layer_version(
+        LayerName="with-extension",
+        Content={"ZipFile": package(files, executable=("extensions/audit",))},
+    )["LayerVersionArn"]
+    source = "def lambda_handler(event, context):\n    return 1\n"
+    with pytest.raises(lam.exceptions.InvalidParameterValueException) as refused:
+        deploy(lam, iam, "extended", source, Layers=[layer])
+    assert "does not run Lambda extensions" in str(refused.value) and layer in str(refused.value)
+    deploy(lam, iam, "plain", source)
+    with pytest.raises(lam.exceptions.InvalidParameterValueException):
+        lam.update_function_configuration(FunctionName="plain", Layers=[layer])
+    assert "Layers" not in lam.get_function_configuration(FunctionName="plain")
