@@ -64,12 +64,8 @@ WRONG_ANSWERS: dict[tuple[str, str], str] = {
     ),
     ("05-execution-environment", "q2-answer"): "last_count = 5  # as if nothing were reset",
     ("05-execution-environment", "q3-answer"): (
-        "policy_for = {\n"
-        '    "S3 invokes the function when an object is uploaded": "role",\n'
-        '    "the function writes the resized image to a bucket": "role",\n'
-        '    "the function sends its log lines to CloudWatch Logs": "role",\n'
-        '    "a partner\'s AWS account invokes the function": "resource",\n'
-        "}"
+        'policy_to_change = "resource"  # as if invoking and acting were one\n'
+        'missing_action = "sqs:SendMessage"'
     ),
     ("06-limits-and-pricing", "q1-answer"): (
         "    gb_seconds = invocations * duration_ms / 1000 * memory_mb / 1024  # not rounded up\n"
