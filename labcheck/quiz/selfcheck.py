@@ -42,7 +42,7 @@ class Verdict:
         said = f"Question {number}: {self.status}"
         if self.status == NOT_YET:
             said += (
-                f": {self.message}"
+                f": {self.message.removeprefix('Not yet: ')}"
                 if self.message
                 else (
                     ": it passes the tests you can see, not all of the instructor's. Look again at "
