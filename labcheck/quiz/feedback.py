@@ -24,7 +24,8 @@ class NotYet(AssertionError):
 
     def _render_traceback_(self) -> list[str]:
         """How IPython shows it: the message alone, no traceback through labcheck."""
-        return [f"Not yet: {self}"]
+        text = str(self)
+        return [text if text.startswith("Not yet") else f"Not yet: {text}"]
 
 
 def check(condition: object, wrong: str, right: str = "") -> None:

@@ -13,6 +13,8 @@ def test_a_wrong_answer_raises_its_message_alone(capsys: pytest.CaptureFixture[s
         labcheck.check(2 + 2 == 5, wrong="Add again.", right="arithmetic.")
     assert str(failed.value) == "Add again."
     assert failed.value._render_traceback_() == ["Not yet: Add again."]
+    said_so = NotYet("Not yet: the units.")._render_traceback_()
+    assert said_so == ["Not yet: the units."]  # said once
     assert isinstance(failed.value, AssertionError)  # nbgrader counts it as a failed test
     assert capsys.readouterr().out == ""
 
