@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import nbformat
 
-from labcheck.quiz.feedback import written_messages
+from labcheck.quiz.notebooks import HIDDEN_TESTS
 
-__all__ = ["written_messages"]
-
-HIDDEN = "### BEGIN HIDDEN TESTS"
 #: Notebooks whose knowledge checks still fail with bare asserts (being rewritten elsewhere).
 BARE_ASSERTS = {"03-lambda-fundamentals", "08-monitoring", "09-serverless-services"}
 
 
 def visible_part(source: str) -> str:
-    return source.split(HIDDEN, 1)[0]
+    return source.split(HIDDEN_TESTS, 1)[0]
 
 
 def question_tests(notebook: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:

@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from labcheck.quiz.feedback import written_messages
 from tests.course import check_messages
 from tests.course.nbgrader_course import COMMAND_DEADLINE_SECONDS, Course, assignments
 from tests.course.wrong_answers import answered_questions, with_wrong_answers
@@ -240,13 +241,13 @@ def test_each_check_says_correct_or_what_is_wrong(graded: GradedCourse, assignme
             assert "assert " not in visible, f"{grade_id}: a bare assert in the visible test"
             said = check_messages.printed(right[grade_id])
             assert check_messages.error(right[grade_id]) is None, (grade_id, said)
-            assert any(
-                f"Correct: {why}" in said
-                for why in check_messages.written_messages(visible, "right")
-            ), (grade_id, said)
+            assert any(f"Correct: {why}" in said for why in written_messages(visible, "right")), (
+                grade_id,
+                said,
+            )
             failed = check_messages.error(wrong[grade_id])
             assert failed is not None and failed[0] == "NotYet", (grade_id, failed)
-            assert failed[1] in check_messages.written_messages(visible, "wrong"), failed
+            assert failed[1] in written_messages(visible, "wrong"), failed
 
 
 @pytest.mark.parametrize("assignment", assignments())
