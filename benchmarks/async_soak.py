@@ -1,8 +1,10 @@
 """Soak the asynchronous queue: 1,000 events, reserved concurrency 2, a 10 % failing handler.
 
 Every event must end exactly once in the on-success or the on-failure destination (failing
-ones after their 2 retries). Prints throughput and queue latency (accepted -> outcome).
-Run: ``.venv/bin/python -m benchmarks.async_soak``.
+ones after their 2 retries). Prints throughput, queue latency (accepted -> outcome) and the
+server's resident memory after each round.
+Run: ``.venv/bin/python -m benchmarks.async_soak [ROUNDS]`` (default 1; more rounds on the same
+server show whether its memory keeps growing).
 """
 
 from __future__ import annotations
@@ -55,12 +57,13 @@ def main() -> None:
         subprocess.run([*base, "start", "--port", port, "--state-dir", scratch], env=env,
                        check=True, capture_output=True)  # fmt: skip
         try:
-            run(f"http://127.0.0.1:{port}")
+            rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+            run(f"http://127.0.0.1:{port}", rounds)
         finally:
             subprocess.run([*base, "stop", "--state-dir", scratch], env=env, capture_output=True)
 
 
-def run(endpoint: str) -> None:
+def run(endpoint: str, rounds: int = 1) -> None:
     lam = deploy(endpoint, "soak", HANDLER, memory=1769)
     sqs = client(endpoint, "sqs")
     urls = {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name in ("ok", "failed")}
@@ -72,6 +75,13 @@ def run(endpoint: str) -> None:
             "OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:failed"},
         },
     )
+    for number in range(1, rounds + 1):
+        soak(lam, sqs, urls)
+        print(f"server resident memory after round {number}: {server_rss_mb(endpoint):.0f} MB")
+
+
+def soak(lam: Any, sqs: Any, urls: dict[str, str]) -> None:
+    """One round of EVENTS events, each to end exactly once in a destination."""
     accepted: dict[int, float] = {}
     started = time.time()
     for number in range(EVENTS):
@@ -103,7 +113,6 @@ def run(endpoint: str) -> None:
           "duplicated")  # fmt: skip
     print(f"queue latency for successes (accepted -> outcome): p50 {statistics.median(latency):.1f}"
           f" s, p95 {statistics.quantiles(latency, n=20)[18]:.1f} s")  # fmt: skip
-    print(f"server resident memory after the soak: {server_rss_mb(endpoint):.0f} MB")
 
 
 def server_rss_mb(endpoint: str) -> float:

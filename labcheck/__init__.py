@@ -3,7 +3,8 @@
 In a notebook: ``aws = labcheck.connect()`` says which account the demos use;
 ``labcheck.Sandbox(aws)`` creates demo resources and cleans them up;
 ``labcheck.grade("task2")`` shows a table; ``labcheck.assert_passed("task2")`` fails a graded
-cell with the hints.
+cell with the hints; a knowledge check's test cell calls
+``labcheck.check(condition, wrong=..., right=...)``.
 """
 
 from __future__ import annotations
@@ -15,17 +16,22 @@ __version__ = "0.1.0"
 from labcheck.notebook.account import Account, connect
 from labcheck.notebook.lab import Lab
 from labcheck.notebook.sandbox import Invocation, Sandbox
+from labcheck.quiz.feedback import NotYet, answer_key, check, is_answer
 
 __all__ = [
     "Account",
     "Invocation",
     "Lab",
+    "NotYet",
     "Sandbox",
+    "answer_key",
     "assert_check",
     "assert_passed",
+    "check",
     "check_answers",
     "connect",
     "grade",
+    "is_answer",
     "reveal",
 ]
 

@@ -13,6 +13,7 @@ import json
 import sys
 import textwrap
 import time
+import uuid
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,6 +78,20 @@ def this_python_runtime() -> str:
     return f"python3.{sys.version_info.minor}"
 
 
+#: Python runtimes Lambda supports today, none of them deprecated (AWS's "Lambda runtimes"
+#: page: python3.10 was deprecated on 2026-10-31).
+CURRENT_PYTHON_RUNTIMES = ("python3.11", "python3.12", "python3.13", "python3.14")
+
+
+def demo_runtime(minor: int | None = None) -> str:
+    """The runtime of the demos' functions: the kernel's Python when Lambda supports it today,
+    else the closest runtime that it does (the newer on a tie). Demo code needs only the
+    standard library and boto3, which every Python runtime has."""
+    minor = sys.version_info.minor if minor is None else minor
+    supported = [int(runtime.rsplit(".", 1)[1]) for runtime in CURRENT_PYTHON_RUNTIMES]
+    return f"python3.{min(supported, key=lambda m: (abs(m - minor), -m))}"
+
+
 @dataclass
 class Sandbox:
     """Resources created for the demos of one notebook, deleted by ``cleanup()``."""
@@ -84,6 +99,9 @@ class Sandbox:
     account: Account
     prefix: str = "demo"
     _undo: list[Callable[[], None]] = field(default_factory=list)
+    #: Queue names end with it: SQS refuses a name deleted less than 60 s ago
+    #: (QueueDeletedRecently), so a notebook run again at once needs new ones.
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:6])
 
     def name(self, short: str) -> str:
         return f"{self.prefix}-{short}"
@@ -120,7 +138,7 @@ class Sandbox:
         _ignore_missing(lambda: lam.delete_function(FunctionName=name))
         arguments = {
             "FunctionName": name,
-            "Runtime": this_python_runtime(),
+            "Runtime": demo_runtime(),
             "Role": self.role(),
             "Handler": "lambda_function.lambda_handler",
             "Code": {"ZipFile": zip_source(source)},
@@ -233,13 +251,13 @@ class Sandbox:
         return name
 
     def queue(self, short_name: str, **attributes: str) -> str:
-        """An SQS queue (FIFO when the name ends in ``.fifo``); returns its URL."""
+        """An SQS queue (FIFO when the name ends in ``.fifo``), named for this run; its URL."""
         sqs = self.client("sqs")
-        if short_name.endswith(".fifo"):
+        stem, fifo = short_name.removesuffix(".fifo"), short_name.endswith(".fifo")
+        if fifo:
             attributes = {"FifoQueue": "true", **attributes}
-        url = str(
-            sqs.create_queue(QueueName=self.name(short_name), Attributes=attributes)["QueueUrl"]
-        )
+        name = self.name(f"{stem}-{self.run_id}{'.fifo' if fifo else ''}")
+        url = str(sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"])
         self._undo.append(lambda: _ignore_missing(lambda: sqs.delete_queue(QueueUrl=url)))
         return url
 

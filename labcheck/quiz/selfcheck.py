@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 from labcheck.errors import CannotGradeError
+from labcheck.quiz.feedback import written_messages
 from labcheck.quiz.notebooks import LearnerNotebook
 from labcheck.workspace.scratch_course import NbgraderFailed, make_course, run_nbgrader
 
@@ -41,7 +42,7 @@ class Verdict:
         said = f"Question {number}: {self.status}"
         if self.status == NOT_YET:
             said += (
-                f": {self.message}"
+                f": {self.message.removeprefix('Not yet: ')}"
                 if self.message
                 else (
                     ": it passes the tests you can see, not all of the instructor's. Look again at "
@@ -105,7 +106,12 @@ def _verdicts(graded: nbformat.NotebookNode, visible: dict[str, str]) -> list[Ve
             verdicts.append(Verdict(question, NOT_ANSWERED))
         else:
             message = str(errors[0].get("evalue", "")).strip()
-            shown = message if message and message in visible.get(question, "") else ""
+            written = written_messages(visible.get(question, ""))
+            shown = (
+                message
+                if message and (message in written or message in visible.get(question, ""))
+                else ""
+            )
             verdicts.append(Verdict(question, NOT_YET, shown))
     return verdicts
 

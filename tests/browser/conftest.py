@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from labcheck.workspace import update_workspace
 from tests.browser.jupyterlab import JupyterLabProcess
 from tests.helpers import PROJECT_ROOT, ServerProcess
 
@@ -33,15 +34,17 @@ def notebooks_source() -> Path:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A throwaway copy of the course's notebooks, so that running them never writes the repo."""
-    source = notebooks_source()
-    copy = tmp_path_factory.mktemp("course") / "notebooks"
+    """The learner's copy of the course, made as `make lab` makes it (nbgrader's generate step:
+    no solutions, no hidden tests), so that running it never writes the repo."""
+    source = tmp_path_factory.mktemp("sources") / "notebooks"
     shutil.copytree(
+        notebooks_source(),
         source,
-        copy,
         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "labcheck-evidence.json"),
     )
-    return copy
+    workspace = tmp_path_factory.mktemp("course") / "workspace"
+    update_workspace(source, PROJECT_ROOT / "nbgrader_config.py", workspace)
+    return workspace
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,10 @@
-"""The course in a real browser: JupyterLab shows its diagrams and runs labcheck in a notebook.
+"""The course in a real browser: JupyterLab shows its diagrams, runs labcheck in a notebook and
+answers a knowledge check.
 
-Headless Chromium opens JupyterLab (served from a copy of ``notebooks/``, its kernels talking
-to a fresh localaws) the way a learner does. Screenshots of each step are saved under
-``test-artifacts/browser/`` (and of the page as it was when a test fails).
+Headless Chromium opens JupyterLab (served from a learner's copy of ``notebooks/``, as
+`make lab` makes it, its kernels talking to a fresh localaws) the way a learner does.
+Screenshots of each step are saved under ``test-artifacts/browser/`` (and of the page as it
+was when a test fails).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ MERMAID_SVG = (
     ".jp-MarkdownOutput .jp-RenderedMermaid img[src^='data:image/svg+xml']"
 )
 CELL_ERROR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+CHECK_ANSWERS_MS = 60_000
 
 
 def open_notebook(page: Page, course: Path, notebook: str) -> Locator:
@@ -119,3 +122,47 @@ def run_cell(page: Page, cell: Locator) -> None:
     cell.scroll_into_view_if_needed()
     cell.locator(".jp-InputPrompt").click()
     page.keyboard.press("Shift+Enter")
+
+
+def test_a_knowledge_check_says_not_yet_then_correct(
+    page: Page, course: Path, artifacts: Path
+) -> None:
+    """In the learner's copy, question 3 of the welcome notebook: a wrong answer gets the
+    check's hint (not the answer), a right one "Correct" and why."""
+    panel = open_notebook(page, course, WELCOME)
+    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+        timeout=KERNEL_READY_MS
+    )
+    setup = panel.locator(".jp-CodeCell", has_text="import labcheck").first
+    run_cell(page, setup)
+    ran = setup.locator(".jp-InputPrompt", has_text=re.compile(r"\[\d+\]"))
+    ran.wait_for(timeout=KERNEL_READY_MS)  # connected, labcheck imported
+    check = panel.locator(".jp-CodeCell", has_text="labcheck.is_answer(free_invocations").first
+    check.scroll_into_view_if_needed()
+    answer = check.locator("xpath=preceding-sibling::div[1]")  # the answer cell, just above
+    for typed, expected, shot in (
+        ("free_invocations = 1_000_000", "Not yet: work out the GB-seconds", "03-not-yet.png"),
+        ("free_invocations = 800_000", "Correct: ", "04-correct.png"),
+    ):
+        write_cell(page, answer, typed)
+        run_cell(page, answer)
+        run_cell(page, check)
+        said = check.locator(".jp-OutputArea-output", has_text=expected)
+        try:
+            said.wait_for(timeout=CHECK_ANSWERS_MS)
+        except PlaywrightError:
+            pytest.fail(f"after {typed!r} the check did not say {expected!r}")
+        check.scroll_into_view_if_needed()
+        screenshot(page, artifacts / shot)
+        text = check.locator(".jp-OutputArea").inner_text()
+        assert "800000" not in text.replace("_", "").replace(",", "")  # never the answer
+        assert "Traceback" not in text
+
+
+def write_cell(page: Page, cell: Locator, text: str) -> None:
+    """Replace ``cell``'s source with ``text``, typed as a learner types it."""
+    cell.scroll_into_view_if_needed()
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    page.keyboard.press("Escape")

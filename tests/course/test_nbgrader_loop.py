@@ -20,6 +20,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from labcheck.quiz.feedback import written_messages
+from tests.course import check_messages
 from tests.course.nbgrader_course import COMMAND_DEADLINE_SECONDS, Course, assignments
 from tests.course.wrong_answers import answered_questions, with_wrong_answers
 from tests.helpers import busy_machine
@@ -218,6 +220,34 @@ def test_every_question_fails_a_plausible_wrong_answer(
                 and any(o.output_type == "error" for o in cell.get("outputs", []))
             ]
             assert not broken, f"{source.name}: these wrong answers did not even run: {broken}"
+
+
+@pytest.mark.parametrize(
+    "assignment", sorted(set(assignments()) - TIMED - check_messages.BARE_ASSERTS)
+)
+def test_each_check_says_correct_or_what_is_wrong(graded: GradedCourse, assignment: str) -> None:
+    """The model answer's test prints "Correct: <why>"; the wrong answer's fails with one of
+    its written messages (so never with a computed expected value), not a bare assertion."""
+    for source in graded.course.source(assignment):
+        tests = check_messages.question_tests(nbformat.read(source, as_version=4))
+        right = check_messages.question_tests(
+            graded_course_notebook(graded.course, "alice", assignment, source.name)
+        )
+        wrong = check_messages.question_tests(
+            graded_course_notebook(graded.course, WRONG, assignment, source.name)
+        )
+        for grade_id, cell in tests.items():
+            visible = check_messages.visible_part(cell.source)
+            assert "assert " not in visible, f"{grade_id}: a bare assert in the visible test"
+            said = check_messages.printed(right[grade_id])
+            assert check_messages.error(right[grade_id]) is None, (grade_id, said)
+            assert any(f"Correct: {why}" in said for why in written_messages(visible, "right")), (
+                grade_id,
+                said,
+            )
+            failed = check_messages.error(wrong[grade_id])
+            assert failed is not None and failed[0] == "NotYet", (grade_id, failed)
+            assert failed[1] in written_messages(visible, "wrong"), failed
 
 
 @pytest.mark.parametrize("assignment", assignments())

@@ -1,8 +1,9 @@
 """A plausible wrong answer to every autograded question, handed in as one learner's work.
 
-Each replaces the model answer between ``### BEGIN SOLUTION`` and ``### END SOLUTION``. Most
-pass the question's visible tests, so only the hidden tests can catch them; every one must
-score 0 when the real nbgrader autogrades it against its own live demo state.
+Each replaces the model answer between ``### BEGIN SOLUTION`` and ``### END SOLUTION``. Every
+one must score 0 when the real nbgrader autogrades it against its own live demo state; where a
+question's visible test says what is wrong (``labcheck.check``), it must say so for this answer
+too, without the expected value.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import nbformat
 
 #: (assignment, answer cell's grade_id) -> the solution's code, indented as in the model.
 WRONG_ANSWERS: dict[tuple[str, str], str] = {
-    ("00-welcome", "q1-answer"): 'offline_command = "make lab-aws"',
+    ("00-welcome", "q1-answer"): 'cold_call = "first"\ncold_field = "Billed Duration"',
     ("00-welcome", "q2-answer"): "    return memory_mb * billed_ms / 1_000_000  # MB as 1,000",
     ("00-welcome", "q3-answer"): "free_invocations = 1_000_000  # the free requests",
     ("01-serverless-and-microservices", "q1-answer"): (
@@ -32,7 +33,9 @@ WRONG_ANSWERS: dict[tuple[str, str], str] = {
     ("02-event-driven-architecture", "q2-answer"): (
         'shipped_pattern = {"source": ["shop.shipping"]}'
     ),
-    ("02-event-driven-architecture", "q3-answer"): 'benefit = "scale"',
+    ("02-event-driven-architecture", "q3-answer"): (
+        "second_rule_orders = {1042}  # as if the source still had to match"
+    ),
     ("03-lambda-fundamentals", "q1-answer"): 'handler_setting = "handle_order.orders"',
     ("03-lambda-fundamentals", "q2-answer"): (
         "    return {\n"
@@ -61,12 +64,8 @@ WRONG_ANSWERS: dict[tuple[str, str], str] = {
     ),
     ("05-execution-environment", "q2-answer"): "last_count = 5  # as if nothing were reset",
     ("05-execution-environment", "q3-answer"): (
-        "policy_for = {\n"
-        '    "S3 invokes the function when an object is uploaded": "role",\n'
-        '    "the function writes the resized image to a bucket": "role",\n'
-        '    "the function sends its log lines to CloudWatch Logs": "role",\n'
-        '    "a partner\'s AWS account invokes the function": "resource",\n'
-        "}"
+        'policy_to_change = "resource"  # as if invoking and acting were one\n'
+        'missing_action = "sqs:SendMessage"'
     ),
     ("06-limits-and-pricing", "q1-answer"): (
         "    gb_seconds = invocations * duration_ms / 1000 * memory_mb / 1024  # not rounded up\n"
@@ -77,7 +76,7 @@ WRONG_ANSWERS: dict[tuple[str, str], str] = {
         "    return requests * PRICE_PER_REQUEST + gb_seconds * PRICE_PER_GB_SECOND[architecture]"
     ),
     ("06-limits-and-pricing", "q2-answer"): (
-        'throttle_status = 429\nthrottle_error = "ThrottlingException"'
+        "throttled_with_two = 0  # as if the third call waited for a free environment"
     ),
     ("06-limits-and-pricing", "q3-answer"): (
         "fits_lambda = {\n"

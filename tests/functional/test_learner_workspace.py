@@ -26,6 +26,7 @@ ANSWER_KEY = (
     "assert attempts_by_default == 3",
     'not_a_microservice_property = "c"',
     "The average hides the slow tail",
+    "**Rubric",  # the instructor's marking guide under each reflection
 )
 
 

@@ -41,6 +41,14 @@ def model_code(question: str) -> str:
     return source.split("### BEGIN SOLUTION\n", 1)[1].split("### END SOLUTION")[0].rstrip(" ")
 
 
+#: Right for keys with "+" (every key the visible test tries), wrong for a plain key.
+PASSES_WHAT_IT_SEES = (
+    '    record = event["Records"][0]\n'
+    '    key = record["s3"]["object"]["key"]\n'
+    '    return record["s3"]["bucket"]["name"], unquote_plus(key) if "+" in key else ""'
+)
+
+
 @pytest.fixture(scope="module")
 def learner_notebook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workspace = tmp_path_factory.mktemp("self-study") / "workspace"
@@ -51,7 +59,7 @@ def learner_notebook(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_each_question_gets_a_verdict_that_shows_no_hidden_test(
     learner_notebook: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    answer(learner_notebook, "q1", WRONG_ANSWERS[(EVENTS, "q1-answer")])  # passes what it sees
+    answer(learner_notebook, "q1", PASSES_WHAT_IT_SEES)
     answer(learner_notebook, "q2", 'shipped_pattern = ["shop.shipping"]')  # fails a visible test
     with pytest.raises(CannotGradeError, match="opens after your own attempt"):
         model_answer(this_notebook(learner_notebook), 1)
@@ -63,6 +71,15 @@ def test_each_question_gets_a_verdict_that_shows_no_hidden_test(
     assert "Question 2: not yet: An event pattern is a dict (JSON object)." in said
     assert "Question 3: not answered: replace raise NotImplementedError()" in said
     assert not [text for text in HIDDEN if text in said]
+
+
+def test_a_visible_tests_message_is_the_verdict(
+    learner_notebook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer(learner_notebook, "q1", WRONG_ANSWERS[(EVENTS, "q1-answer")])  # the key left encoded
+    labcheck.check_answers(str(learner_notebook))
+    said = capsys.readouterr().out
+    assert "Question 1: not yet: compare your key with the file the demo uploaded." in said
 
 
 def test_a_right_answer_is_correct_and_opens_the_model_answer(

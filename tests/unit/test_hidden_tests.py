@@ -7,7 +7,9 @@ that need a live account (the demos' results) are checked by the course test ins
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import json
 from types import ModuleType, SimpleNamespace
 from typing import Any
@@ -15,6 +17,9 @@ from typing import Any
 import nbformat
 import pytest
 
+import labcheck
+from labcheck.quiz.feedback import NotYet, written_messages
+from tests.course.check_messages import BARE_ASSERTS, visible_part
 from tests.helpers import PROJECT_ROOT
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
@@ -43,12 +48,19 @@ def cell(path: Any, grade_id: str) -> str:
     return str(found.source)
 
 
-def passes(test_source: str, **answers: Any) -> bool:
+def run_graded_cell(test_source: str, **answers: Any) -> tuple[Exception | None, str]:
+    """The error the graded cell (hidden tests included) fails with, if any, and its output."""
+    printed = io.StringIO()
     try:
-        exec(test_source, dict(answers))  # the graded cell, hidden tests included
-    except Exception:  # any error fails a graded cell, as in nbgrader
-        return False
-    return True
+        with contextlib.redirect_stdout(printed):
+            exec(test_source, {"labcheck": labcheck, **answers})
+    except Exception as error:  # any error fails a graded cell, as in nbgrader
+        return error, printed.getvalue()
+    return None, printed.getvalue()
+
+
+def passes(test_source: str, **answers: Any) -> bool:
+    return run_graded_cell(test_source, **answers)[0] is None
 
 
 def test_09_q1_grades_by_scenario_not_by_order() -> None:
@@ -228,3 +240,31 @@ def test_the_model_answer_passes_and_wrong_answers_fail(
     assert grades(path, question, model, context), "the model answer fails"
     for answer in wrong:
         assert not grades(path, question, answer, context), answer
+
+
+TEACHING = [case for case in CASES if case[0].parent.name not in BARE_ASSERTS]
+
+
+@pytest.mark.parametrize(
+    ("path", "question", "context", "wrong"),
+    TEACHING,
+    ids=[f"{path.parent.name[:2]}-{question}" for path, question, _, _ in TEACHING],
+)
+def test_the_visible_test_says_correct_or_what_is_wrong(
+    path: Any, question: str, context: dict[str, Any], wrong: list[str]
+) -> None:
+    """Right: "Correct: <why>" printed. Wrong: NotYet with a message written in the visible
+    test (so never a computed expected value), or the learner's own code's error; never a bare
+    AssertionError."""
+    visible = visible_part(cell(path, f"{question}-tests"))
+    for answer, right in [(cell(path, f"{question}-answer"), True)] + [(w, False) for w in wrong]:
+        namespace = dict(context)
+        exec(answer, namespace)
+        error, printed = run_graded_cell(visible, **namespace)
+        if right:
+            assert error is None and printed.startswith("Correct: "), (error, printed)
+            assert printed.removeprefix("Correct: ").strip() in written_messages(visible, "right")
+        elif isinstance(error, NotYet):
+            assert str(error) in written_messages(visible), str(error)
+        else:  # the learner's own code may raise; a bare assert in the test may not
+            assert error is not None and not isinstance(error, AssertionError), (answer, error)
