@@ -31,6 +31,10 @@ def tool_env(endpoint: str, home: Path) -> dict[str, str]:
         HOME=str(home),  # SAM CLI and CDK keep their settings and caches under it
         SAM_CLI_TELEMETRY="0",
         CDK_DISABLE_VERSION_CHECK="1",
+        CDK_DISABLE_CLI_TELEMETRY="true",
+        # The CDK library's runtime warns about Debian's Node.js version on every run.
+        JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION="1",
+        JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION="1",
     )
     return env
 

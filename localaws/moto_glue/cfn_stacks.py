@@ -13,6 +13,10 @@ Three things moto does differently from AWS:
 - A resource moto fails to create made the API call fail and left the stack half made, in
   ``CREATE_IN_PROGRESS``. Here the resource is ``CREATE_FAILED`` with the handler's message
   and what was created is deleted again (a rollback), as on AWS.
+
+``AWS::CDK::Metadata`` (which CDK adds to every stack it synthesises, to count CDK's use) is
+accepted and creates nothing, as moto already does for wait conditions; on AWS it is a
+resource of the stack that also does nothing.
 """
 
 from __future__ import annotations
@@ -154,6 +158,13 @@ def execute_change_set(self: Any, change_set_name: str, stack_name: str | None =
     change_set.execution_status = "EXECUTE_FAILED" if failed else "EXECUTE_COMPLETE"
 
 
+#: Resource types a stack accepts without creating anything.
+NOTHING_TO_CREATE = ("AWS::CDK::Metadata",)
+
+
 def install() -> None:
+    for kind in NOTHING_TO_CREATE:
+        if kind not in parsing.NULL_MODELS:
+            parsing.NULL_MODELS.append(kind)
     Stack.create_resources = _create_resources  # type: ignore[method-assign]
     CloudFormationBackend.execute_change_set = execute_change_set  # type: ignore[method-assign]

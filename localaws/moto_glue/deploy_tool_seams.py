@@ -6,6 +6,13 @@ from __future__ import annotations
 from localaws.moto_glue.seam_type import CFN_PARAMS, Seam
 
 DEPLOY_TOOL_SEAMS = (
+    # A key's last use is recorded by writes only (key_last_used.py; moto.core.responses
+    # imports the function when each request arrives, so replacing it in its module works).
+    Seam(
+        "moto.iam.models:mark_account_as_visited", ("account_id", "access_key", "service", "region")
+    ),
+    # Types a stack accepts without creating anything: AWS::CDK::Metadata (cfn_stacks.py).
+    Seam("moto.cloudformation.parsing:NULL_MODELS"),
     # AWS::S3::BucketPolicy in CloudFormation (cfn_bucket_policy.py); moto takes the direct
     # A bucket policy's conditional statements are left out (bucket_policy_conditions.py).
     Seam("moto.s3.models:FakeBucket.get_permission", ("self", "action", "resource")),
