@@ -64,7 +64,6 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             function_states,
             invoke_hook,
             invoke_request,
-            key_last_used,
             managed_policies,
             metric_dimensions,
             package_check,
@@ -101,7 +100,6 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             region_lists.install()
             invoke_request.install()
             managed_policies.install()
-            key_last_used.install()
             metric_dimensions.install()
             dead_letter_config.install()
             function_shape.install()

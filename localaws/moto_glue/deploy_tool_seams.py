@@ -6,8 +6,8 @@ from __future__ import annotations
 from localaws.moto_glue.seam_type import CFN_PARAMS, Seam
 
 DEPLOY_TOOL_SEAMS = (
-    # A key's last use is recorded by writes only (key_last_used.py; moto.core.responses
-    # imports the function when each request arrives, so replacing it in its module works).
+    # A key's last use is recorded by writes only (localaws/state/touched.py; moto's
+    # responses import the function as each request arrives, so replacing it works).
     Seam(
         "moto.iam.models:mark_account_as_visited", ("account_id", "access_key", "service", "region")
     ),
