@@ -79,6 +79,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             cfn_function_url,
             cfn_http_api,
             cfn_rest_api,
+            cfn_rest_stage,
             function_urls,
             policy_conditions,
             quick_create,

@@ -56,4 +56,15 @@ DEPLOY_TOOL_SEAMS = (
     Seam("moto.apigatewayv2.models:Route", assigned="route_id"),
     Seam("moto.apigatewayv2.models:Integration", assigned="id"),
     Seam("moto.apigatewayv2.models:Stage", assigned="name"),
+    # AWS::ApiGateway::Stage (front_doors/cfn_rest_stage.py).
+    Seam("moto.apigateway.exceptions:ApiGatewayException"),
+    Seam(
+        "moto.apigateway.models:APIGatewayBackend.create_stage",
+        ("self", "function_id", "stage_name", "deploymentId"),
+        keywords=("variables", "description", "tags", "tracing_enabled"),
+    ),
+    Seam(
+        "moto.apigateway.models:APIGatewayBackend.delete_stage",
+        ("self", "function_id", "stage_name"),
+    ),
 )

@@ -38,6 +38,10 @@ def test_a_rest_api_from_an_openapi_body(server: ServerProcess, client_factory: 
             "Deployment": {"Type": "AWS::ApiGateway::Deployment", "Properties": {
                 "RestApiId": {"Ref": "Api"}, "StageName": "prod",
             }},
+            "Live": {"Type": "AWS::ApiGateway::Stage", "Properties": {
+                "RestApiId": {"Ref": "Api"}, "StageName": "live",
+                "DeploymentId": {"Ref": "Deployment"}, "Variables": {"colour": "blue"},
+            }},
             "Grant": {"Type": "AWS::Lambda::Permission", "Properties": {
                 "FunctionName": "stack-echo", "Action": "lambda:InvokeFunction",
                 "Principal": "apigateway.amazonaws.com",
@@ -58,6 +62,11 @@ def test_a_rest_api_from_an_openapi_body(server: ServerProcess, client_factory: 
     assert echoed(answer)["pathParameters"] == {"name": "ada"}
     status, _, answer = http(f"{base}/files/a/b.txt", method="PUT", body=b"data")
     assert (status, echoed(answer)["pathParameters"]) == (200, {"proxy": "a/b.txt"})
+    live = f"{server.endpoint}/restapis/{api_id}/live/_user_request_/hello/bo"
+    status, _, answer = http(live)
+    assert (status, echoed(answer)["stageVariables"]) == (200, {"colour": "blue"})
+    stages = client_factory("apigateway").get_stages(restApiId=api_id)["item"]
+    assert sorted(stage["stageName"] for stage in stages) == ["live", "prod"]
 
 
 def test_an_http_api_from_its_own_resources_answers_and_goes_with_its_stack(
@@ -146,3 +155,39 @@ def test_an_http_api_from_an_openapi_body_reads_any_method(
     assert (status, echoed(answer)["routeKey"]) == (200, "ANY /files/{proxy+}")
     api_id = stack["Outputs"][0]["OutputValue"].rsplit("/", 1)[1]
     assert client_factory("apigatewayv2").get_api(ApiId=api_id)["Name"] == "from-body"
+
+
+def test_a_rest_api_from_a_swagger_2_body_as_sam_writes_it(
+    server: ServerProcess, client_factory: Factory
+) -> None:
+    arn = deploy(client_factory("lambda"), client_factory("iam"), "swagger-echo", ECHO_SOURCE)[
+        "FunctionArn"
+    ]
+    uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations"
+    body = {
+        "swagger": "2.0",
+        "info": {"title": "from-swagger", "version": "1.0"},
+        "paths": {"/greet/{name}": {"get": {"responses": {}, "x-amazon-apigateway-integration": {
+            "type": "aws_proxy", "httpMethod": "POST", "uri": uri,
+        }}}},
+    }  # fmt: skip
+    template = {
+        "Resources": {
+            "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": body}},
+            "Deployment": {"Type": "AWS::ApiGateway::Deployment", "Properties": {
+                "RestApiId": {"Ref": "Api"}, "StageName": "Stage",
+            }},
+            "Grant": {"Type": "AWS::Lambda::Permission", "Properties": {
+                "FunctionName": "swagger-echo", "Action": "lambda:InvokeFunction",
+                "Principal": "apigateway.amazonaws.com",
+            }},
+        },
+        "Outputs": {"ApiId": {"Value": {"Ref": "Api"}}},
+    }  # fmt: skip
+    cfn = client_factory("cloudformation")
+    cfn.create_stack(StackName="swagger", TemplateBody=json.dumps(template))
+    stack = cfn.describe_stacks(StackName="swagger")["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    api_id = stack["Outputs"][0]["OutputValue"]
+    status, _, answer = http(f"{server.endpoint}/restapis/{api_id}/Stage/_user_request_/greet/al")
+    assert (status, echoed(answer)["resource"]) == (200, "/greet/{name}")

@@ -66,3 +66,12 @@ def test_sam_cli_own_artifact_bucket_keeps_its_policy(
     outputs = {o["OutputKey"]: o["OutputValue"] for o in managed["Outputs"]}
     policy = aws_client(server.endpoint, "s3").get_bucket_policy(Bucket=outputs["SourceBucket"])
     assert "aws:SecureTransport" in policy["Policy"]
+
+
+def test_the_rest_api_event_answers_on_its_prod_stage(
+    deployed: dict[str, str], server: ServerProcess
+) -> None:
+    base = f"{server.endpoint}/restapis/{deployed['RestApiId']}/Prod/_user_request_"
+    answer = requests.get(f"{base}/greet/grace", timeout=30)
+    assert answer.status_code == 200
+    assert answer.json() == {"hello": "grace", "route": "/greet/{name}"}

@@ -4,6 +4,9 @@ moto's CloudFormation creates the API from ``Name`` alone and drops ``Body``; AW
 API's resources, methods and integrations from it (and takes the name from its
 ``info.title`` when ``Name`` is absent). Here the body goes through moto's own OpenAPI import
 (``put_rest_api``, OpenAPI 3), with AWS's ``x-amazon-apigateway-any-method`` read as ``ANY``.
+A Swagger 2.0 body (what the SAM transform writes for ``Api`` events) is read the same way:
+moto refuses Swagger but reads only paths, methods, responses and integrations, which are
+written alike in both versions.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ _original_create = RestAPI.create_from_cloudformation_json.__func__  # type: ign
 
 def _document(body: Any) -> dict[str, Any]:
     document = json.loads(body) if isinstance(body, str) else copy.deepcopy(body)
+    if document.pop("swagger", None) is not None:
+        document["openapi"] = "3.0.1"
     for path, methods in list((document.get("paths") or {}).items()):
         if isinstance(methods, dict) and ANY_METHOD in methods:
             methods["ANY"] = methods.pop(ANY_METHOD)
