@@ -15,7 +15,6 @@ imported.
 from __future__ import annotations
 
 import contextlib
-import copy
 import json
 from typing import Any
 
@@ -23,7 +22,7 @@ from moto.apigatewayv2.exceptions import APIGatewayV2Error
 from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.core.common_models import CloudFormationModel
 
-from localaws.moto_glue.front_doors.cfn_rest_api import ANY_METHOD
+from localaws.moto_glue.front_doors.cfn_rest_api import openapi_document
 from localaws.moto_glue.front_doors.quick_create import quick_create
 
 
@@ -31,22 +30,18 @@ def _backend(account_id: str, region: str) -> Any:
     return apigatewayv2_backends[account_id][region]
 
 
-def openapi_document(body: Any) -> dict[str, Any]:
-    """The ``Body`` as moto's import reads it: methods only, ``ANY`` for AWS's any-method."""
-    document = json.loads(body) if isinstance(body, str) else copy.deepcopy(body)
-    paths = document.get("paths") or {}
-    for path, methods in list(paths.items()):
-        methods = dict(methods or {})
-        if ANY_METHOD in methods:
-            methods["ANY"] = methods.pop(ANY_METHOD)
-        paths[path] = {
-            k: v for k, v in methods.items() if isinstance(v, dict) and k != "parameters"
-        }
-        for method in paths[path].values():
-            integration = method.get("x-amazon-apigateway-integration")
+def http_api_document(body: Any) -> dict[str, Any]:
+    """The ``Body`` as moto's import reads it, integration types in capitals as AWS shows
+    them (OpenAPI bodies often write ``aws_proxy``)."""
+    document = openapi_document(body)
+    for methods in (document.get("paths") or {}).values():
+        for method in methods.values():
+            integration = (
+                method.get("x-amazon-apigateway-integration") if isinstance(method, dict) else None
+            )
             if integration and integration.get("type"):
                 integration["type"] = str(integration["type"]).upper()
-    return dict(document)
+    return document
 
 
 class _ApiPart:
@@ -114,7 +109,7 @@ class HttpApiResource(_ApiPart, CloudFormationModel):
     ) -> HttpApiResource:
         properties = cloudformation_json.get("Properties") or {}
         body = properties.get("Body")
-        document = openapi_document(body) if body else None
+        document = http_api_document(body) if body else None
         title = str(((document or {}).get("info") or {}).get("title") or resource_name)
         api = _backend(account_id, region_name).create_api(
             api_key_selection_expression=properties.get("ApiKeySelectionExpression"),

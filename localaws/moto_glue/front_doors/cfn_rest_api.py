@@ -21,7 +21,9 @@ ANY_METHOD = "x-amazon-apigateway-any-method"
 _original_create = RestAPI.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
 
-def _document(body: Any) -> dict[str, Any]:
+def openapi_document(body: Any) -> dict[str, Any]:
+    """The ``Body`` as moto's imports read it: methods only, ``ANY`` for AWS's any-method,
+    OpenAPI 3 for Swagger 2.0."""
     document = json.loads(body) if isinstance(body, str) else copy.deepcopy(body)
     if document.pop("swagger", None) is not None:
         document["openapi"] = "3.0.1"
@@ -44,7 +46,7 @@ def _create(
 ) -> Any:
     properties = cloudformation_json["Properties"]
     body = properties.get("Body")
-    document = _document(body) if body else None
+    document = openapi_document(body) if body else None
     if document is not None and "Name" not in properties:
         properties["Name"] = str((document.get("info") or {}).get("title") or resource_name)
     api = _original_create(
