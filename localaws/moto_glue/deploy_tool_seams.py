@@ -13,6 +13,11 @@ DEPLOY_TOOL_SEAMS = (
     ),
     # Types a stack accepts without creating anything: AWS::CDK::Metadata (cfn_stacks.py).
     Seam("moto.cloudformation.parsing:NULL_MODELS"),
+    # A failed creation names the resource that failed (cfn_stacks.py).
+    Seam(
+        "moto.cloudformation.parsing:parse_and_create_resource",
+        ("logical_id", "resource_json", "resources_map", "account_id", "region_name"),
+    ),
     # AWS::S3::BucketPolicy in CloudFormation (cfn_bucket_policy.py); moto takes the direct
     # A bucket policy's conditional statements are left out (bucket_policy_conditions.py).
     Seam("moto.s3.models:FakeBucket.get_permission", ("self", "action", "resource")),

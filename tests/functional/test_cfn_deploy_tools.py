@@ -282,3 +282,22 @@ def test_reads_with_an_assumed_role_s_keys_leave_iam_as_saved(server: ServerProc
     assert not iam.get_role(RoleName="publisher")["Role"].get("RoleLastUsed")
     as_role.create_bucket(Bucket="published-by-role")  # a write: answered, and saved
     assert iam.get_role(RoleName="publisher")["Role"]["RoleLastUsed"]["LastUsedDate"]
+
+
+def test_a_failure_names_the_resource_that_failed_not_the_one_referring_to_it(cfn: Any) -> None:
+    template = {
+        "Resources": {
+            "RoleName": {"Type": "AWS::SSM::Parameter", "Properties": {
+                "Type": "String", "Value": {"Ref": "Role"},
+            }},
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+                "ManagedPolicyArns": ["arn:aws:iam::aws:policy/NoSuchPolicy"],
+            }},
+        }
+    }  # fmt: skip
+    cfn.create_stack(StackName="blame", TemplateBody=json.dumps(template))
+    assert stack(cfn, "blame")["StackStatus"] == "ROLLBACK_COMPLETE"
+    failed = failed_resources(cfn, "blame")
+    assert list(failed) == ["Role"]
+    assert "NoSuchPolicy" in failed["Role"]
