@@ -14,7 +14,8 @@ OFFLINE_ENV := env -u AWS_PROFILE AWS_ENDPOINT_URL=$(ENDPOINT) AWS_ACCESS_KEY_ID
 	AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 \
 	AWS_REGION=us-east-1
 
-.PHONY: install workspace lab lab-aws instructor demo test lint chromium stop clean
+.PHONY: install workspace lab lab-aws instructor demo test lint chromium samcli cdk deploy-tools \
+	test-deploy-tools stop clean
 
 # constraints.txt pins moto, boto3, botocore and awscli exactly (see the file).
 $(STAMP): pyproject.toml constraints.txt
@@ -42,6 +43,59 @@ chromium:
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		chromium >/dev/null || \
 	{ echo "make: could not install chromium with apt-get (see above)." >&2; exit 1; }
+
+# The deploy tools the end-to-end tests drive (tests/functional/test_sam_cli.py, test_cdk_cli.py):
+# SAM CLI in a virtualenv of its own (its pins would fight awscli v1's exact botocore pin and
+# ours), the CDK CLI from npm in a project-local folder, and the Python CDK library in a
+# virtualenv of its own for the CDK app. Each is installed once: a second run finds its stamp.
+SAMCLI_VERSION := 1.170.0
+SAMCLI_VENV := .venv-samcli
+SAMCLI_STAMP := $(SAMCLI_VENV)/.installed-$(SAMCLI_VERSION)
+CDK_CLI_VERSION := 2.1148.1
+CDK_LIB_VERSION := 2.275.0
+CONSTRUCTS_VERSION := 10.8.1
+CDK_DIR := .cdk-cli
+CDK_STAMP := $(CDK_DIR)/.installed-$(CDK_CLI_VERSION)-$(CDK_LIB_VERSION)
+
+$(SAMCLI_STAMP):
+	@rm -rf $(SAMCLI_VENV)
+	$(PYTHON) -m venv $(SAMCLI_VENV)
+	$(SAMCLI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		aws-sam-cli==$(SAMCLI_VERSION)
+	@touch $@
+
+samcli: $(SAMCLI_STAMP)
+
+# npm comes from Debian's nodejs and npm packages (apt-get, sudo when not root) when missing.
+$(CDK_STAMP):
+	@if ! command -v npm >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then sudo=; \
+		elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+		else echo "make: npm is missing and this is not root (no sudo either):" \
+			"install Debian's nodejs and npm packages, then run make again." >&2; exit 1; fi; \
+		if ! command -v apt-get >/dev/null 2>&1; then \
+			echo "make: npm is missing and there is no apt-get: install Node.js 18+ with npm." >&2; \
+			exit 1; fi; \
+		echo "Installing Debian's nodejs and npm for the CDK test (apt-get)..."; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			nodejs npm >/dev/null || \
+		{ echo "make: could not install nodejs and npm with apt-get (see above)." >&2; exit 1; }; \
+	fi
+	@rm -rf $(CDK_DIR)
+	npm install --silent --no-audit --no-fund --prefix $(CDK_DIR) aws-cdk@$(CDK_CLI_VERSION)
+	$(PYTHON) -m venv $(CDK_DIR)/venv
+	$(CDK_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check \
+		aws-cdk-lib==$(CDK_LIB_VERSION) constructs==$(CONSTRUCTS_VERSION)
+	@touch $@
+
+cdk: $(CDK_STAMP)
+
+deploy-tools: samcli cdk
+
+# The SAM and CDK end-to-end tests alone.
+test-deploy-tools: install deploy-tools
+	$(BIN)/pytest tests/functional/test_sam_cli.py tests/functional/test_cdk_cli.py
 
 # The learner's copy of the course (no solutions, no hidden tests) in WORKSPACE, made with
 # nbgrader's generate step; a second run keeps every notebook the learner changed and puts a
@@ -85,11 +139,11 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint chromium
+test: lint chromium deploy-tools
 	$(BIN)/pytest
 
 stop:
 	@if [ -x $(BIN)/localaws ]; then $(BIN)/localaws stop || true; fi
 
 clean: stop
-	rm -rf $(VENV) .localaws .localaws-demo .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(SAMCLI_VENV) $(CDK_DIR) .localaws .localaws-demo .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -44,8 +44,11 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
 
     seams.check()
     with _lock:
-        from localaws.moto_glue import (
+        from localaws.moto_glue import (  # noqa: F401  (cfn_bucket_policy: a type)
             aliases,
+            bucket_policy_conditions,
+            cfn_bucket_notifications,
+            cfn_bucket_policy,
             cfn_managed_policies,
             cfn_sam_transform,
             cfn_stacks,
@@ -55,7 +58,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             dead_letter_config,
             error_bodies,
             event_invoke_config,
-            event_queue,  # noqa: F401  (its backend must exist before state is restored)
+            event_queue,
             eventbridge_lambda,
             extension_layers,
             function_shape,
@@ -72,10 +75,12 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             sns_async_lambda,
             sqs_source,
         )
-        from localaws.moto_glue.front_doors import (  # noqa: F401  (cfn_function_url: a type)
+        from localaws.moto_glue.front_doors import (  # noqa: F401  (cfn_*: CloudFormation types)
             api_endpoints,
             cfn_function_url,
+            cfn_http_api,
             cfn_rest_api,
+            cfn_rest_stage,
             function_urls,
             policy_conditions,
             quick_create,
@@ -86,6 +91,8 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
         api_endpoints.install(endpoint)  # and in an HTTP API's ApiEndpoint
         if not _installed:
             aliases.install()
+            bucket_policy_conditions.install()
+            cfn_bucket_notifications.install()
             error_bodies.install()
             cfn_managed_policies.install()
             cfn_sam_transform.install()

@@ -12,7 +12,13 @@ Three things moto does differently from AWS:
   (``ROLLBACK_COMPLETE``; ``CREATE_FAILED`` with ``DisableRollback``).
 - A resource moto fails to create made the API call fail and left the stack half made, in
   ``CREATE_IN_PROGRESS``. Here the resource is ``CREATE_FAILED`` with the handler's message
-  and what was created is deleted again (a rollback), as on AWS.
+  and what was created is deleted again (a rollback), as on AWS. The resource named is the
+  one whose creation failed, even when another that refers to it was being made (moto makes
+  a referenced resource within the referring one's creation).
+
+``AWS::CDK::Metadata`` (which CDK adds to every stack it synthesises, to count CDK's use) is
+accepted and creates nothing, as moto already does for wait conditions; on AWS it is a
+resource of the stack that also does nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +30,19 @@ from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import CloudFormationBackend, Event, Stack
 
 _original_create_resources = Stack.create_resources
+_original_parse_and_create = parsing.parse_and_create_resource
+#: The attribute a creation error carries: the logical id of the resource that raised it.
+FAILED_RESOURCE = "_localaws_failed_resource"
+
+
+def _parse_and_create_resource(logical_id: str, *args: Any, **kwargs: Any) -> Any:
+    """As moto does; an error remembers the innermost resource it came from."""
+    try:
+        return _original_parse_and_create(logical_id, *args, **kwargs)
+    except Exception as error:
+        if not hasattr(error, FAILED_RESOURCE):
+            setattr(error, FAILED_RESOURCE, logical_id)
+        raise
 
 
 def _handler_message(message: str) -> str:
@@ -107,15 +126,12 @@ def _create_resources(self: Any) -> None:
         message = str(getattr(error, "message", "") or error)
         made = set(getattr(self.resource_map, "_parsed_resources", {}))
         resources = template.get("Resources") or {}
+        culprit = getattr(error, FAILED_RESOURCE, None)
         missing = [key for key in resources if key not in made]
-        failed = {
-            key: (
-                str(resources[key].get("Type", "")),
-                _handler_message(message) if index == 0 else "Resource creation cancelled",
-            )
-            for index, key in enumerate(missing[:1] or list(resources)[:1])
-        }
-        _fail_creation(self, failed)
+        key = str(culprit) if culprit in resources else (missing or list(resources))[0]
+        _fail_creation(
+            self, {key: (str(resources[key].get("Type", "")), _handler_message(message))}
+        )
 
 
 def _find_change_set(backend: Any, name: str, stack_name: str | None) -> Any:
@@ -154,6 +170,14 @@ def execute_change_set(self: Any, change_set_name: str, stack_name: str | None =
     change_set.execution_status = "EXECUTE_FAILED" if failed else "EXECUTE_COMPLETE"
 
 
+#: Resource types a stack accepts without creating anything.
+NOTHING_TO_CREATE = ("AWS::CDK::Metadata",)
+
+
 def install() -> None:
+    parsing.parse_and_create_resource = _parse_and_create_resource
+    for kind in NOTHING_TO_CREATE:
+        if kind not in parsing.NULL_MODELS:
+            parsing.NULL_MODELS.append(kind)
     Stack.create_resources = _create_resources  # type: ignore[method-assign]
     CloudFormationBackend.execute_change_set = execute_change_set  # type: ignore[method-assign]

@@ -2,8 +2,9 @@
 
 AWS accounts have every AWS managed policy. moto has none unless told to load all 1,582 of
 them (4.7 MB of JSON per IAM backend, which would then be in every saved IAM state). localaws
-loads the few that Lambda, S3, SQS, SNS, Step Functions and logging roles use, so attaching
-them (by hand or through CloudFormation's ManagedPolicyArns) works as on AWS.
+loads the few that Lambda, S3, SQS, SNS, Step Functions, logging and CDK's bootstrap roles
+use, so attaching them (by hand or through CloudFormation's ManagedPolicyArns) works as on
+AWS.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ COURSE_POLICIES = (
     "AWSStepFunctionsFullAccess",
     "CloudWatchLogsFullAccess",
     "AWSXrayWriteOnlyAccess",
+    # `cdk bootstrap` attaches these: ReadOnlyAccess to its lookup role,
+    # AWSCloudFormationReadOnlyAccess to its deploy role, AdministratorAccess
+    # to its CloudFormation execution role (the default execution policy).
+    "ReadOnlyAccess",
+    "AWSCloudFormationReadOnlyAccess",
+    "AdministratorAccess",
 )
 
 

@@ -9,69 +9,13 @@ are imported.
 
 from __future__ import annotations
 
-import importlib
-import inspect
-from dataclasses import dataclass
 from importlib.metadata import version
 
 from localaws.errors import LocalAwsError
-
-
-@dataclass(frozen=True)
-class Seam:
-    """``module:Name.attribute`` must exist; with ``params``, a callable whose parameters
-    begin with these names; with ``assigned``, a class whose ``__init__`` sets
-    ``self.<assigned>``."""
-
-    path: str
-    params: tuple[str, ...] = ()
-    assigned: str = ""
-    #: Parameter names the callable must take, wherever they stand (passed by keyword).
-    keywords: tuple[str, ...] = ()
-    #: Checked when first used rather than at start (Step Functions: a slow import).
-    lazy: bool = False
-
-    def problem(self) -> str | None:
-        """What is wrong with this seam in the installed moto, or None."""
-        module_name, _, attribute = self.path.partition(":")
-        try:
-            target: object = importlib.import_module(module_name)
-        except ImportError as error:
-            return f"{module_name} cannot be imported ({error})"
-        for part in attribute.split(".") if attribute else ():
-            if not hasattr(target, part):
-                return f"{self.path} is missing"
-            target = getattr(target, part)
-        if self.params and not _starts_with(target, self.params):
-            return f"{self.path} no longer takes ({', '.join(self.params)}, ...)"
-        missing = [name for name in self.keywords if name not in _parameters(target)]
-        if missing:
-            return f"{self.path} no longer takes {', '.join(missing)}"
-        if self.assigned and f"self.{self.assigned}" not in _init_source(target):
-            return f"{self.path} no longer sets self.{self.assigned}"
-        return None
-
-
-def _parameters(target: object) -> list[str]:
-    try:
-        return list(inspect.signature(target).parameters)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return []
-
-
-def _starts_with(target: object, params: tuple[str, ...]) -> bool:
-    return _parameters(target)[: len(params)] == list(params)
-
-
-def _init_source(target: object) -> str:
-    try:
-        return inspect.getsource(target.__init__)  # type: ignore[misc]
-    except (TypeError, OSError):
-        return ""
-
+from localaws.moto_glue.deploy_tool_seams import DEPLOY_TOOL_SEAMS
+from localaws.moto_glue.seam_type import CFN_PARAMS, Seam
 
 AWSLAMBDA = "moto.awslambda.models"
-CFN_PARAMS = ("resource_name", "cloudformation_json", "account_id", "region_name")
 SEAMS = (
     # The executor's seam: every invocation moto makes goes through this method.
     Seam(f"{AWSLAMBDA}:LambdaFunction.invoke", ("self", "body", "request_headers")),
@@ -335,6 +279,12 @@ SEAMS = (
     Seam("moto.apigatewayv2.models:Integration", assigned="integration_uri"),
     Seam("moto.apigatewayv2.models:Integration", assigned="payload_format_version"),
     Seam("moto.apigatewayv2.models:Stage", assigned="stage_variables"),
+    # subclasses of CloudFormationModel as resource types (front_doors/cfn_http_api.py too).
+    Seam("moto.cloudformation.parsing:get_model_list"),
+    Seam("moto.s3.models:s3_backends"),
+    Seam("moto.s3.exceptions:MissingBucket"),
+    Seam("moto.s3.models:S3Backend.put_bucket_policy", ("self", "bucket_name", "policy")),
+    Seam("moto.s3.models:S3Backend.delete_bucket_policy", ("self", "bucket_name")),
     # AWS::ApiGateway::RestApi with an OpenAPI Body (front_doors/cfn_rest_api.py).
     Seam("moto.apigateway.models:RestAPI.create_from_cloudformation_json", CFN_PARAMS),
     Seam(
@@ -370,6 +320,7 @@ SEAMS = (
     Seam("moto.apigatewayv2.models:Authorizer", assigned="enable_simple_response"),
     Seam("moto.apigatewayv2.models:Authorizer", assigned="identity_source"),
     Seam("moto.apigatewayv2.models:Authorizer", assigned="auth_result_ttl"),
+    *DEPLOY_TOOL_SEAMS,
 )
 
 

@@ -65,8 +65,10 @@ def install() -> None:
 
 def _quiet_iam_bookkeeping() -> None:
     """Every request looks its caller's account up in IAM, and notes when a key IAM issued
-    was last used. The lookup changes nothing; the note changes IAM only for such a key.
-    Without this, every write would save IAM again."""
+    (a user's, or ``AssumeRole``'s as CDK uses) and its role were last used. The lookup
+    changes nothing; the note changes IAM only for such a key. Without this, every write would
+    save IAM again. A read takes no write lock and is not saved, so it notes nothing (AWS
+    notes reads too, and says the information can lag by hours)."""
     from moto.iam import models as iam
     from moto.utilities.utils import get_partition
 
@@ -81,6 +83,8 @@ def _quiet_iam_bookkeeping() -> None:
     def mark_account_as_visited(
         account_id: str, access_key: str, service: str, region: str
     ) -> None:
+        if not touch_log.recording_when():  # a read: nothing may change
+            return
         with touch_log.quiet():
             issued_here = (
                 access_key in iam.iam_backends[account_id][get_partition(region)].access_keys

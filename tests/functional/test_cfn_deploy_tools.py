@@ -217,3 +217,87 @@ def test_an_invalid_sam_template_is_refused_with_the_transform_s_reason(cfn: Any
         cfn.create_stack(StackName="sam-broken", TemplateBody=json.dumps(broken))
     assert raised.value.response["Error"]["Code"] == "ValidationError"
     assert "Transform AWS::Serverless-2016-10-31 failed with:" in str(raised.value)
+
+
+def test_a_failed_change_set_rolls_back_what_it_created(cfn: Any, s3: Any) -> None:
+    before = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    template = {
+        "Resources": {
+            "Store": {"Type": "AWS::S3::Bucket"},
+            "Role": {"Type": "AWS::IAM::Role", "DependsOn": ["Store"], "Properties": {
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+                "ManagedPolicyArns": ["arn:aws:iam::aws:policy/NoSuchPolicy"],
+            }},
+        }
+    }  # fmt: skip
+    created = cfn.create_change_set(
+        StackName="changed-badly",
+        ChangeSetName="first",
+        ChangeSetType="CREATE",
+        TemplateBody=json.dumps(template),
+    )
+    cfn.get_waiter("change_set_create_complete").wait(ChangeSetName=created["Id"])
+    cfn.execute_change_set(ChangeSetName="first", StackName="changed-badly")
+    assert stack(cfn, "changed-badly")["StackStatus"] == "ROLLBACK_COMPLETE"
+    change_set = cfn.describe_change_set(ChangeSetName="first", StackName="changed-badly")
+    assert change_set["ExecutionStatus"] == "EXECUTE_FAILED"
+    assert "NoSuchPolicy" in str(failed_resources(cfn, "changed-badly"))
+    assert {b["Name"] for b in s3.list_buckets()["Buckets"]} == before
+
+
+def test_what_cdk_bootstrap_and_cdk_stacks_need_is_there(cfn: Any, server: ServerProcess) -> None:
+    iam = aws_client(server.endpoint, "iam")
+    for name in ("ReadOnlyAccess", "AWSCloudFormationReadOnlyAccess", "AdministratorAccess"):
+        policy = iam.get_policy(PolicyArn=f"arn:aws:iam::aws:policy/{name}")["Policy"]
+        assert policy["PolicyName"] == name
+    template = {
+        "Resources": {
+            "Store": {"Type": "AWS::S3::Bucket"},
+            "CDKMetadata": {"Type": "AWS::CDK::Metadata", "Properties": {"Analytics": "v2:..."}},
+        }
+    }
+    cfn.create_stack(StackName="cdk-made", TemplateBody=json.dumps(template))
+    assert stack(cfn, "cdk-made")["StackStatus"] == "CREATE_COMPLETE"
+
+
+def test_reads_with_an_assumed_role_s_keys_leave_iam_as_saved(server: ServerProcess) -> None:
+    """CDK publishes and deploys with keys from AssumeRole; the test server checks after each
+    write that nothing changed unsaved (a read used to stamp the role's last use)."""
+    iam = aws_client(server.endpoint, "iam")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+             "Principal": {"AWS": "arn:aws:iam::123456789012:root"}}]}  # fmt: skip
+    role = iam.create_role(RoleName="publisher", AssumeRolePolicyDocument=json.dumps(trust))
+    keys = aws_client(server.endpoint, "sts").assume_role(
+        RoleArn=role["Role"]["Arn"], RoleSessionName="cdk"
+    )["Credentials"]
+    import boto3
+
+    as_role = boto3.Session(
+        aws_access_key_id=keys["AccessKeyId"],
+        aws_secret_access_key=keys["SecretAccessKey"],
+        aws_session_token=keys["SessionToken"],
+        region_name="us-east-1",
+    ).client("s3", endpoint_url=server.endpoint)
+    as_role.list_buckets()  # a read
+    assert not iam.get_role(RoleName="publisher")["Role"].get("RoleLastUsed")
+    as_role.create_bucket(Bucket="published-by-role")  # a write: answered, and saved
+    assert iam.get_role(RoleName="publisher")["Role"]["RoleLastUsed"]["LastUsedDate"]
+
+
+def test_a_failure_names_the_resource_that_failed_not_the_one_referring_to_it(cfn: Any) -> None:
+    template = {
+        "Resources": {
+            "RoleName": {"Type": "AWS::SSM::Parameter", "Properties": {
+                "Type": "String", "Value": {"Ref": "Role"},
+            }},
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+                "ManagedPolicyArns": ["arn:aws:iam::aws:policy/NoSuchPolicy"],
+            }},
+        }
+    }  # fmt: skip
+    cfn.create_stack(StackName="blame", TemplateBody=json.dumps(template))
+    assert stack(cfn, "blame")["StackStatus"] == "ROLLBACK_COMPLETE"
+    failed = failed_resources(cfn, "blame")
+    assert list(failed) == ["Role"]
+    assert "NoSuchPolicy" in failed["Role"]

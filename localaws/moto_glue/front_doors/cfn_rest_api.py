@@ -4,6 +4,9 @@ moto's CloudFormation creates the API from ``Name`` alone and drops ``Body``; AW
 API's resources, methods and integrations from it (and takes the name from its
 ``info.title`` when ``Name`` is absent). Here the body goes through moto's own OpenAPI import
 (``put_rest_api``, OpenAPI 3), with AWS's ``x-amazon-apigateway-any-method`` read as ``ANY``.
+A Swagger 2.0 body (what the SAM transform writes for ``Api`` events) is read the same way:
+moto refuses Swagger but reads only paths, methods, responses and integrations, which are
+written alike in both versions.
 """
 
 from __future__ import annotations
@@ -18,8 +21,12 @@ ANY_METHOD = "x-amazon-apigateway-any-method"
 _original_create = RestAPI.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
 
-def _document(body: Any) -> dict[str, Any]:
+def openapi_document(body: Any) -> dict[str, Any]:
+    """The ``Body`` as moto's imports read it: methods only, ``ANY`` for AWS's any-method,
+    OpenAPI 3 for Swagger 2.0."""
     document = json.loads(body) if isinstance(body, str) else copy.deepcopy(body)
+    if document.pop("swagger", None) is not None:
+        document["openapi"] = "3.0.1"
     for path, methods in list((document.get("paths") or {}).items()):
         if isinstance(methods, dict) and ANY_METHOD in methods:
             methods["ANY"] = methods.pop(ANY_METHOD)
@@ -39,7 +46,7 @@ def _create(
 ) -> Any:
     properties = cloudformation_json["Properties"]
     body = properties.get("Body")
-    document = _document(body) if body else None
+    document = openapi_document(body) if body else None
     if document is not None and "Name" not in properties:
         properties["Name"] = str((document.get("info") or {}).get("title") or resource_name)
     api = _original_create(
