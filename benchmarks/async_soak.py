@@ -3,8 +3,10 @@
 Every event must end exactly once in the on-success or the on-failure destination (failing
 ones after their 2 retries). Prints throughput, queue latency (accepted -> outcome) and the
 server's resident memory after each round.
-Run: ``.venv/bin/python -m benchmarks.async_soak [ROUNDS]`` (default 1; more rounds on the same
-server show whether its memory keeps growing).
+Run: ``.venv/bin/python -m benchmarks.async_soak [ROUNDS] [drop-logs]`` (default 1 round; more
+rounds on the same server show whether its memory keeps growing; ``drop-logs`` deletes the
+function's log group after each round, as a retention policy would, to tell the account's
+data from a leak).
 """
 
 from __future__ import annotations
@@ -58,12 +60,12 @@ def main() -> None:
                        check=True, capture_output=True)  # fmt: skip
         try:
             rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-            run(f"http://127.0.0.1:{port}", rounds)
+            run(f"http://127.0.0.1:{port}", rounds, drop_logs="drop-logs" in sys.argv[2:])
         finally:
             subprocess.run([*base, "stop", "--state-dir", scratch], env=env, capture_output=True)
 
 
-def run(endpoint: str, rounds: int = 1) -> None:
+def run(endpoint: str, rounds: int = 1, drop_logs: bool = False) -> None:
     lam = deploy(endpoint, "soak", HANDLER, memory=1769)
     sqs = client(endpoint, "sqs")
     urls = {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name in ("ok", "failed")}
@@ -77,6 +79,8 @@ def run(endpoint: str, rounds: int = 1) -> None:
     )
     for number in range(1, rounds + 1):
         soak(lam, sqs, urls)
+        if drop_logs:
+            client(endpoint, "logs").delete_log_group(logGroupName="/aws/lambda/soak")
         print(f"server resident memory after round {number}: {server_rss_mb(endpoint):.0f} MB")
 
 
