@@ -22,7 +22,7 @@ NEXT_LINK = re.compile(r"\*\*Next:\*\* \[[^\]]+\]\(\.\./([\w-]+/[\w-]+\.ipynb)\)
 #: Sections that are not a lesson's main sections.
 NOT_MAIN = {"Check your understanding", "Key points", "Clean up"}
 #: Notebooks being reshaped elsewhere: strict xfail, so the list shrinks when each is done.
-SHAPE_PENDING = {"03-lambda-fundamentals", "08-monitoring", "09-serverless-services"}
+SHAPE_PENDING: set[str] = set()
 
 
 def cells(path: Path) -> list[nbformat.NotebookNode]:

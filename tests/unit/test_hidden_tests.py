@@ -32,6 +32,7 @@ PRICING = NOTEBOOKS / "06-limits-and-pricing/06-limits-and-pricing.ipynb"
 CONFIGURATION = (
     NOTEBOOKS / "07-configuration-and-best-practices/07-configuration-and-best-practices.ipynb"
 )
+MONITORING = NOTEBOOKS / "08-monitoring/08-monitoring.ipynb"
 SERVICES = NOTEBOOKS / "09-serverless-services/09-serverless-services.ipynb"
 SNS, SQS, FIFO = (
     "a new user must trigger a welcome e-mail, a CRM update and analytics at once",
@@ -153,6 +154,16 @@ CASES = [
     ),
     (
         FUNDAMENTALS,
+        "q1",
+        {},
+        [
+            'handler_setting = "handle_order.orders"',
+            'handler_setting = "orders.py.handle_order"',
+            'handler_setting = "orders.py"',
+        ],
+    ),
+    (
+        FUNDAMENTALS,
         "q2",
         {},
         [
@@ -199,6 +210,27 @@ CASES = [
             .replace("total * 90 // 100", "round(total * 0.9)"),
             cell(CONFIGURATION, "q1-answer").replace("< 1", "< 0"),
             cell(CONFIGURATION, "q1-answer").replace('== "SAVE10"', '.upper() == "SAVE10"'),
+        ],
+    ),
+    (
+        MONITORING,
+        "q3",
+        {"headers": ["Root=1-a-b;Sampled=0", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"]},
+        [
+            "def trace_root(header):\n    return header.split(';')[0][len('Root='):]",
+            "def trace_root(header):\n    for part in header.split(';'):\n"
+            "        if part.startswith('Root='):\n            return part\n    return None",
+            "def trace_root(header):\n    for part in header.split(';'):\n"
+            "        if part.startswith('Root='):\n            return part[5:]\n    return ''",
+        ],
+    ),
+    (
+        SERVICES,
+        "q1",
+        {},
+        [
+            f"choice = {{{SNS!r}: 'sns', {SQS!r}: 'sqs-fifo', {FIFO!r}: 'sqs'}}",
+            f"choice = {{{SNS!r}: 'sqs', {SQS!r}: 'sqs', {FIFO!r}: 'sqs-fifo'}}",
         ],
     ),
     (
