@@ -20,7 +20,9 @@ from typing import NoReturn
 
 from localaws import __version__
 from localaws.config import (
+    ENV_ALLOW_ANY_CREDENTIALS,
     ENV_HOST,
+    ENV_PORT,
     HOST_AWS_VARIABLES,
     ExecutorSettings,
     ServerSettings,
@@ -28,11 +30,12 @@ from localaws.config import (
     debug_enabled,
     is_loopback,
     parse_count,
-    parse_port,
+    parse_port_or_auto,
     resolve_settings,
 )
 from localaws.errors import LocalAwsError, NotRunningError, SettingError, StateFormatError
 from localaws.server.daemon import (
+    admin_token,
     fetch_json,
     running_endpoint,
     server_status,
@@ -51,7 +54,7 @@ class OneLineParser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-PORT = argparse_type(parse_port, "--port")
+PORT = argparse_type(parse_port_or_auto, "--port")
 
 
 def _add_location_options(parser: argparse.ArgumentParser, with_host: bool) -> None:
@@ -61,7 +64,12 @@ def _add_location_options(parser: argparse.ArgumentParser, with_host: bool) -> N
             help="address to listen on (default 127.0.0.1 or $LOCALAWS_HOST; a non-loopback "
             "address is reachable from other machines and is refused unless given here)",
         )
-    parser.add_argument("--port", type=PORT, help="TCP port (default 4566, or $LOCALAWS_PORT)")
+    parser.add_argument(
+        "--port",
+        type=PORT,
+        help="TCP port, or auto for a free one (default: the last one used or 4566, whichever "
+        "is free, else a free one; or $LOCALAWS_PORT)",
+    )
     parser.add_argument(
         "--state-dir", help="where state is kept (default .localaws, or $LOCALAWS_STATE_DIR)"
     )
@@ -101,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     start = commands.add_parser("start", help="run in the background and wait until healthy")
     _add_location_options(start, with_host=True)
+    for command in (serve, start):
+        command.add_argument(
+            "--allow-any-credentials",
+            action="store_true",
+            help="accept requests with any credentials or none (a single-user machine only; "
+            f"or ${ENV_ALLOW_ANY_CREDENTIALS}=true)",
+        )
     start.add_argument("--no-persist", action="store_true", help="keep state in memory only")
 
     for name, text in (("stop", "stop the background server"), ("status", "show the server")):
@@ -116,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_location_options(logs, with_host=False)
 
+    env = commands.add_parser(
+        "env", help='print the export lines for this localaws: eval "$(localaws env)"'
+    )
+    _add_location_options(env, with_host=False)
+
     reset = commands.add_parser("reset", help="delete every resource and the saved state")
     _add_location_options(reset, with_host=False)
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -123,7 +143,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> ServerSettings:
-    return resolve_settings(getattr(args, "host", None), args.port, args.state_dir)
+    allow_any = bool(getattr(args, "allow_any_credentials", False))
+    return resolve_settings(
+        getattr(args, "host", None), args.port, args.state_dir, allow_any_credentials=allow_any
+    )
+
+
+def _listening_settings(args: argparse.Namespace) -> ServerSettings:
+    """The settings of a server about to start, its port chosen (see port_choice.py)."""
+    from localaws.server.port_choice import choose_port
+
+    explicit = args.port is not None or bool(os.environ.get(ENV_PORT, "").strip())
+    return choose_port(_settings(args), explicit)
 
 
 def _check_host(args: argparse.Namespace, settings: ServerSettings) -> None:
@@ -153,7 +184,7 @@ def _forget_host_aws_identity() -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = _settings(args) if args.listen_fd is not None else _listening_settings(args)
     _check_host(args, settings)
     executor_settings = ExecutorSettings.from_environ()
     if args.exit_with_parent is not None and args.exit_with_parent != os.getppid():
@@ -188,21 +219,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os._exit(0)
 
 
+def _env_command(settings: ServerSettings) -> str:
+    default = resolve_settings(None, None, None).state_dir
+    where = "" if settings.state_dir == default else f" --state-dir {settings.state_dir}"
+    return f'eval "$(localaws env{where})"'
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    running = running_endpoint(StateDirLayout(settings.state_dir))
+    if running is None:
+        settings = _listening_settings(args)
     _check_host(args, settings)
     ExecutorSettings.from_environ()  # a bad LOCALAWS_* variable is said here, not in a log
     extra = ["--no-persist"] if args.no_persist else []
+    extra += ["--allow-any-credentials"] if settings.allow_any_credentials else []
     started = time.monotonic()
     pid, already = start_background(settings, extra)
     if already:
-        print(f"localaws is already running (pid {pid}) at {settings.endpoint}")
+        endpoint = running[1] if running else settings.endpoint
+        print(f"localaws is already running (pid {pid}) at {endpoint}")
     else:
         took = time.monotonic() - started
         print(f"localaws started (pid {pid}) at {settings.endpoint} in {took:.1f} s")
     for notice in server_status(settings).get("notices", []):
         print(f"localaws: error: {notice}", file=sys.stderr)
-    print(f"export AWS_ENDPOINT_URL={settings.endpoint}")
+    print(f"Use it from a shell with: {_env_command(settings)}")
     return 0
 
 
@@ -253,7 +295,9 @@ def cmd_reset(args: argparse.Namespace) -> int:
         return 0
     running = running_endpoint(layout)
     if running is not None:
-        fetch_json(f"{running[1]}/_localaws/reset", method="POST", timeout=60)
+        fetch_json(
+            f"{running[1]}/_localaws/reset", method="POST", timeout=60, token=admin_token(layout)
+        )
         print(f"localaws (pid {running[0]}) was reset: every service is empty.")
         return 0
     from localaws.state.store import StateStore
@@ -290,7 +334,9 @@ def cmd_logs(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError
 
     try:
-        events = list(function_log_events(logs_client(running[1]), args.function))
+        events = list(
+            function_log_events(logs_client(running[1], settings.state_dir), args.function)
+        )
     except BotoCoreError as error:
         raise LocalAwsError(
             f"could not read the logs from localaws at {running[1]}: {error}.",
@@ -304,7 +350,21 @@ def cmd_logs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_env(args: argparse.Namespace) -> int:
+    """Print the export lines for this state dir's localaws (started or not)."""
+    from localaws.server.client_env import client_environment, export_lines
+    from localaws.server.port_choice import recorded_port
+
+    settings = _settings(args)
+    running = running_endpoint(StateDirLayout(settings.state_dir))
+    port = recorded_port(settings.state_dir) or settings.port
+    endpoint = running[1] if running else f"http://{settings.host}:{port}"
+    sys.stdout.write(export_lines(client_environment(settings.state_dir, endpoint)))
+    return 0
+
+
 COMMANDS = {
+    "env": cmd_env,
     "serve": cmd_serve,
     "start": cmd_start,
     "stop": cmd_stop,

@@ -27,16 +27,11 @@ from localaws.executor.private_tmp import PrivateTmp, private_tmp_supported
 from localaws.executor.process import OutputLine, ProcessLauncher, RuntimeProcess
 from localaws.executor.runtime_api import Invocation, RuntimeApiServer
 from localaws.executor.runtimes import Interpreter, choose_interpreter
+from localaws.executor.session_keys import SessionKeys
 
 BOOTSTRAP = Path(bootstrap.__file__)
 OUTPUT_GRACE_SECONDS = 2.0
 INIT_LIMIT_SECONDS = 10.0
-#: Dummy credentials for handlers: they reach localaws, never a real AWS account.
-HANDLER_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "ASIALOCALAWSEXAMPLE",
-    "AWS_SECRET_ACCESS_KEY": "localaws-dummy-secret-key",
-    "AWS_SESSION_TOKEN": "localaws-dummy-session-token",
-}
 
 
 class State(enum.Enum):
@@ -100,8 +95,12 @@ class ExecutionEnvironment:
         packages: PackageStore,
         endpoint: str,
         provisioned: bool = False,
+        keys: SessionKeys | None = None,
     ) -> None:
         self.config = config
+        #: Handlers' credentials: this environment's own, accepted by localaws only.
+        self.keys = keys or SessionKeys()
+        self.session_key = self.keys.issue()
         #: Initialized ahead of traffic for provisioned concurrency (kept, never reaped).
         self.provisioned = provisioned
         self.id = uuid.uuid4().hex
@@ -194,7 +193,7 @@ class ExecutionEnvironment:
                 "TMPDIR": "/tmp" if self.private_tmp else str(tmp),
                 "TZ": ":UTC",
                 "LANG": "en_US.UTF-8",
-                **HANDLER_CREDENTIALS,
+                **self.session_key.environment(),
             }
         )
         return variables
@@ -379,6 +378,7 @@ class ExecutionEnvironment:
             if self.state is State.DEAD:
                 return
             self.state = State.DEAD
+        self.keys.revoke(self.session_key.access_key_id)
         if self._process is not None:
             self._process.kill()
             self._process.wait_exit(5)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from localaws.peer_uid import owner_only
+
 PREFIX = "/2018-06-01/runtime"
 
 
@@ -49,6 +51,7 @@ class RuntimeApiServer:
         self.init_done = threading.Event()  # the runtime asked for work, or failed to start
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
+        owner_only(self._server)  # another Unix user can neither take nor answer invocations
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             args=(SHUTDOWN_POLL_SECONDS,),

@@ -217,6 +217,24 @@ SEAMS = (
         ("self", "service_name", "partition_name", "allow_non_regional"),
     ),
     Seam("moto.moto_server.werkzeug_app:MotoRequestHandler"),
+    # The keys the account issued, accepted as signing keys (account_keys.py).
+    Seam("moto.iam.models:iam_backends"),
+    Seam("moto.iam.models:IAMBackend", assigned="users"),
+    Seam("moto.iam.models:User", assigned="access_keys"),
+    Seam("moto.iam.models:AccessKey", assigned="secret_access_key"),
+    Seam("moto.iam.models:AccessKey", assigned="status"),
+    Seam("moto.sts.models:sts_backends"),
+    Seam("moto.sts.models:STSBackend", assigned="assumed_roles"),
+    Seam("moto.sts.models:AssumedRole", assigned="secret_access_key"),
+    Seam("moto.sts.models:AssumedRole", assigned="session_token"),
+    Seam("moto.sts.models:AssumedRole", assigned="expiration"),
+    # Public-read objects are served unsigned (s3_public.py).
+    Seam("moto.s3.models:s3_backends"),
+    Seam("moto.s3.models:FakeBucket", assigned="keys"),
+    Seam("moto.s3.models:FakeBucket", assigned="policy"),
+    Seam("moto.s3.models:FakeKey", assigned="acl"),
+    Seam("moto.s3.models:FakeGrant", assigned="grantees"),
+    Seam("moto.s3.models:FakeGrantee", assigned="uri"),
 )
 
 

@@ -26,6 +26,7 @@ from localaws.executor.pool import EnvironmentPool
 from localaws.executor.process import LocalProcessLauncher
 from localaws.executor.runtimes import UnsupportedRuntimeError, choose_interpreter
 from localaws.executor.service import InvocationService
+from localaws.executor.session_keys import SessionKeys
 from localaws.executor.tracing import Chain
 from localaws.moto_glue import ExecutorHooks
 from localaws.moto_glue.deliveries import MotoMessageBus
@@ -146,6 +147,7 @@ def build_executor(
     work_dir: Path,
     endpoint: str,
     settings: ExecutorSettings | None = None,
+    keys: SessionKeys | None = None,
 ) -> Executor:
     """Every part, connected; nothing runs until ``Executor.start``."""
     settings = settings or ExecutorSettings()
@@ -154,7 +156,7 @@ def build_executor(
     packages = PackageStore(work_dir)
 
     def new_environment(config: FunctionConfig, provisioned: bool = False) -> ExecutionEnvironment:
-        return ExecutionEnvironment(config, launcher, packages, endpoint, provisioned)
+        return ExecutionEnvironment(config, launcher, packages, endpoint, provisioned, keys)
 
     def prepare(config: FunctionConfig) -> None:
         """What a new or updated function waits for: its code and layers unpacked, its
