@@ -27,8 +27,9 @@ def lambda_handler(event, context):
 
 
 def test_connect_says_which_account_and_the_sandbox_cleans_up(
-    server: ServerProcess, capsys: pytest.CaptureFixture[str]
+    as_owner: ServerProcess, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    server = as_owner
     aws = connect(endpoint_url=server.endpoint)
     assert f"Connected: localaws (offline, no AWS account) at {server.endpoint}" in (
         capsys.readouterr().out
@@ -49,6 +50,20 @@ def test_connect_says_which_account_and_the_sandbox_cleans_up(
         f for f in lam.list_functions()["Functions"] if f["FunctionName"].startswith("demo-")
     ]
     assert not sqs.list_queues().get("QueueUrls")
+
+
+def test_connect_with_credentials_localaws_refuses_says_how_to_get_its_own(
+    server: ServerProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    from labcheck.notebook import account
+
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # a fresh kernel's: nothing cached
+    account._client.cache_clear()
+    with pytest.raises(CannotGradeError, match="refused these credentials") as caught:
+        connect(endpoint_url=server.endpoint)  # the dummy ones every test starts with
+    assert 'eval "$(localaws env)"' in caught.value.hint
 
 
 def test_connect_to_a_stopped_localaws_says_how_to_start_it() -> None:

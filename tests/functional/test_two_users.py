@@ -32,6 +32,7 @@ from tests.helpers import PROJECT_ROOT
 pytestmark = pytest.mark.server
 
 USERS = ("sl-learner-a", "sl-learner-b")
+RUNUSER = shutil.which("runuser") or "/usr/sbin/runuser"
 PYTHON_NAME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 
 #: Run as a learner: ``eval "$(localaws env)"``, then one boto3 call; prints JSON.
@@ -165,7 +166,7 @@ def as_user(venv: Path, name: str, *args: str) -> subprocess.CompletedProcess[st
     home = pwd.getpwnam(name).pw_dir
     env = {"HOME": home, "PATH": f"{venv}/bin:/usr/bin:/bin", "USER": name, "LANG": "C.UTF-8"}
     return subprocess.run(
-        [shutil.which("runuser") or "runuser", "-u", name, "--", str(venv / "bin" / "python"), *args],
+        [RUNUSER, "-u", name, "--", str(venv / "bin" / "python"), *args],
         capture_output=True, text=True, env=env, cwd=home, timeout=180,
     )  # fmt: skip
 
