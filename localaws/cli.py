@@ -1,4 +1,4 @@
-"""``localaws`` command line: serve, start, stop, status, logs, reset.
+"""``localaws`` command line: serve, start, stop, status, logs, reset, env.
 
 Exit codes: 0 done; 1 ``status`` found no server running; 2 could not do what was asked (one
 line on stderr says why and what to do; ``LOCALAWS_DEBUG=1`` adds the traceback of an
@@ -16,21 +16,17 @@ import time
 import traceback
 import urllib.error
 from collections.abc import Sequence
-from typing import NoReturn
 
 from localaws import __version__
+from localaws.cli_parser import build_parser
 from localaws.config import (
-    ENV_ALLOW_ANY_CREDENTIALS,
     ENV_HOST,
     ENV_PORT,
     HOST_AWS_VARIABLES,
     ExecutorSettings,
     ServerSettings,
-    argparse_type,
     debug_enabled,
     is_loopback,
-    parse_count,
-    parse_port_or_auto,
     resolve_settings,
 )
 from localaws.errors import LocalAwsError, NotRunningError, SettingError, StateFormatError
@@ -44,102 +40,6 @@ from localaws.server.daemon import (
 )
 from localaws.state.statedir import StateDirLayout
 from localaws.state.store import CorruptStateError, check_state_files
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse with its usage errors as one line (and exit 2)."""
-
-    def error(self, message: str) -> NoReturn:
-        print(f"{self.prog}: error: {message} (see '{self.prog} --help')", file=sys.stderr)
-        sys.exit(2)
-
-
-PORT = argparse_type(parse_port_or_auto, "--port")
-
-
-def _add_location_options(parser: argparse.ArgumentParser, with_host: bool) -> None:
-    if with_host:
-        parser.add_argument(
-            "--host",
-            help="address to listen on (default 127.0.0.1 or $LOCALAWS_HOST; a non-loopback "
-            "address is reachable from other machines and is refused unless given here)",
-        )
-    parser.add_argument(
-        "--port",
-        type=PORT,
-        help="TCP port, or auto for a free one (default: the last one used or 4566, whichever "
-        "is free, else a free one; or $LOCALAWS_PORT)",
-    )
-    parser.add_argument(
-        "--state-dir", help="where state is kept (default .localaws, or $LOCALAWS_STATE_DIR)"
-    )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(
-        prog="localaws",
-        description="The offline AWS for Serverless Lab: moto's server with persistent state.",
-    )
-    parser.add_argument("--version", action="version", version=f"localaws {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    serve = commands.add_parser("serve", help="run in the foreground")
-    _add_location_options(serve, with_host=True)
-    serve.add_argument(
-        "--no-persist", action="store_true", help="keep state in memory only (lost on exit)"
-    )
-    serve.add_argument(
-        "--remove-state-dir-at-exit",
-        action="store_true",
-        help="delete the state directory when stopping (for a throw-away server)",
-    )
-    serve.add_argument("--verbose", action="store_true", help="log every request")
-    serve.add_argument(
-        "--listen-fd",
-        type=argparse_type(parse_count, "--listen-fd"),
-        metavar="FD",
-        help="serve on this inherited socket, already bound to --host and --port and listening",
-    )
-    serve.add_argument(
-        "--exit-with-parent",
-        type=argparse_type(parse_count, "--exit-with-parent"),
-        metavar="PID",
-        help="stop when process PID (the one starting this server) has ended",
-    )
-
-    start = commands.add_parser("start", help="run in the background and wait until healthy")
-    _add_location_options(start, with_host=True)
-    for command in (serve, start):
-        command.add_argument(
-            "--allow-any-credentials",
-            action="store_true",
-            help="accept requests with any credentials or none (a single-user machine only; "
-            f"or ${ENV_ALLOW_ANY_CREDENTIALS}=true)",
-        )
-    start.add_argument("--no-persist", action="store_true", help="keep state in memory only")
-
-    for name, text in (("stop", "stop the background server"), ("status", "show the server")):
-        _add_location_options(commands.add_parser(name, help=text), with_host=False)
-
-    logs = commands.add_parser("logs", help="print a function's CloudWatch Logs")
-    logs.add_argument("function", metavar="FUNCTION", help="the Lambda function's name")
-    logs.add_argument(
-        "--tail",
-        type=argparse_type(parse_count, "--tail"),
-        metavar="N",
-        help="only the last N log events",
-    )
-    _add_location_options(logs, with_host=False)
-
-    env = commands.add_parser(
-        "env", help='print the export lines for this localaws: eval "$(localaws env)"'
-    )
-    _add_location_options(env, with_host=False)
-
-    reset = commands.add_parser("reset", help="delete every resource and the saved state")
-    _add_location_options(reset, with_host=False)
-    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    return parser
 
 
 def _settings(args: argparse.Namespace) -> ServerSettings:
@@ -163,20 +63,20 @@ def _check_host(args: argparse.Namespace, settings: ServerSettings) -> None:
         return
     if not args.host:
         raise LocalAwsError(
-            f"refusing to listen on {settings.host} (from ${ENV_HOST}): localaws accepts any "
-            "credentials, so it listens on 127.0.0.1 only.",
+            f"refusing to listen on {settings.host} (from ${ENV_HOST}): localaws is for this "
+            "machine, so it listens on 127.0.0.1 only.",
             f"Unset ${ENV_HOST}, or pass --host {settings.host} if you really mean it.",
         )
     print(
         f"localaws: warning: listening on {settings.host}: other machines can reach this "
-        "server, which accepts any credentials.",
+        "server (plain HTTP; the check of a Unix user's uid applies to loopback only).",
         file=sys.stderr,
     )
 
 
 def _forget_host_aws_identity() -> None:
     """The server needs no AWS identity of its own; a host profile that does not resolve would
-    even stop moto from starting. Handlers get dummy credentials of their own."""
+    even stop moto from starting. Handlers get session credentials of their own."""
     for name in HOST_AWS_VARIABLES:
         os.environ.pop(name, None)
     os.environ["AWS_CONFIG_FILE"] = os.devnull
@@ -184,8 +84,10 @@ def _forget_host_aws_identity() -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    settings = _settings(args) if args.listen_fd is not None else _listening_settings(args)
+    settings = _settings(args)
     _check_host(args, settings)
+    if args.listen_fd is None:
+        settings = _listening_settings(args)
     executor_settings = ExecutorSettings.from_environ()
     if args.exit_with_parent is not None and args.exit_with_parent != os.getppid():
         raise SettingError(
@@ -227,10 +129,10 @@ def _env_command(settings: ServerSettings) -> str:
 
 def cmd_start(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    _check_host(args, settings)
     running = running_endpoint(StateDirLayout(settings.state_dir))
     if running is None:
         settings = _listening_settings(args)
-    _check_host(args, settings)
     ExecutorSettings.from_environ()  # a bad LOCALAWS_* variable is said here, not in a log
     extra = ["--no-persist"] if args.no_persist else []
     extra += ["--allow-any-credentials"] if settings.allow_any_credentials else []

@@ -82,13 +82,20 @@ def tables_readable(tables: tuple[str, ...] = TABLES) -> bool:
 
 
 def allowed(connection: socket.socket, owner_uid: int | None = None) -> bool:
-    """Whether the peer is the owner (this process's user) or root; False when the peer cannot
-    be found while the tables can be read, True when there are no tables to read (not Linux)."""
+    """Whether the peer is the owner (this process's user) or root. A peer the tables do not
+    list is refused on loopback; one on another machine (only with an explicit ``--host``)
+    and every peer where there are no tables to read (not Linux) are let through to the
+    signature check."""
     owner = os.geteuid() if owner_uid is None else owner_uid
     uid = peer_uid(connection)
-    if uid is None:
-        return not tables_readable()
-    return uid in (owner, 0)
+    if uid is not None:
+        return uid in (owner, 0)
+    if not tables_readable():
+        return True
+    try:
+        return not ipaddress.ip_address(_normal(connection.getpeername())[0]).is_loopback
+    except (OSError, ValueError):
+        return False
 
 
 REFUSED = (

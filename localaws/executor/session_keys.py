@@ -47,12 +47,13 @@ class SessionKeys:
         self._keys: dict[str, SessionKey] = {}
         self._lock = threading.Lock()
 
-    def issue(self) -> SessionKey:
+    def issue(self, expires: bool = True) -> SessionKey:
+        """New keys; with ``expires=False``, localaws's own (its calls back to itself)."""
         key = SessionKey(
             new_access_key_id("ASIA"),
             new_secret(),
             secrets.token_urlsafe(48),
-            self.clock() + self.lifetime,
+            self.clock() + self.lifetime if expires else float("inf"),
         )
         with self._lock:
             self._keys[key.access_key_id] = key

@@ -31,6 +31,8 @@ log = logging.getLogger("localaws")
 Answer = aws_errors.Answer
 TOKEN_HEADER = "HTTP_X_LOCALAWS_TOKEN"
 HEALTH_PATH = "/_localaws/health"
+#: moto's own endpoints (reset, configuration, data): the owner's, as ``/_localaws/`` is.
+MOTO_API_PREFIX = "/moto-api/"
 WHAT_TO_DO = (
     ' This localaws accepts only its owner\'s credentials: run `eval "$(localaws env)"` (or '
     "`localaws env` to see them) and try again; on a single-user machine "
@@ -141,6 +143,10 @@ class AccessGate:
         """None when the request may go on; otherwise the error to answer with."""
         if self.allow_any_credentials:
             return None
+        if environ.get("PATH_INFO", "").startswith(MOTO_API_PREFIX):
+            token = str(environ.get(TOKEN_HEADER, ""))
+            if token and hmac.compare_digest(token, self.owner.admin_token):
+                return None  # moto's own endpoints: the admin token or a signature
         try:
             if is_presigned_v2(environ):
                 verify_v2(environ, self.find_secret)

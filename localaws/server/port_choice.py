@@ -61,4 +61,7 @@ def choose_port(settings: ServerSettings, explicit: bool) -> ServerSettings:
     for port in candidates:
         if port is not None and is_free(settings.host, port):
             return replace(settings, port=port)
-    return replace(settings, port=free_port(settings.host))
+    try:
+        return replace(settings, port=free_port(settings.host))
+    except OSError:  # an address not of this machine: binding says so, with what to do
+        return replace(settings, port=DEFAULT_PORT)
