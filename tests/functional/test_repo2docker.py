@@ -41,6 +41,7 @@ def test_start_runs_the_command_with_localaws_up_and_its_settings_exported(
         HOME=str(tmp_path / "home"), PATH=f"{stubs}:{Path(sys.executable).parent}:/usr/bin:/bin"
     )
     env.update(LOCALAWS_STATE_DIR=str(state_dir), PYTHONPATH=str(PROJECT_ROOT))
+    env["SERVERLESS_LAB_WORKSPACE"] = str(tmp_path)  # there already: no copy to make
     (tmp_path / "home").mkdir()
     try:
         done = subprocess.run(
