@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from botocore.auth import SigV4Auth
+from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
@@ -73,6 +73,25 @@ def test_a_signature_is_checked_against_the_keys_secret() -> None:
         assert refused.value.kind == kind
     with pytest.raises(Refusal, match="unknown-key"):
         verify(signed_environ("right"), {}.get)
+
+
+def test_a_streaming_upload_is_checked_on_its_seed_signature() -> None:
+    """``aws-chunked`` uploads sign the headers with this payload hash, then each chunk."""
+    body = b"5;chunk-signature=...\r\nhello\r\n0;chunk-signature=...\r\n\r\n"
+    request = AWSRequest("PUT", "http://127.0.0.1:4566/bucket/a%20key", data=body)
+    request.headers["X-Amz-Content-SHA256"] = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+    request.headers["Content-Encoding"] = "aws-chunked"
+    S3SigV4Auth(Credentials("AKIAEXAMPLE", "right"), "s3", "us-east-1").add_auth(request)
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": "PUT", "PATH_INFO": "/bucket/a key", "RAW_URI": "/bucket/a%20key",
+        "QUERY_STRING": "", "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body),
+        "HTTP_HOST": "127.0.0.1:4566",
+    }  # fmt: skip
+    for name, value in request.headers.items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    assert verify(environ, {"AKIAEXAMPLE": Secret("right")}.get).service == "s3"
+    with pytest.raises(Refusal, match="bad-signature"):
+        verify({**environ, "HTTP_CONTENT_ENCODING": "gzip"}, {"AKIAEXAMPLE": Secret("right")}.get)
 
 
 def test_the_peer_of_a_loopback_connection_is_found_in_the_kernels_table() -> None:
