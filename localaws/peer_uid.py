@@ -6,6 +6,9 @@ namespace, with its owner's uid, in ``/proc/net/tcp`` and ``/proc/net/tcp6``. Fo
 accepted on loopback, the client's own socket appears there with the connection's two ends
 swapped (its local address is our peer's, its remote address is ours): its uid is the peer's.
 
+The table is asked for the one socket through NETLINK_SOCK_DIAG (as ``ss`` does) where the
+kernel allows it, and read from ``/proc/net/tcp{,6}`` otherwise.
+
 Chosen over the alternatives because it needs no privileges and works for any client, including
 custom runtimes that speak plain TCP to ``AWS_LAMBDA_RUNTIME_API``: Unix sockets (which carry
 ``SO_PEERCRED``) would change the address clients use, and a network namespace per user needs
@@ -20,8 +23,8 @@ import ipaddress
 import json
 import os
 import socket
+import struct
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 TABLES = ("/proc/net/tcp", "/proc/net/tcp6")
@@ -29,31 +32,22 @@ TABLES = ("/proc/net/tcp", "/proc/net/tcp6")
 _NOT_CONNECTIONS = ("0A", "06")
 
 
-def _address(hex_address: str) -> tuple[str, int]:
-    """``0100007F:1F90`` -> ("127.0.0.1", 8080): each 32-bit word in the host's byte order."""
-    host, port = hex_address.split(":")
-    raw = bytes.fromhex(host)
-    words = raw  # the table prints each 32-bit word as the host stores it
+def _words(packed: bytes) -> str:
+    """An address as the tables print it: each 32-bit word in the host's byte order."""
     if sys.byteorder == "little":
-        words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
-    address = ipaddress.ip_address(words)
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return str(address), int(port, 16)
+        packed = b"".join(packed[i : i + 4][::-1] for i in range(0, len(packed), 4))
+    return packed.hex().upper()
 
 
-def _rows(tables: tuple[str, ...]) -> Iterator[tuple[tuple[str, int], tuple[str, int], int]]:
-    for table in tables:
-        try:
-            with open(table) as handle:
-                lines = handle.readlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            if len(fields) < 8 or fields[3] in _NOT_CONNECTIONS:
-                continue
-            yield _address(fields[1]), _address(fields[2]), int(fields[7])
+def _as_listed(address: tuple[str, int]) -> set[str]:
+    """How ``(host, port)`` can appear in the tables: IPv4 in tcp, IPv6 (or v4-mapped) in tcp6."""
+    host, port = address
+    ip = ipaddress.ip_address(host)
+    forms = {f"{_words(ip.packed)}:{port:04X}"}
+    if isinstance(ip, ipaddress.IPv4Address):
+        mapped = ipaddress.IPv6Address(f"::ffff:{ip}")
+        forms.add(f"{_words(mapped.packed)}:{port:04X}")
+    return forms
 
 
 def _normal(address: tuple[str, ...] | tuple[str, int]) -> tuple[str, int]:
@@ -64,16 +58,66 @@ def _normal(address: tuple[str, ...] | tuple[str, int]) -> tuple[str, int]:
     return host, int(address[1])
 
 
-def peer_uid(connection: socket.socket, tables: tuple[str, ...] = TABLES) -> int | None:
+#: sock_diag's request type, and the offset of the uid in its answer (after the netlink header,
+#: four one-byte fields, the 48-byte socket id and three 32-bit counters).
+SOCK_DIAG_BY_FAMILY = 20
+_UID_OFFSET = 16 + 4 + 48 + 12
+
+
+def _sock_diag_uid(connection: socket.socket) -> int | None:
+    """The same table asked for one socket by its two ends (NETLINK_SOCK_DIAG, as ``ss``
+    does): about 0.1 ms where reading /proc/net/tcp takes 10 ms and more on a busy host."""
+    family = connection.family
+    theirs, ours = connection.getpeername()[:2], connection.getsockname()[:2]
+    request = struct.pack("=BBBxI", family, socket.IPPROTO_TCP, 0, 0xFFFFFFFF)
+    request += struct.pack("!HH", theirs[1], ours[1])
+    request += socket.inet_pton(family, theirs[0]).ljust(16, b"\0")
+    request += socket.inet_pton(family, ours[0]).ljust(16, b"\0")
+    request += struct.pack("=III", 0, 0xFFFFFFFF, 0xFFFFFFFF)  # any interface, no cookie
+    header = struct.pack("=LHHLL", 16 + len(request), SOCK_DIAG_BY_FAMILY, 1, 1, 0)
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 4) as netlink:  # SOCK_DIAG
+        netlink.settimeout(1.0)
+        netlink.sendto(header + request, (0, 0))
+        answer = netlink.recv(8192)
+    if (
+        len(answer) < _UID_OFFSET + 4
+        or struct.unpack_from("=H", answer, 4)[0] != SOCK_DIAG_BY_FAMILY
+    ):
+        return None  # an error message: no such socket
+    return int(struct.unpack_from("=I", answer, _UID_OFFSET)[0])
+
+
+def peer_uid(
+    connection: socket.socket, tables: tuple[str, ...] = TABLES, netlink: bool = True
+) -> int | None:
     """The uid owning the client end of ``connection`` (accepted on this machine), or None
     when the kernel's tables are unreadable or do not list it."""
+    if netlink and hasattr(socket, "AF_NETLINK"):
+        with contextlib.suppress(OSError, ValueError, struct.error):
+            return _sock_diag_uid(connection)
     try:
-        ours, theirs = _normal(connection.getsockname()), _normal(connection.getpeername())
+        theirs = _as_listed(_normal(connection.getpeername()))
+        ours = _as_listed(_normal(connection.getsockname()))
     except (OSError, ValueError):
         return None
-    for local, remote, uid in _rows(tables):
-        if local == theirs and remote == ours:
-            return uid
+    port = next(iter(theirs)).rsplit(":", 1)[1]
+    for table in tables:
+        try:
+            with open(table) as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        for line in text.splitlines()[1:]:
+            if port not in line:  # most rows, cheaply
+                continue
+            fields = line.split()
+            if (
+                len(fields) > 7
+                and fields[1] in theirs
+                and fields[2] in ours
+                and fields[3] not in _NOT_CONNECTIONS
+            ):
+                return int(fields[7])
     return None
 
 
