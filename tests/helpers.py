@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from localaws.server.client_env import client_environment
+from localaws.server.client_env import admin_token, client_environment
 from localaws.server.daemon import fetch_json, is_healthy, wait_for
 from localaws.server.embedded import OFFLINE_ENV, loopback_listener
 from localaws.state.owner import read_credentials
@@ -47,8 +47,7 @@ def admin_json(
     """An admin endpoint (``status``, ``reset``, ``checkpoints/...``) of a test server, as its
     owner (the admin token in its state dir)."""
     state_dir = _STATE_DIRS.get(endpoint.rstrip("/"))
-    credentials = read_credentials(state_dir) if state_dir else None
-    token = credentials.admin_token if credentials else None
+    token = admin_token(state_dir) if state_dir else None
     return fetch_json(f"{endpoint}/_localaws/{path}", timeout, method, token)
 
 

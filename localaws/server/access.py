@@ -125,14 +125,17 @@ class AccessGate:
             return True
         if self.allow_any_credentials:
             return True
-        token = str(environ.get(TOKEN_HEADER, ""))
-        if token and hmac.compare_digest(token, self.owner.admin_token):
+        if self._has_admin_token(environ):
             return True
         try:
             verify(environ, self._owner_only)
         except Refusal:
             return False
         return True
+
+    def _has_admin_token(self, environ: dict[str, Any]) -> bool:
+        token = str(environ.get(TOKEN_HEADER, ""))
+        return bool(token) and hmac.compare_digest(token, self.owner.admin_token)
 
     def _owner_only(self, access_key_id: str) -> Secret | None:
         if hmac.compare_digest(access_key_id, self.owner.access_key_id):
@@ -143,10 +146,9 @@ class AccessGate:
         """None when the request may go on; otherwise the error to answer with."""
         if self.allow_any_credentials:
             return None
-        if environ.get("PATH_INFO", "").startswith(MOTO_API_PREFIX):
-            token = str(environ.get(TOKEN_HEADER, ""))
-            if token and hmac.compare_digest(token, self.owner.admin_token):
-                return None  # moto's own endpoints: the admin token or a signature
+        moto_api = environ.get("PATH_INFO", "").startswith(MOTO_API_PREFIX)
+        if moto_api and self._has_admin_token(environ):
+            return None  # moto's own endpoints: the admin token or a signature
         try:
             if is_presigned_v2(environ):
                 verify_v2(environ, self.find_secret)

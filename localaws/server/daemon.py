@@ -16,7 +16,7 @@ from typing import Any
 
 from localaws.config import ServerSettings
 from localaws.errors import LocalAwsError, NotRunningError
-from localaws.state.owner import read_credentials
+from localaws.server.client_env import admin_token as owner_admin_token
 from localaws.state.statedir import StateDirLayout, read_pid_file
 
 START_TIMEOUT_SECONDS = 60.0
@@ -142,8 +142,7 @@ def serves(endpoint: str, pid: int) -> bool:
 
 def admin_token(layout: StateDirLayout) -> str | None:
     """The owner's admin token kept in this state dir, or None."""
-    credentials = read_credentials(layout.root)
-    return credentials.admin_token if credentials else None
+    return owner_admin_token(layout.root)
 
 
 def _state_dir_of(endpoint: str) -> str:
