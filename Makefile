@@ -2,17 +2,18 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-PORT ?= 4566
-ENDPOINT := http://127.0.0.1:$(PORT)
+# localaws's port: empty for the default (4566 when free, else a free one, recorded in
+# .localaws/); a number, or auto, to choose.
+PORT ?=
+PORT_OPTION := $(if $(PORT),--port $(PORT),)
 STAMP := $(VENV)/.installed-stamp
 OPEN_WELCOME := --LabApp.default_url=/lab/tree/00-welcome/00-welcome.ipynb
 # JupyterLab refuses to start as root (containers, fresh VMs) without this; it still listens
 # on localhost only. The user id as Jupyter itself reads it.
 AS_ROOT := $(if $(filter 0,$(shell $(PYTHON) -c 'import os; print(os.geteuid())')),--allow-root,)
-# The offline account: dummy credentials only, never the host's real ones.
-OFFLINE_ENV := env -u AWS_PROFILE AWS_ENDPOINT_URL=$(ENDPOINT) AWS_ACCESS_KEY_ID=testing \
-	AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing AWS_DEFAULT_REGION=us-east-1 \
-	AWS_REGION=us-east-1
+# The offline account: this user's localaws, its endpoint and owner's credentials as
+# `localaws env` prints them (never the host's real ones). Put it first on a recipe line.
+OFFLINE_ENV = eval "$$($(BIN)/localaws env)" &&
 
 .PHONY: install workspace lab lab-aws instructor demo test lint chromium samcli cdk deploy-tools \
 	test-deploy-tools stop clean
@@ -111,9 +112,9 @@ workspace: install
 	$(BIN)/labcheck workspace --into $(WORKSPACE)
 
 lab: workspace
-	$(BIN)/localaws start --port $(PORT)
+	$(BIN)/localaws start $(PORT_OPTION)
 	$(OFFLINE_ENV) $(BIN)/labcheck setup
-	$(LEARNER_JUPYTER) $(OFFLINE_ENV) $(BIN)/jupyter lab --notebook-dir=$(WORKSPACE) \
+	$(OFFLINE_ENV) $(LEARNER_JUPYTER) $(BIN)/jupyter lab --notebook-dir=$(WORKSPACE) \
 		$(OPEN_WELCOME) $(AS_ROOT) $(JUPYTER_ARGS)
 
 lab-aws: workspace
@@ -123,7 +124,7 @@ lab-aws: workspace
 # The instructor's view: the source notebooks (solutions, hidden tests) and nbgrader's
 # formgrader, offline like `make lab`.
 instructor: install
-	$(BIN)/localaws start --port $(PORT)
+	$(BIN)/localaws start $(PORT_OPTION)
 	$(OFFLINE_ENV) $(BIN)/labcheck setup
 	$(OFFLINE_ENV) $(BIN)/jupyter lab --notebook-dir=. $(AS_ROOT) $(JUPYTER_ARGS)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.lambda_executor import client, deploy
-from benchmarks.localaws_server import free_port
+from benchmarks.localaws_server import free_port, use_server
 
 EVENTS = 1000
 HANDLER = (
@@ -53,11 +53,11 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as scratch:
         port = str(free_port())
-        env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-               "LOCALAWS_ASYNC_RETRY_SCALE": "0.01"}  # fmt: skip
+        env = {**os.environ, "LOCALAWS_ASYNC_RETRY_SCALE": "0.01"}
         base = [sys.executable, "-m", "localaws"]
         subprocess.run([*base, "start", "--port", port, "--state-dir", scratch], env=env,
                        check=True, capture_output=True)  # fmt: skip
+        use_server(scratch, f"http://127.0.0.1:{port}")
         try:
             rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 1
             run(f"http://127.0.0.1:{port}", rounds, drop_logs="drop-logs" in sys.argv[2:])
@@ -120,8 +120,8 @@ def soak(lam: Any, sqs: Any, urls: dict[str, str]) -> None:
 
 
 def server_rss_mb(endpoint: str) -> float:
-    """The server's resident set size, from /proc (its pid from the status endpoint)."""
-    with urllib.request.urlopen(f"{endpoint}/_localaws/status") as response:
+    """The server's resident set size, from /proc (its pid from the health endpoint)."""
+    with urllib.request.urlopen(f"{endpoint}/_localaws/health") as response:
         pid = json.loads(response.read())["pid"]
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

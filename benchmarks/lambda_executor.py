@@ -27,10 +27,10 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from benchmarks.localaws_server import free_port, median_ms
+from benchmarks.localaws_server import admin_status, free_port, median_ms, use_server
 from localaws.api import find_python
 
-ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+ENV = {"AWS_DEFAULT_REGION": "us-east-1"}
 ROLE_POLICY = json.dumps({"Version": "2012-10-17", "Statement": []})
 TRIVIAL = "def lambda_handler(event, context):\n    return 1\n"
 CPU_BOUND = (
@@ -51,6 +51,7 @@ def server(cpu_mode: str = "auto") -> Iterator[str]:
         base = [sys.executable, "-m", "localaws"]
         subprocess.run([*base, "start", "--port", port, "--state-dir", scratch], check=True,
                        env=env, capture_output=True)  # fmt: skip
+        use_server(scratch, f"http://127.0.0.1:{port}")
         try:
             yield f"http://127.0.0.1:{port}"
         finally:
@@ -59,8 +60,7 @@ def server(cpu_mode: str = "auto") -> Iterator[str]:
 
 def client(endpoint: str, service: str) -> Any:
     config = Config(retries={"max_attempts": 1}, read_timeout=300)
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1", config=config,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1", config=config)
 
 
 def deploy(endpoint: str, name: str, source: str, memory: int = 1769) -> Any:
@@ -170,9 +170,7 @@ def main() -> None:
 
 
 def _mode(endpoint: str) -> str:
-    from localaws.api import fetch_json
-
-    return str(fetch_json(f"{endpoint}/_localaws/status")[1]["cpu_throttle_mode"])
+    return str(admin_status(endpoint)["cpu_throttle_mode"])
 
 
 if __name__ == "__main__":

@@ -23,14 +23,22 @@ from typing import Any
 
 import boto3
 
-ENV = {
-    **os.environ,
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
-os.environ.update({k: ENV[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")})
+from localaws.api import admin_token, client_environment, fetch_json
+
+ENV = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1"}
 os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+
+
+#: The state dir of each server this process started, by endpoint (for its admin token).
+_STATE_DIRS: dict[str, Path] = {}
+
+
+def use_server(state_dir: str | Path, endpoint: str) -> None:
+    """Sign this process's calls as the owner of that localaws (``localaws env``'s source)."""
+    _STATE_DIRS[endpoint] = Path(state_dir)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    os.environ.update(client_environment(Path(state_dir), endpoint))
+    os.environ.pop("AWS_ENDPOINT_URL")  # each client names its endpoint
 
 
 def free_port() -> int:
@@ -50,10 +58,17 @@ def running_server(*extra: str, state_dir: Path | None = None) -> Iterator[str]:
         directory = str(state_dir or Path(scratch) / "state")
         port = str(free_port())
         localaws("start", "--port", port, "--state-dir", directory, *extra)
+        use_server(directory, f"http://127.0.0.1:{port}")
         try:
             yield f"http://127.0.0.1:{port}"
         finally:
             localaws("stop", "--state-dir", directory)
+
+
+def admin_status(endpoint: str) -> dict[str, Any]:
+    """``/_localaws/status`` of a server this process started, as its owner."""
+    token = admin_token(_STATE_DIRS[endpoint])
+    return fetch_json(f"{endpoint}/_localaws/status", token=token)[1]
 
 
 def incompressible_zip(size: int) -> bytes:

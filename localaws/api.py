@@ -9,17 +9,22 @@ from __future__ import annotations
 
 from localaws.config import HOST_AWS_VARIABLES
 from localaws.executor.runtimes import find_exact as find_python
+from localaws.server.client_env import admin_token, client_environment
 from localaws.server.daemon import fetch_json, is_healthy, pid_alive, serves, wait_for
 from localaws.server.embedded import OFFLINE_ENV, START_DEADLINE_SECONDS, EmbeddedServer
+from localaws.server.moto_config import moto_config
 
 __all__ = [
     "HOST_AWS_VARIABLES",
     "OFFLINE_ENV",
     "START_DEADLINE_SECONDS",
     "EmbeddedServer",
+    "admin_token",
+    "client_environment",
     "fetch_json",
     "find_python",
     "is_healthy",
+    "moto_config",
     "pid_alive",
     "serves",
     "wait_for",

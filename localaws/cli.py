@@ -1,4 +1,4 @@
-"""``localaws`` command line: serve, start, stop, status, logs, reset.
+"""``localaws`` command line: serve, start, stop, status, logs, reset, env.
 
 Exit codes: 0 done; 1 ``status`` found no server running; 2 could not do what was asked (one
 line on stderr says why and what to do; ``LOCALAWS_DEBUG=1`` adds the traceback of an
@@ -16,23 +16,22 @@ import time
 import traceback
 import urllib.error
 from collections.abc import Sequence
-from typing import NoReturn
 
 from localaws import __version__
+from localaws.cli_parser import build_parser
 from localaws.config import (
     ENV_HOST,
+    ENV_PORT,
     HOST_AWS_VARIABLES,
     ExecutorSettings,
     ServerSettings,
-    argparse_type,
     debug_enabled,
     is_loopback,
-    parse_count,
-    parse_port,
     resolve_settings,
 )
 from localaws.errors import LocalAwsError, NotRunningError, SettingError, StateFormatError
 from localaws.server.daemon import (
+    admin_token,
     fetch_json,
     running_endpoint,
     server_status,
@@ -43,87 +42,19 @@ from localaws.state.statedir import StateDirLayout
 from localaws.state.store import CorruptStateError, check_state_files
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """argparse with its usage errors as one line (and exit 2)."""
-
-    def error(self, message: str) -> NoReturn:
-        print(f"{self.prog}: error: {message} (see '{self.prog} --help')", file=sys.stderr)
-        sys.exit(2)
-
-
-PORT = argparse_type(parse_port, "--port")
-
-
-def _add_location_options(parser: argparse.ArgumentParser, with_host: bool) -> None:
-    if with_host:
-        parser.add_argument(
-            "--host",
-            help="address to listen on (default 127.0.0.1 or $LOCALAWS_HOST; a non-loopback "
-            "address is reachable from other machines and is refused unless given here)",
-        )
-    parser.add_argument("--port", type=PORT, help="TCP port (default 4566, or $LOCALAWS_PORT)")
-    parser.add_argument(
-        "--state-dir", help="where state is kept (default .localaws, or $LOCALAWS_STATE_DIR)"
-    )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(
-        prog="localaws",
-        description="The offline AWS for Serverless Lab: moto's server with persistent state.",
-    )
-    parser.add_argument("--version", action="version", version=f"localaws {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    serve = commands.add_parser("serve", help="run in the foreground")
-    _add_location_options(serve, with_host=True)
-    serve.add_argument(
-        "--no-persist", action="store_true", help="keep state in memory only (lost on exit)"
-    )
-    serve.add_argument(
-        "--remove-state-dir-at-exit",
-        action="store_true",
-        help="delete the state directory when stopping (for a throw-away server)",
-    )
-    serve.add_argument("--verbose", action="store_true", help="log every request")
-    serve.add_argument(
-        "--listen-fd",
-        type=argparse_type(parse_count, "--listen-fd"),
-        metavar="FD",
-        help="serve on this inherited socket, already bound to --host and --port and listening",
-    )
-    serve.add_argument(
-        "--exit-with-parent",
-        type=argparse_type(parse_count, "--exit-with-parent"),
-        metavar="PID",
-        help="stop when process PID (the one starting this server) has ended",
-    )
-
-    start = commands.add_parser("start", help="run in the background and wait until healthy")
-    _add_location_options(start, with_host=True)
-    start.add_argument("--no-persist", action="store_true", help="keep state in memory only")
-
-    for name, text in (("stop", "stop the background server"), ("status", "show the server")):
-        _add_location_options(commands.add_parser(name, help=text), with_host=False)
-
-    logs = commands.add_parser("logs", help="print a function's CloudWatch Logs")
-    logs.add_argument("function", metavar="FUNCTION", help="the Lambda function's name")
-    logs.add_argument(
-        "--tail",
-        type=argparse_type(parse_count, "--tail"),
-        metavar="N",
-        help="only the last N log events",
-    )
-    _add_location_options(logs, with_host=False)
-
-    reset = commands.add_parser("reset", help="delete every resource and the saved state")
-    _add_location_options(reset, with_host=False)
-    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    return parser
-
-
 def _settings(args: argparse.Namespace) -> ServerSettings:
-    return resolve_settings(getattr(args, "host", None), args.port, args.state_dir)
+    allow_any = bool(getattr(args, "allow_any_credentials", False))
+    return resolve_settings(
+        getattr(args, "host", None), args.port, args.state_dir, allow_any_credentials=allow_any
+    )
+
+
+def _listening_settings(args: argparse.Namespace) -> ServerSettings:
+    """The settings of a server about to start, its port chosen (see port_choice.py)."""
+    from localaws.server.port_choice import choose_port
+
+    explicit = args.port is not None or bool(os.environ.get(ENV_PORT, "").strip())
+    return choose_port(_settings(args), explicit)
 
 
 def _check_host(args: argparse.Namespace, settings: ServerSettings) -> None:
@@ -132,20 +63,20 @@ def _check_host(args: argparse.Namespace, settings: ServerSettings) -> None:
         return
     if not args.host:
         raise LocalAwsError(
-            f"refusing to listen on {settings.host} (from ${ENV_HOST}): localaws accepts any "
-            "credentials, so it listens on 127.0.0.1 only.",
+            f"refusing to listen on {settings.host} (from ${ENV_HOST}): localaws is for this "
+            "machine, so it listens on 127.0.0.1 only.",
             f"Unset ${ENV_HOST}, or pass --host {settings.host} if you really mean it.",
         )
     print(
         f"localaws: warning: listening on {settings.host}: other machines can reach this "
-        "server, which accepts any credentials.",
+        "server (plain HTTP; the check of a Unix user's uid applies to loopback only).",
         file=sys.stderr,
     )
 
 
 def _forget_host_aws_identity() -> None:
     """The server needs no AWS identity of its own; a host profile that does not resolve would
-    even stop moto from starting. Handlers get dummy credentials of their own."""
+    even stop moto from starting. Handlers get session credentials of their own."""
     for name in HOST_AWS_VARIABLES:
         os.environ.pop(name, None)
     os.environ["AWS_CONFIG_FILE"] = os.devnull
@@ -155,6 +86,8 @@ def _forget_host_aws_identity() -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     _check_host(args, settings)
+    if args.listen_fd is None:
+        settings = _listening_settings(args)
     executor_settings = ExecutorSettings.from_environ()
     if args.exit_with_parent is not None and args.exit_with_parent != os.getppid():
         raise SettingError(
@@ -188,21 +121,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os._exit(0)
 
 
+def _env_command(settings: ServerSettings) -> str:
+    default = resolve_settings(None, None, None).state_dir
+    where = "" if settings.state_dir == default else f" --state-dir {settings.state_dir}"
+    return f'eval "$(localaws env{where})"'
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     settings = _settings(args)
     _check_host(args, settings)
+    running = running_endpoint(StateDirLayout(settings.state_dir))
+    if running is None:
+        settings = _listening_settings(args)
     ExecutorSettings.from_environ()  # a bad LOCALAWS_* variable is said here, not in a log
     extra = ["--no-persist"] if args.no_persist else []
+    extra += ["--allow-any-credentials"] if settings.allow_any_credentials else []
     started = time.monotonic()
     pid, already = start_background(settings, extra)
     if already:
-        print(f"localaws is already running (pid {pid}) at {settings.endpoint}")
+        endpoint = running[1] if running else settings.endpoint
+        print(f"localaws is already running (pid {pid}) at {endpoint}")
     else:
         took = time.monotonic() - started
         print(f"localaws started (pid {pid}) at {settings.endpoint} in {took:.1f} s")
     for notice in server_status(settings).get("notices", []):
         print(f"localaws: error: {notice}", file=sys.stderr)
-    print(f"export AWS_ENDPOINT_URL={settings.endpoint}")
+    print(f"Use it from a shell with: {_env_command(settings)}")
     return 0
 
 
@@ -253,7 +197,9 @@ def cmd_reset(args: argparse.Namespace) -> int:
         return 0
     running = running_endpoint(layout)
     if running is not None:
-        fetch_json(f"{running[1]}/_localaws/reset", method="POST", timeout=60)
+        fetch_json(
+            f"{running[1]}/_localaws/reset", method="POST", timeout=60, token=admin_token(layout)
+        )
         print(f"localaws (pid {running[0]}) was reset: every service is empty.")
         return 0
     from localaws.state.store import StateStore
@@ -290,7 +236,9 @@ def cmd_logs(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError
 
     try:
-        events = list(function_log_events(logs_client(running[1]), args.function))
+        events = list(
+            function_log_events(logs_client(running[1], settings.state_dir), args.function)
+        )
     except BotoCoreError as error:
         raise LocalAwsError(
             f"could not read the logs from localaws at {running[1]}: {error}.",
@@ -304,7 +252,21 @@ def cmd_logs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_env(args: argparse.Namespace) -> int:
+    """Print the export lines for this state dir's localaws (started or not)."""
+    from localaws.server.client_env import client_environment, export_lines
+    from localaws.server.port_choice import recorded_port
+
+    settings = _settings(args)
+    running = running_endpoint(StateDirLayout(settings.state_dir))
+    port = recorded_port(settings.state_dir) or settings.port
+    endpoint = running[1] if running else f"http://{settings.host}:{port}"
+    sys.stdout.write(export_lines(client_environment(settings.state_dir, endpoint)))
+    return 0
+
+
 COMMANDS = {
+    "env": cmd_env,
     "serve": cmd_serve,
     "start": cmd_start,
     "stop": cmd_stop,

@@ -38,6 +38,8 @@ ENV_LOG_RETENTION = "LOCALAWS_LOG_RETENTION_CHECK_SECONDS"
 DEFAULT_LOG_RETENTION_SECONDS = 60.0
 #: ``LOCALAWS_PYTHON_3_12=/path/to/python3.12``: the interpreter for a runtime.
 ENV_PYTHON_PREFIX = "LOCALAWS_PYTHON_3_"
+#: true: accept requests signed with any credentials, or none (a single-user machine only).
+ENV_ALLOW_ANY_CREDENTIALS = "LOCALAWS_ALLOW_ANY_CREDENTIALS"
 #: Set to 1 to see the traceback of an unexpected error of the CLI.
 ENV_DEBUG = "LOCALAWS_DEBUG"
 
@@ -85,6 +87,11 @@ def parse_port(text: str, name: str = "--port") -> int:
     return int(value)
 
 
+def parse_port_or_auto(text: str, name: str = "--port") -> int:
+    """A port number, or ``auto`` (0): localaws picks a free port and records it."""
+    return 0 if text.strip().lower() == "auto" else parse_port(text, name)
+
+
 def parse_count(text: str, name: str) -> int:
     """A whole number of at least 0."""
     value = text.strip()
@@ -107,6 +114,16 @@ def parse_number(text: str, name: str, positive: bool = True) -> float:
             "Use a plain number such as 0.5 or 300 (no units).",
         )
     return value
+
+
+def parse_flag(text: str, name: str) -> bool:
+    """true/false, 1/0, yes/no, on/off."""
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SettingError(f"{name}: {text!r} is not true or false.", "Use true or false.")
 
 
 def parse_choice(text: str, name: str, choices: tuple[str, ...]) -> str:
@@ -153,6 +170,8 @@ class ServerSettings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     state_dir: Path = Path(DEFAULT_STATE_DIR)
+    #: Accept any credentials (no signature check): the opt-out for a single-user machine.
+    allow_any_credentials: bool = False
 
     @property
     def endpoint(self) -> str:
@@ -164,14 +183,24 @@ def resolve_settings(
     port: int | None,
     state_dir: str | None,
     environ: Mapping[str, str] = os.environ,
+    allow_any_credentials: bool = False,
 ) -> ServerSettings:
     """Apply argument > environment variable > default to each setting."""
-    env_port = _from_environ(environ, ENV_PORT, lambda t: parse_port(t, ENV_PORT), DEFAULT_PORT)
+    env_port = _from_environ(
+        environ, ENV_PORT, lambda t: parse_port_or_auto(t, ENV_PORT), DEFAULT_PORT
+    )
     resolved_dir = state_dir or environ.get(ENV_STATE_DIR) or DEFAULT_STATE_DIR
+    env_any = _from_environ(
+        environ,
+        ENV_ALLOW_ANY_CREDENTIALS,
+        lambda t: parse_flag(t, ENV_ALLOW_ANY_CREDENTIALS),
+        False,
+    )
     return ServerSettings(
         host=host or environ.get(ENV_HOST) or DEFAULT_HOST,
         port=port if port is not None else env_port,
         state_dir=Path(resolved_dir).absolute(),
+        allow_any_credentials=allow_any_credentials or env_any,
     )
 
 

@@ -21,6 +21,8 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from localaws.api import client_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 CURVE_SIZES = (512, 1024, 1769, 2048, 3008)
 MIN_FALL = 2.0  # 512 MB -> 1,769 MB
@@ -127,13 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     endpoint = f"http://127.0.0.1:{args.port}"
     env = {key: value for key, value in os.environ.items() if key != "AWS_PROFILE"}
-    env.update(
-        AWS_ENDPOINT_URL=endpoint, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-        AWS_SESSION_TOKEN="testing", AWS_DEFAULT_REGION="us-east-1", AWS_REGION="us-east-1",
-    )  # fmt: skip
+    env.pop("AWS_SESSION_TOKEN", None)
     localaws = [str(BIN / "localaws")]
     started = time.monotonic()
     step([*localaws, "start", "--port", str(args.port), "--state-dir", str(args.state_dir)], env)
+    env.update(client_environment(args.state_dir, endpoint))  # as `localaws env` prints them
     try:
         os.environ.update(env)  # for reading the curve from this process
         busy_before = busy_host()

@@ -36,5 +36,13 @@ def client_factory(server: ServerProcess) -> Callable[[str], Any]:
 
 
 @pytest.fixture
+def as_owner(server: ServerProcess, monkeypatch: pytest.MonkeyPatch) -> ServerProcess:
+    """This process's AWS settings are the module server owner's (as `localaws env` sets them)."""
+    for name, value in server.client_env.items():
+        monkeypatch.setenv(name, value)
+    return server
+
+
+@pytest.fixture
 def state_dir(tmp_path: Path) -> Path:
     return tmp_path / "state"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import AWS_TEST_ENV, PROJECT_ROOT
+from tests.helpers import PROJECT_ROOT, client_env
 
 SAM = PROJECT_ROOT / ".venv-samcli" / "bin" / "sam"
 CDK_DIR = PROJECT_ROOT / ".cdk-cli"
@@ -23,9 +23,9 @@ def require(tool: Path, target: str) -> None:
 
 
 def tool_env(endpoint: str, home: Path) -> dict[str, str]:
-    """The environment a user sets to point a deploy tool at localaws (dummy credentials)."""
+    """The environment a user sets to point a deploy tool at localaws (``localaws env``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CDK_"))}
-    env.update(AWS_TEST_ENV)
+    env.update(client_env(endpoint))
     env.update(
         AWS_ENDPOINT_URL=endpoint,
         HOME=str(home),  # SAM CLI and CDK keep their settings and caches under it

@@ -12,13 +12,50 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from localaws.server.daemon import is_healthy, wait_for
+from localaws.server.client_env import admin_token, client_environment
+from localaws.server.daemon import fetch_json, is_healthy, wait_for
 from localaws.server.embedded import OFFLINE_ENV, loopback_listener
+from localaws.state.owner import read_credentials
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-#: Dummy credentials so no test can ever reach (or use) a real AWS account.
+#: Dummy credentials so no test can ever reach (or use) a real AWS account. A test server
+#: refuses them: clients of a test server use its owner's credentials (``client_env``).
 AWS_TEST_ENV = dict(OFFLINE_ENV)
+#: The state dir of each test server, by endpoint: where its owner's credentials are.
+_STATE_DIRS: dict[str, Path] = {}
+
+
+def client_env(endpoint: str) -> dict[str, str]:
+    """The variables a client of the test server at ``endpoint`` needs (endpoint, its owner's
+    credentials read from its state dir, region): the one place tests take credentials from.
+    An endpoint no test server of this process answers at gets the dummy ones."""
+    state_dir = _STATE_DIRS.get(endpoint.rstrip("/"))
+    if state_dir is None or read_credentials(state_dir) is None:
+        return {**AWS_TEST_ENV, "AWS_ENDPOINT_URL": endpoint}
+    return {**AWS_TEST_ENV, **client_environment(state_dir, endpoint)}
+
+
+def remember_state_dir(endpoint: str, state_dir: Path) -> None:
+    """Tell ``client_env`` where the server at ``endpoint`` (not a ServerProcess) keeps state."""
+    _STATE_DIRS[endpoint.rstrip("/")] = Path(state_dir)
+
+
+def admin_json(
+    endpoint: str, path: str, method: str = "GET", timeout: float = 30
+) -> tuple[int, dict[str, Any]]:
+    """An admin endpoint (``status``, ``reset``, ``checkpoints/...``) of a test server, as its
+    owner (the admin token in its state dir)."""
+    state_dir = _STATE_DIRS.get(endpoint.rstrip("/"))
+    token = admin_token(state_dir) if state_dir else None
+    return fetch_json(f"{endpoint}/_localaws/{path}", timeout, method, token)
+
+
+def server_status(endpoint: str) -> dict[str, Any]:
+    """``/_localaws/status`` of a test server."""
+    return admin_json(endpoint, "status")[1]
+
+
 #: Test servers check after each commit that no service changed without being saved.
 VERIFIED_COMMITS = {"LOCALAWS_VERIFY_COMMITS": "1"}
 
@@ -31,12 +68,13 @@ def aws_client(endpoint: str, service: str, **config: Any) -> Any:
     import boto3
     from botocore.config import Config
 
+    env = client_env(endpoint)
     return boto3.client(
         service,
         endpoint_url=endpoint,
         region_name="us-east-1",
-        aws_access_key_id=AWS_TEST_ENV["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=AWS_TEST_ENV["AWS_SECRET_ACCESS_KEY"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
         config=Config(**config),
     )
 
@@ -78,7 +116,11 @@ def localaws_command(*args: str) -> list[str]:
 def run_localaws(
     *args: str, env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    """Run one ``localaws`` command to completion and capture its output."""
+    """Run one ``localaws`` command to completion and capture its output (a ``start`` with
+    ``--port`` and ``--state-dir`` is remembered for ``client_env``)."""
+    if args and args[0] == "start" and "--port" in args and "--state-dir" in args:
+        port, state_dir = args[args.index("--port") + 1], args[args.index("--state-dir") + 1]
+        remember_state_dir(f"http://127.0.0.1:{port}", Path(state_dir))
     return subprocess.run(
         localaws_command(*args),
         capture_output=True,
@@ -117,10 +159,20 @@ class ServerProcess:
         self.extra = extra
         self.env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
+        remember_state_dir(self.endpoint, state_dir)
 
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def client_env(self) -> dict[str, str]:
+        """What a client process of this server needs (see ``client_env``)."""
+        return client_env(self.endpoint)
+
+    def admin(self, path: str, method: str = "GET", timeout: float = 30) -> dict[str, Any]:
+        """The JSON of one of this server's admin endpoints, as its owner."""
+        return admin_json(self.endpoint, path, method, timeout)[1]
 
     def start(self, deadline: float = 60) -> ServerProcess:
         args = ["serve", "--host", "127.0.0.1", "--port", str(self.port)]

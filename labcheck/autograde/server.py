@@ -23,8 +23,11 @@ from labcheck.autograde.isolation import use_offline_settings
 #: How nbgrader's process tells its kernels where their localaws is, and which process it is.
 ENDPOINT_VARIABLE = "LABCHECK_AUTOGRADE_ENDPOINT"
 PID_VARIABLE = "LABCHECK_AUTOGRADE_PID"
+#: ... and where it keeps its state (its owner's credentials: ``localaws env``'s source).
+STATE_DIR_VARIABLE = "LABCHECK_AUTOGRADE_STATE_DIR"
 _own_server: Any = None  # a localaws this process started (nbgrader's, or a kernel's own)
 _chosen: str | None = None  # the endpoint this kernel was given, once connect() has run
+_state_dir: str | None = None  # and the state dir of that localaws
 
 
 def start_for_nbgrader() -> None:
@@ -36,6 +39,7 @@ def start_for_nbgrader() -> None:
         _own_server = EmbeddedServer().launch()
         os.environ[ENDPOINT_VARIABLE] = _own_server.endpoint
         os.environ[PID_VARIABLE] = str(_own_server.process.pid)
+        os.environ[STATE_DIR_VARIABLE] = str(_own_server.state_dir)
 
 
 def kernel_socket_prefix() -> str:
@@ -51,12 +55,14 @@ def endpoint_for_this_notebook() -> str:
     global _own_server, _chosen
     from localaws.api import EmbeddedServer
 
+    global _state_dir
     if _chosen is None:
         _chosen = _emptied_run_server()
+        _state_dir = os.environ.get(STATE_DIR_VARIABLE)
         if _chosen is None:  # none for this run, or it failed: this kernel's own
             _own_server = EmbeddedServer().start()
-            _chosen = str(_own_server.endpoint)
-    use_offline_settings(_chosen)
+            _chosen, _state_dir = str(_own_server.endpoint), str(_own_server.state_dir)
+    use_offline_settings(_chosen, _state_dir)
     return _chosen
 
 
@@ -72,7 +78,8 @@ def _emptied_run_server() -> str | None:
     up = wait_for(
         lambda: serves(endpoint, int(pid)) or not pid_alive(int(pid)), START_DEADLINE_SECONDS
     )
-    if not up or not serves(endpoint, int(pid)) or _admin(endpoint, "reset") != 200:
+    state_dir = os.environ.get(STATE_DIR_VARIABLE)
+    if not up or not serves(endpoint, int(pid)) or _admin(endpoint, "reset", state_dir) != 200:
         return None
     return endpoint
 
@@ -84,21 +91,25 @@ def private_endpoint() -> str | None:
 
 def restore_checkpoint(name: str) -> bool:
     """Go back to the checkpoint ``name`` in this notebook's localaws; False if it has none."""
-    return _chosen is not None and _admin(_chosen, f"checkpoints/{name}/restore") == 200
+    if _chosen is None:
+        return False
+    return _admin(_chosen, f"checkpoints/{name}/restore", _state_dir) == 200
 
 
 def save_checkpoint(name: str) -> None:
     """Keep this notebook's localaws state as ``name`` for the run's later notebooks."""
     if _chosen is not None:
-        _admin(_chosen, f"checkpoints/{name}")
+        _admin(_chosen, f"checkpoints/{name}", _state_dir)
 
 
-def _admin(endpoint: str, path: str) -> int:
-    """POST to a localaws admin endpoint; its HTTP status, 0 if it could not be reached."""
-    from localaws.api import fetch_json
+def _admin(endpoint: str, path: str, state_dir: str | None) -> int:
+    """POST to a localaws admin endpoint as its owner; its HTTP status, 0 if it could not be
+    reached."""
+    from localaws.api import admin_token, fetch_json
 
+    token = admin_token(state_dir) if state_dir else None
     try:
-        status, _ = fetch_json(f"{endpoint}/_localaws/{path}", method="POST", timeout=60)
+        status, _ = fetch_json(f"{endpoint}/_localaws/{path}", 60, "POST", token)
     except (OSError, ValueError):
         return 0
     return status

@@ -64,6 +64,14 @@ def _client(service: str, endpoint_url: str | None, region: str) -> Any:
     )
 
 
+#: What localaws (and AWS) answer to credentials they do not accept.
+REFUSED_CREDENTIALS = (
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "MissingAuthenticationToken",
+)
+
+
 def autograding() -> bool:
     """True inside nbgrader's autograder (or its validate step)."""
     return bool(os.environ.get("NBGRADER_EXECUTION"))
@@ -98,6 +106,14 @@ def _identity(endpoint_url: str | None, region: str) -> tuple[str, str]:
     try:
         identity = sts.get_caller_identity()
     except (BotoCoreError, ClientError) as error:
+        code = error.response["Error"].get("Code") if isinstance(error, ClientError) else None
+        if endpoint_url and code in REFUSED_CREDENTIALS:
+            raise CannotGradeError(
+                f"localaws at {endpoint_url} refused these credentials ({code}): it accepts only "
+                "its owner's, which `localaws env` prints.",
+                'Start JupyterLab with `make lab` (it sets them), or run `eval "$(localaws env)"` '
+                "in the terminal you start it from, then restart the kernel.",
+            ) from error
         if endpoint_url:
             raise CannotGradeError(
                 f"localaws does not answer at {endpoint_url}.",

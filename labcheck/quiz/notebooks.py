@@ -62,6 +62,12 @@ def this_notebook(notebook: str | Path | None = None) -> LearnerNotebook:
             "Open the course with `make lab`; in a class, your instructor's autograder checks it.",
         )
     workspace, sources, config = found
+    if not sources.is_dir() or not config.is_file():  # a class image (postBuild's .class-image)
+        raise CannotGradeError(
+            "your instructor turned self-study checks and model answers off in this copy of "
+            "the course (it was built without the instructor's notebooks).",
+            "Submit your work: your instructor's autograder checks it.",
+        )
     relative = path.relative_to(workspace)  # a course update's copy checks as its notebook
     stem = re.sub(r"\.updated(-\d+)?$", "", relative.stem)
     source = sources / relative.parent / f"{stem}{relative.suffix}"

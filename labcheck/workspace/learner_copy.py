@@ -151,14 +151,15 @@ def _beside(target: Path, workspace: Path, files: dict[str, str]) -> Path:
 
 def find_workspace(inside: Path) -> tuple[Path, Path, Path] | None:
     """The workspace holding ``inside`` and the sources and nbgrader config it was released
-    from, or None when ``inside`` is not in a learner copy (or its sources are not here)."""
+    from (which may be gone: a class image leaves them out), or None when ``inside`` is not in
+    a learner copy."""
     for folder in (inside, *inside.parents):
         try:
             course = json.loads((folder / MANIFEST).read_text())["course"]
             sources, config = Path(course["sources"]), Path(course["config"])
         except (OSError, ValueError, KeyError, TypeError):
             continue
-        return (folder, sources, config) if sources.is_dir() and config.is_file() else None
+        return folder, sources, config
     return None
 
 

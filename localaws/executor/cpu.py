@@ -159,6 +159,9 @@ class CgroupV1Limiter(_CgroupLimiter):
             (self.parent / "cpu.cfs_period_us").write_text(str(PERIOD_US))
             (self.parent / "cpu.cfs_quota_us").write_text(str(int(PERIOD_US * functions_cap())))
             (self.parent / "cpu.shares").write_text(str(V1_FUNCTION_SHARES))
+        probe = self.parent / f"probe-{os.getpid()}"  # another user's parent: not ours to use
+        probe.mkdir()
+        probe.rmdir()
 
     def prepare(self, directory: Path) -> None:
         (directory / "cpu.cfs_period_us").write_text(str(PERIOD_US))

@@ -32,6 +32,7 @@ from localaws.executor.private_tmp import PrivateTmp, private_tmp_supported
 from localaws.executor.process import OutputLine, ProcessLauncher, RuntimeProcess
 from localaws.executor.runtime_api import Invocation, RuntimeApiServer
 from localaws.executor.runtimes import Interpreter, choose_interpreter
+from localaws.executor.session_keys import SessionKeys
 from localaws.executor.variables import RuntimePlaces, runtime_variables
 
 BOOTSTRAP = Path(bootstrap.__file__)
@@ -101,8 +102,12 @@ class ExecutionEnvironment:
         packages: PackageStore,
         endpoint: str,
         provisioned: bool = False,
+        keys: SessionKeys | None = None,
     ) -> None:
         self.config = config
+        #: Handlers' credentials: this environment's own, accepted by localaws only.
+        self.keys = keys or SessionKeys()
+        self.session_key = self.keys.issue()
         #: Initialized ahead of traffic for provisioned concurrency (kept, never reaped).
         self.provisioned = provisioned
         self.id = uuid.uuid4().hex
@@ -181,7 +186,11 @@ class ExecutionEnvironment:
             endpoint=self.endpoint,
         )
         return runtime_variables(
-            self.config, places, (self.log_group_name, self.log_stream_name), self.provisioned
+            self.config,
+            places,
+            (self.log_group_name, self.log_stream_name),
+            self.provisioned,
+            self.session_key.environment(),
         )
 
     def _private_tmp(self, program: str) -> bool:
@@ -376,6 +385,7 @@ class ExecutionEnvironment:
             if self.state is State.DEAD:
                 return
             self.state = State.DEAD
+        self.keys.revoke(self.session_key.access_key_id)
         if self._process is not None:
             self._process.kill()
             self._process.wait_exit(5)

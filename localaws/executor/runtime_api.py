@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from localaws.peer_uid import owner_only
+
 PREFIX = "/2018-06-01/runtime"
 MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100  # AWS's 6,291,556-byte limit
 ACCEPTED = b'{"status":"OK"}'
@@ -65,6 +67,7 @@ class RuntimeApiServer:
         self._waiting = threading.Event()  # the runtime is waiting in /next
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
+        owner_only(self._server)  # another Unix user can neither take nor answer invocations
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             args=(SHUTDOWN_POLL_SECONDS,),

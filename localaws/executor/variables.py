@@ -9,13 +9,6 @@ from pathlib import Path
 from localaws.executor.config import FunctionConfig
 from localaws.executor.entrypoint import is_custom_runtime
 
-#: Dummy credentials for handlers: they reach localaws, never a real AWS account.
-HANDLER_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "ASIALOCALAWSEXAMPLE",
-    "AWS_SECRET_ACCESS_KEY": "localaws-dummy-secret-key",
-    "AWS_SESSION_TOKEN": "localaws-dummy-session-token",
-}
-
 
 @dataclass(frozen=True)
 class RuntimePlaces:
@@ -32,9 +25,14 @@ class RuntimePlaces:
 
 
 def runtime_variables(
-    config: FunctionConfig, places: RuntimePlaces, logs: tuple[str, str], provisioned: bool
+    config: FunctionConfig,
+    places: RuntimePlaces,
+    logs: tuple[str, str],
+    provisioned: bool,
+    credentials: dict[str, str],
 ) -> dict[str, str]:
-    """The function's own variables, then Lambda's (``logs``: its log group and stream)."""
+    """The function's own variables, then Lambda's (``logs``: its log group and stream;
+    ``credentials``: the environment's own session keys, never the host's)."""
     opt = places.opt
     variables = dict(config.variables)
     variables.update(
@@ -65,7 +63,7 @@ def runtime_variables(
             "TMPDIR": str(places.tmp),
             "TZ": ":UTC",
             "LANG": "en_US.UTF-8",
-            **HANDLER_CREDENTIALS,
+            **credentials,
         }
     )
     if is_custom_runtime(config.runtime):  # AWS sets it for managed runtimes only

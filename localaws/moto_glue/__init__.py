@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from localaws.executor.tracing import SubmitArnEvent
 
 STEP_FUNCTIONS_TARGET = "AWSStepFunctions."
 _endpoint = ""  # localaws's own address, for the Step Functions clients installed later
+_credentials: dict[str, str] = {}  # ... and the keys they sign with
 _installed = False
 _step_functions_installed = False
 _lock = threading.Lock()
@@ -34,12 +35,14 @@ class ExecutorHooks:
     prepare_function: Callable[[str, str, str], None]
     #: Initializes provisioned concurrency (a ``provisioned_concurrency.Provisioner``).
     provisioner: Any = None
+    #: Credentials localaws accepts, for its own calls back to itself (Step Functions tasks).
+    credentials: dict[str, str] = field(default_factory=dict)
 
 
 def install(endpoint: str, hooks: ExecutorHooks) -> None:
     """Check the seams, then patch moto (before state is restored). The fixes are applied
     once per process; the hooks of the latest executor replace any earlier one's."""
-    global _endpoint, _installed
+    global _endpoint, _installed, _credentials
     from localaws.moto_glue import seams
 
     seams.check()
@@ -119,7 +122,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
         s3_async_notifications.install(hooks.submit_arn_event)
         sns_async_lambda.install(hooks.submit_arn_event)
         eventbridge_lambda.install(hooks.submit_arn_event)
-        _endpoint = endpoint
+        _endpoint, _credentials = endpoint, hooks.credentials
         _installed = True
 
 
@@ -147,7 +150,7 @@ def _install_step_functions_tasks() -> None:
         seams.check(lazy=True)
         from localaws.moto_glue import stepfunctions_tasks
 
-        stepfunctions_tasks.install(_endpoint)
+        stepfunctions_tasks.install(_endpoint, _credentials)
         _step_functions_installed = True
 
 

@@ -27,7 +27,8 @@ Answer = tuple[str, list[tuple[str, str]], bytes]
 #: Signing names that differ from the SDK's service name.
 SERVICE_BY_SIGNING_NAME = {"monitoring": "cloudwatch", "states": "stepfunctions"}
 REST_JSON_PATH = re.compile(r"^/20\d\d-\d\d-\d\d/")
-_STATUS_TEXT = {400: "Bad Request", 404: "Not Found", 500: "Internal Server Error"}
+_STATUS_TEXT = {400: "Bad Request", 403: "Forbidden", 404: "Not Found"}
+_STATUS_TEXT[500] = "Internal Server Error"
 _STATUS_TEXT.update({501: "Not Implemented", 503: "Service Unavailable"})
 
 

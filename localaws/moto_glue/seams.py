@@ -321,6 +321,35 @@ SEAMS = (
     Seam("moto.apigatewayv2.models:Authorizer", assigned="identity_source"),
     Seam("moto.apigatewayv2.models:Authorizer", assigned="auth_result_ttl"),
     *DEPLOY_TOOL_SEAMS,
+    # The keys the account issued, accepted as signing keys (account_keys.py).
+    Seam("moto.iam.models:iam_backends"),
+    Seam("moto.iam.models:IAMBackend", assigned="users"),
+    Seam("moto.iam.models:User", assigned="access_keys"),
+    Seam("moto.iam.models:AccessKey", assigned="secret_access_key"),
+    Seam("moto.iam.models:AccessKey", assigned="status"),
+    Seam("moto.sts.models:sts_backends"),
+    Seam("moto.sts.models:STSBackend", assigned="assumed_roles"),
+    Seam("moto.sts.models:AssumedRole", assigned="secret_access_key"),
+    Seam("moto.sts.models:AssumedRole", assigned="session_token"),
+    Seam("moto.sts.models:AssumedRole", assigned="expiration"),
+    # botocore's signer computes the signature a request should carry (server/sigv4.py,
+    # server/sigv2.py), with these of its methods.
+    Seam("botocore.auth:SigV4Auth._normalize_url_path", ("self", "path")),
+    Seam("botocore.auth:SigV4Auth._canonical_query_string_url", ("self", "parts")),
+    Seam("botocore.auth:SigV4Auth.canonical_headers", ("self", "headers_to_sign")),
+    Seam("botocore.auth:SigV4Auth.string_to_sign", ("self", "request", "canonical_request")),
+    Seam("botocore.auth:SigV4Auth.signature", ("self", "string_to_sign", "request")),
+    Seam("botocore.auth:S3SigV4Auth._normalize_url_path", ("self", "path")),
+    Seam("botocore.auth:HmacV1Auth.canonical_string", ("self", "method", "split", "headers")),
+    Seam("botocore.auth:HmacV1Auth.sign_string", ("self", "string_to_sign")),
+    Seam("botocore.auth:HmacV1Auth._get_date", ("self",)),
+    # Public-read objects are served unsigned (s3_public.py).
+    Seam("moto.s3.models:s3_backends"),
+    Seam("moto.s3.models:FakeBucket", assigned="keys"),
+    Seam("moto.s3.models:FakeBucket", assigned="policy"),
+    Seam("moto.s3.models:FakeKey", assigned="acl"),
+    Seam("moto.s3.models:FakeGrant", assigned="grantees"),
+    Seam("moto.s3.models:FakeGrantee", assigned="uri"),
 )
 
 

@@ -28,6 +28,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 _original_boto_client_for = boto_client.boto_client_for
 _original_start_execution = StepFunctionsParserBackend.start_execution
 _endpoint = ""
+_credentials: dict[str, str] = {}
 
 
 def boto_client_for(region: str, service: str, state_credentials: Any = None) -> BaseClient:
@@ -38,8 +39,9 @@ def boto_client_for(region: str, service: str, state_credentials: Any = None) ->
         service_name=service,
         region_name=region,
         endpoint_url=_endpoint,
-        aws_access_key_id="ak",
-        aws_secret_access_key="sk",
+        aws_access_key_id=_credentials.get("AWS_ACCESS_KEY_ID", "ak"),
+        aws_secret_access_key=_credentials.get("AWS_SECRET_ACCESS_KEY", "sk"),
+        aws_session_token=_credentials.get("AWS_SESSION_TOKEN"),
         config=Config(
             parameter_validation=False,
             retries={"max_attempts": 0, "total_max_attempts": 1},
@@ -57,10 +59,11 @@ def _start_execution(
     )
 
 
-def install(endpoint: str) -> None:
-    """Aim Task states at ``endpoint``, including in interpreter modules already imported."""
-    global _endpoint
-    _endpoint = endpoint
+def install(endpoint: str, credentials: dict[str, str] | None = None) -> None:
+    """Aim Task states at ``endpoint``, signing with ``credentials`` (keys localaws accepts),
+    including in interpreter modules already imported."""
+    global _endpoint, _credentials
+    _endpoint, _credentials = endpoint, dict(credentials or {})
     boto_client.boto_client_for = boto_client_for
     StepFunctionsParserBackend.start_execution = _start_execution  # type: ignore[method-assign]
     for module in list(sys.modules.values()):

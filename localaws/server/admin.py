@@ -57,6 +57,17 @@ def _json(start_response: StartResponse, status: str, body: dict[str, Any]) -> l
     return [data]
 
 
+OWNER_ONLY = (
+    "Only this localaws's owner may use /_localaws/ (other than /_localaws/health): send the "
+    "token in the state dir's credentials.json as X-Localaws-Token, or sign the request with "
+    "the owner's credentials (`localaws env` prints them)."
+)
+
+
+def owner_only_answer(start_response: StartResponse) -> list[bytes]:
+    return _json(start_response, "403 Forbidden", {"message": OWNER_ONLY})
+
+
 class AdminApp:
     """Answers ``/_localaws/*``; everything else is moto's."""
 
@@ -79,7 +90,9 @@ class AdminApp:
         if path == "/_localaws/health":
             if not self.info.ready.is_set():
                 return _json(start_response, "503 Service Unavailable", {"status": "starting"})
-            return _json(start_response, "200 OK", {"status": "ready", "version": __version__})
+            ready = {"status": "ready", "version": __version__, "pid": os.getpid()}
+            ready["state_dir"] = str(self.info.settings.state_dir)
+            return _json(start_response, "200 OK", ready)
         if path == "/_localaws/status":
             return _json(start_response, "200 OK", self.status())
         if path == "/_localaws/reset" and method == "POST":

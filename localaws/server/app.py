@@ -11,7 +11,8 @@ from localaws.executor.tracing import set_request_trace
 from localaws.moto_glue import before_request, extra_routes
 from localaws.moto_glue import errors as aws_errors
 from localaws.moto_glue.front_doors import FrontDoors
-from localaws.server.admin import AdminApp, ServerInfo
+from localaws.server.access import AccessGate
+from localaws.server.admin import AdminApp, ServerInfo, owner_only_answer
 from localaws.server.operations import is_read_only
 from localaws.state.persistence import Persistence, PersistenceError
 
@@ -67,8 +68,11 @@ def _phrase(status: int) -> str:
 class LocalAwsApp:
     """Routes ``/_localaws/*`` to the admin app; runs AWS API calls through moto durably."""
 
-    def __init__(self, moto_app: WsgiApp, persistence: Persistence, info: ServerInfo) -> None:
+    def __init__(
+        self, moto_app: WsgiApp, persistence: Persistence, info: ServerInfo, gate: AccessGate
+    ) -> None:
         self.moto_app = moto_app
+        self.gate = gate
         self.persistence = persistence
         self.info = info
         self.admin = AdminApp(info, persistence)
@@ -77,13 +81,16 @@ class LocalAwsApp:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO", "").startswith("/_localaws/"):
+            if not self.gate.admin_allowed(environ):
+                return owner_only_answer(start_response)
             return self.admin(environ, start_response)
         self.info.ready.wait()
         address = FrontDoors.address(environ)
         if address is not None and self.front_doors is not None:
             return self._front_door(environ, start_response, address)
         try:
-            status, headers, body = self._answer(environ)
+            refused = self.gate.check(environ)
+            status, headers, body = refused or self._answer(environ)
         except PersistenceError:
             log.exception("localaws: %s was not saved", aws_errors.operation_name(environ))
             status, headers, body = aws_errors.error_answer(

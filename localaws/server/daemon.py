@@ -16,19 +16,25 @@ from typing import Any
 
 from localaws.config import ServerSettings
 from localaws.errors import LocalAwsError, NotRunningError
+from localaws.server.client_env import admin_token as owner_admin_token
 from localaws.state.statedir import StateDirLayout, read_pid_file
 
 START_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 15.0
 
 
-def fetch_json(url: str, timeout: float = 2.0, method: str = "GET") -> tuple[int, dict[str, Any]]:
-    """GET (or POST) a localaws admin endpoint; (status, body).
+def fetch_json(
+    url: str, timeout: float = 2.0, method: str = "GET", token: str | None = None
+) -> tuple[int, dict[str, Any]]:
+    """GET (or POST) a localaws admin endpoint; (status, body). ``token``: the owner's admin
+    token (``admin_token`` in the state dir's credentials), needed for all but the health check.
 
     Raises OSError when nothing answers, or when what answers breaks off or is not HTTP (a
     server shutting down, or another program on the port).
     """
     request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+    if token:
+        request.add_header("X-Localaws-Token", token)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.loads(response.read() or b"{}")
@@ -129,14 +135,19 @@ def serves(endpoint: str, pid: int) -> bool:
     if not is_healthy(endpoint):
         return False
     try:
-        return bool(fetch_json(f"{endpoint}/_localaws/status", timeout=1.0)[1].get("pid") == pid)
+        return bool(fetch_json(f"{endpoint}/_localaws/health", timeout=1.0)[1].get("pid") == pid)
     except (OSError, ValueError):
         return False
 
 
+def admin_token(layout: StateDirLayout) -> str | None:
+    """The owner's admin token kept in this state dir, or None."""
+    return owner_admin_token(layout.root)
+
+
 def _state_dir_of(endpoint: str) -> str:
     try:
-        state_dir = fetch_json(f"{endpoint}/_localaws/status", timeout=1.0)[1].get("state_dir")
+        state_dir = fetch_json(f"{endpoint}/_localaws/health", timeout=1.0)[1].get("state_dir")
     except (OSError, ValueError):
         return ""
     return f" (state dir {state_dir})" if state_dir else ""
@@ -172,7 +183,7 @@ def server_status(settings: ServerSettings) -> dict[str, Any]:
             f"localaws is not running for {settings.state_dir}.", "Start it with 'localaws start'."
         )
     try:
-        _, body = fetch_json(f"{running[1]}/_localaws/status")
+        _, body = fetch_json(f"{running[1]}/_localaws/status", token=admin_token(layout))
     except (OSError, ValueError) as error:
         raise NotRunningError(
             f"localaws (pid {running[0]}) does not answer at {running[1]}: {error}."

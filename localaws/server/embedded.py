@@ -25,9 +25,11 @@ from pathlib import Path
 
 from localaws.config import HOST_AWS_VARIABLES
 from localaws.errors import LocalAwsError
+from localaws.server.client_env import client_environment
 from localaws.server.daemon import serves
 
-#: Dummy credentials and an empty AWS configuration: nothing of the host's can leak in.
+#: Dummy credentials and an empty AWS configuration: nothing of the host's can leak in. A
+#: localaws refuses these credentials: its clients use ``client_environment()`` instead.
 OFFLINE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -52,6 +54,10 @@ class EmbeddedServer:
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def client_environment(self) -> dict[str, str]:
+        """What a client of this server needs: its endpoint, credentials and region."""
+        return client_environment(self.state_dir, self.endpoint)
 
     def start(self) -> EmbeddedServer:
         """Start the server and wait until it answers."""

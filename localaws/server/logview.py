@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from localaws.config import DEFAULT_REGION
 from localaws.errors import LocalAwsError
+from localaws.server.client_env import client_environment
 
 
-def logs_client(endpoint: str, region: str = DEFAULT_REGION) -> Any:
+def logs_client(endpoint: str, state_dir: Path, region: str = DEFAULT_REGION) -> Any:
+    """A CloudWatch Logs client signing as the owner of the localaws keeping ``state_dir``."""
     import boto3
 
+    env = client_environment(state_dir, endpoint)
     return boto3.client(
         "logs",
         endpoint_url=endpoint,
         region_name=region,
-        aws_access_key_id="localaws",
-        aws_secret_access_key="localaws",
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
     )
 
 

@@ -15,13 +15,23 @@ from typing import Any
 from localaws import __version__
 from localaws.config import EMULATED_SERVICES, ExecutorSettings, ServerSettings
 from localaws.errors import LocalAwsError, PortInUseError
+from localaws.executor.session_keys import SessionKeys
+from localaws.moto_glue.front_doors import sigv4 as front_door_sigv4
+from localaws.peer_uid import owner_only
+from localaws.server.access import AccessGate
 from localaws.server.admin import ServerInfo
 from localaws.server.app import LocalAwsApp
+from localaws.server.port_choice import record_port
+from localaws.state.owner import load_or_create
 from localaws.state.persistence import Persistence
 from localaws.state.statedir import StateDirClaim, StateDirLayout
 from localaws.state.store import StateStore
 
 log = logging.getLogger("localaws")
+OTHER_USER = (
+    "This localaws belongs to another user of this machine. Start your own with "
+    "'localaws start' (it picks a free port when this one is taken)."
+)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -166,8 +176,16 @@ class LocalAwsServer:
         verify = os.environ.get("LOCALAWS_VERIFY_COMMITS") == "1"  # test-only
         store = StateStore(self.layout, verify) if self.persist else None
         persistence = Persistence(store)
+        record_port(self.layout.root, port)
+        owner = load_or_create(self.layout.root)
+        keys = SessionKeys()
+        gate = AccessGate(owner, keys, self.settings.allow_any_credentials)
+        front_door_sigv4.accept_keys(
+            lambda key: getattr(gate.find_secret(key), "secret_access_key", None),
+            self.settings.allow_any_credentials,
+        )
         moto_app = _moto_wsgi_app()
-        app = LocalAwsApp(moto_app, persistence, self.info)
+        app = LocalAwsApp(moto_app, persistence, self.info, gate)
         self._http = make_server(
             self.settings.host,
             self.settings.port,
@@ -176,6 +194,7 @@ class LocalAwsServer:
             request_handler=MotoRequestHandler,
             fd=self._socket.fileno(),
         )
+        owner_only(self._http, OTHER_USER)
         self.claim.write_pid_file(
             {
                 "pid": os.getpid(),
@@ -189,7 +208,11 @@ class LocalAwsServer:
             target=self._http.serve_forever, args=(STOP_POLL_SECONDS,), name="http", daemon=True
         ).start()
         self.executor = build_executor(
-            persistence, self.layout.root / "lambda", self.settings.endpoint, self.executor_settings
+            persistence,
+            self.layout.root / "lambda",
+            self.settings.endpoint,
+            self.executor_settings,
+            keys,
         )
         moto_glue.install(self.settings.endpoint, self.executor.moto_hooks())
         app.front_doors = self.executor.front_doors(persistence.reading)

@@ -26,6 +26,7 @@ from localaws.executor.pool import EnvironmentPool
 from localaws.executor.process import LocalProcessLauncher
 from localaws.executor.runtimes import UnsupportedRuntimeError, choose_interpreter
 from localaws.executor.service import InvocationService
+from localaws.executor.session_keys import SessionKey, SessionKeys
 from localaws.executor.tracing import Chain
 from localaws.moto_glue import ExecutorHooks
 from localaws.moto_glue.deliveries import MotoMessageBus
@@ -71,6 +72,8 @@ class Executor:
     log_retention: LogRetention
     preparer: FunctionPreparer
     provisioner: Provisioner
+    #: localaws's own keys, for its calls back to itself (Step Functions tasks).
+    own_key: SessionKey
 
     @property
     def pool(self) -> EnvironmentPool:
@@ -113,7 +116,10 @@ class Executor:
             invoker.submit(account, region, parts[6], payload, chain, qualifier, invoked_arn=arn)
 
         hook = MotoInvokeHook(self.service, self.lock, submit_function_event)
-        return ExecutorHooks(hook.invoke, submit_arn_event, self.preparer.submit, self.provisioner)
+        return ExecutorHooks(
+            hook.invoke, submit_arn_event, self.preparer.submit, self.provisioner,
+            self.own_key.environment(),
+        )  # fmt: skip
 
     def front_doors(self, reading: Any) -> FrontDoors:
         """Function URLs and APIs, running functions here and counting API requests."""
@@ -154,15 +160,17 @@ def build_executor(
     work_dir: Path,
     endpoint: str,
     settings: ExecutorSettings | None = None,
+    keys: SessionKeys | None = None,
 ) -> Executor:
     """Every part, connected; nothing runs until ``Executor.start``."""
     settings = settings or ExecutorSettings()
+    keys = keys or SessionKeys()
     limiter = choose_limiter(settings.cpu_throttle)
     launcher = LocalProcessLauncher(limiter)
     packages = PackageStore(work_dir)
 
     def new_environment(config: FunctionConfig, provisioned: bool = False) -> ExecutionEnvironment:
-        return ExecutionEnvironment(config, launcher, packages, endpoint, provisioned)
+        return ExecutionEnvironment(config, launcher, packages, endpoint, provisioned, keys)
 
     def prepare(config: FunctionConfig) -> None:
         """What a new or updated function waits for: its code and layers unpacked, its
@@ -184,4 +192,5 @@ def build_executor(
         LogRetention(persistence, settings.log_retention_seconds),
         FunctionPreparer(persistence, prepare),
         Provisioner(persistence, service.provision, pool.unprovision),
+        keys.issue(expires=False),
     )  # fmt: skip

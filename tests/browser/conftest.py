@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from labcheck.workspace import update_workspace
+from localaws.state.owner import load_or_create
 from tests.browser.jupyterlab import JupyterLabProcess
 from tests.helpers import PROJECT_ROOT, ServerProcess
 
@@ -53,6 +54,8 @@ def jupyterlab(
 ) -> Iterator[JupyterLabProcess]:
     """JupyterLab on the course copy, its kernels talking to a fresh localaws of their own."""
     localaws = ServerProcess(tmp_path_factory.mktemp("localaws-state"))
+    # Its owner's credentials now (localaws keeps those it finds), for kernels started early.
+    load_or_create(localaws.state_dir)
     lab = JupyterLabProcess(course, tmp_path_factory.mktemp("jupyter-home"), localaws.endpoint)
     lab.launch()  # the two servers start side by side; kernels only need localaws later
     try:

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from localaws.server.daemon import wait_for
-from tests.helpers import AWS_TEST_ENV, free_port
+from tests.helpers import client_env, free_port
 
 #: Page config: no build check (it runs node for seconds and may offer a rebuild dialog).
 PAGE_CONFIG = {"buildCheck": False, "buildAvailable": False}
@@ -67,8 +67,7 @@ class JupyterLabProcess:
         page_config.write_text(json.dumps(PAGE_CONFIG))
         env = {
             **os.environ,
-            **AWS_TEST_ENV,
-            "AWS_ENDPOINT_URL": self.aws_endpoint,
+            **client_env(self.aws_endpoint),  # its owner's credentials, from its state dir
             "JUPYTER_CONFIG_DIR": str(self.home / "config"),
             "JUPYTER_RUNTIME_DIR": str(self.home / "runtime"),
             "JUPYTERLAB_SETTINGS_DIR": str(settings_dir),

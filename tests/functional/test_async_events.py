@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from localaws.server.daemon import fetch_json
-from tests.helpers import ServerProcess, eventually, function_log_messages
+from tests.helpers import ServerProcess, eventually, function_log_messages, server_status
 from tests.lab_build import client as lab_client
 from tests.lab_fixtures import allow_s3_to_invoke, create_role, deploy, trigger_on_uploads
 
@@ -159,17 +158,17 @@ def test_queued_events_survive_a_restart(tmp_path_factory: pytest.TempPathFactor
         source = "import time\ndef lambda_handler(e, c):\n    time.sleep(e.get('sleep', 0))\n"
         deploy(lam, client(server, "iam"), "held", source + "    print('ran', e)\n")
         lam.put_function_concurrency(FunctionName="held", ReservedConcurrentExecutions=1)
-        status = f"{server.endpoint}/_localaws/status"
+        status = server.endpoint
         # A synchronous run takes the one environment; the event waits, throttled.
         threading.Thread(target=invoke_ignoring_errors, args=(server, b'{"sleep": 8}'),
                          daemon=True).start()  # fmt: skip
-        assert eventually(lambda: fetch_json(status)[1]["lambda"]["environments"]["busy"] == 1, 30)
+        assert eventually(lambda: server_status(status)["lambda"]["environments"]["busy"] == 1, 30)
         lam.invoke(FunctionName="held", InvocationType="Event", Payload=b'{"n": 1}')
-        assert fetch_json(status)[1]["lambda"]["queued_events"] == 1
+        assert server_status(status)["lambda"]["queued_events"] == 1
         server.kill()
         server.start()  # the event may run before the first look: that it runs is the proof
         assert eventually(lambda: "ran {'n': 1}\n" in log_messages(server, "held"), deadline=30)
-        assert eventually(lambda: fetch_json(status)[1]["lambda"]["queued_events"] == 0, 10)
+        assert eventually(lambda: server_status(status)["lambda"]["queued_events"] == 0, 10)
     finally:
         server.stop()
 

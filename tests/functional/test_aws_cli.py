@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from labcheck.checks.task3 import LOGS_COMMAND
-from tests.helpers import AWS_TEST_ENV, ServerProcess, aws_client
+from tests.helpers import ServerProcess, aws_client
 from tests.lab_fixtures import TRUST_POLICY, handler_zip
 
 pytestmark = pytest.mark.server
@@ -27,7 +27,7 @@ def aws(server: ServerProcess, *args: str) -> str:
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, **AWS_TEST_ENV, "AWS_ENDPOINT_URL": server.endpoint},
+        env={**os.environ, **server.client_env},
     )
     assert result.returncode == 0, result.stderr
     return result.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,13 +25,25 @@ def assert_one_line_error(stderr: str, *fragments: str) -> None:
         assert fragment in lines[0]
 
 
+def assert_usable_exports(exports: str) -> None:
+    """The credentials ``localaws env`` prints work with the AWS CLI, as a shell sets them."""
+    script = f"{exports}\naws sts get-caller-identity --query Account --output text"
+    result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "123456789012", result.stderr
+
+
 def test_start_status_stop(state_dir: Path) -> None:
     port = str(free_port())
     started = run_localaws("start", "--port", port, "--state-dir", str(state_dir))
     try:
         assert started.returncode == 0, started.stderr
-        assert f"export AWS_ENDPOINT_URL=http://127.0.0.1:{port}" in started.stdout
+        assert f"at http://127.0.0.1:{port}" in started.stdout
+        assert f'eval "$(localaws env --state-dir {state_dir})"' in started.stdout
         assert is_healthy(f"http://127.0.0.1:{port}")
+        exports = run_localaws("env", "--state-dir", str(state_dir)).stdout
+        assert f"export AWS_ENDPOINT_URL=http://127.0.0.1:{port}\n" in exports
+        assert "unset AWS_SESSION_TOKEN AWS_PROFILE" in exports
+        assert_usable_exports(exports)
 
         again = run_localaws("start", "--port", port, "--state-dir", str(state_dir))
         assert again.returncode == 0

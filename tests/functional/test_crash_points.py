@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from localaws.server.daemon import fetch_json
-from tests.helpers import ServerProcess, aws_client, eventually
+from tests.helpers import ServerProcess, aws_client, eventually, server_status
 
 pytestmark = pytest.mark.server
 
@@ -115,7 +114,7 @@ def test_a_crash_during_compaction(tmp_path: Path, point: str) -> None:
 
 
 def status_of(server: ServerProcess) -> dict[str, Any]:
-    return fetch_json(f"{server.endpoint}/_localaws/status")[1]
+    return server_status(server.endpoint)
 
 
 def test_a_crash_during_a_burst_of_asynchronous_invocations(tmp_path: Path) -> None:

@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from localaws.server.daemon import fetch_json
-from tests.helpers import ServerProcess, aws_client, busy_machine
+from tests.helpers import ServerProcess, aws_client, busy_machine, server_status
 from tests.lab_build import IMAGE_KEY, ORIGINAL, RESIZED, do_tasks_1_to_3
 from tests.lab_fixtures import deploy
 
@@ -42,7 +41,7 @@ def throttled_server(
     process = ServerProcess(
         tmp_path_factory.mktemp(f"cpu-{mode}"), env={"LOCALAWS_CPU_THROTTLE": mode}
     ).start()
-    in_force = fetch_json(f"{process.endpoint}/_localaws/status")[1]["cpu_throttle_mode"]
+    in_force = server_status(process.endpoint)["cpu_throttle_mode"]
     if mode == "cgroup" and "cgroup" not in in_force:
         process.stop()
         pytest.skip(f"cgroups are not available here ({in_force})")

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from localaws.server.daemon import fetch_json
-from tests.helpers import ServerProcess, aws_client, eventually
+from tests.helpers import ServerProcess, aws_client, eventually, server_status
 from tests.lab_fixtures import deploy
 
 pytestmark = pytest.mark.server
@@ -177,8 +176,8 @@ def test_reserved_concurrency_throttles(server: ServerProcess) -> None:
 
     worker = threading.Thread(target=slow_call)
     worker.start()
-    status = f"{server.endpoint}/_localaws/status"
-    assert eventually(lambda: fetch_json(status)[1]["lambda"]["environments"]["busy"] >= 1, 10)
+    status = server.endpoint
+    assert eventually(lambda: server_status(status)["lambda"]["environments"]["busy"] >= 1, 10)
     with pytest.raises(ClientError) as raised:
         lam.invoke(FunctionName="limited", Payload=b"{}")
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
@@ -213,8 +212,8 @@ def test_idle_environments_are_reaped(reaping_server: ServerProcess) -> None:
     lam, iam = clients(reaping_server)
     deploy(lam, iam, "napper", "def lambda_handler(e, c):\n    return 1\n")
     invoke(lam, "napper")
-    status = f"{reaping_server.endpoint}/_localaws/status"
-    assert eventually(lambda: fetch_json(status)[1]["lambda"]["environments"]["warm"] == 0, 15)
+    status = reaping_server.endpoint
+    assert eventually(lambda: server_status(status)["lambda"]["environments"]["warm"] == 0, 15)
     response, _ = invoke(lam, "napper", LogType="Tail")
     assert any("Init Duration" in line for line in log_lines(response))
 

@@ -35,7 +35,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 def labcheck(server: ServerProcess | None, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **AWS_TEST_ENV}
     if server is not None:
-        env["AWS_ENDPOINT_URL"] = server.endpoint
+        env.update(server.client_env)
     return subprocess.run(
         [sys.executable, "-m", "labcheck", *args],
         capture_output=True,
@@ -65,6 +65,7 @@ def test_the_reference_lab_gets_full_marks(lab: ServerProcess, tmp_path: Path) -
     assert replayed["backend"] == "evidence"
     assert replayed["tasks"] == report["tasks"]
     assert "testing" not in evidence.read_text()  # no credentials in the file
+    assert lab.client_env["AWS_SECRET_ACCESS_KEY"] not in evidence.read_text()
 
     text = labcheck(lab, "grade", "task2")
     assert text.returncode == 0
@@ -84,8 +85,11 @@ def test_a_tampered_evidence_file_cannot_be_graded(lab: ServerProcess, tmp_path:
 
 def test_the_grader_only_reads(lab: ServerProcess) -> None:
     called: list[str] = []
+    env = lab.client_env
     session = boto3.Session(
-        region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+        region_name="us-east-1",
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
     )
     session.events.register(
         "before-call",

@@ -13,20 +13,14 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.helpers import AWS_TEST_ENV, PROJECT_ROOT, ServerProcess
+from tests.helpers import PROJECT_ROOT, ServerProcess, aws_client
 from tests.lab_fixtures import TRUST_POLICY, zip_bytes
 
 pytestmark = pytest.mark.server
 
 
 def session_in(server: ServerProcess, account: str) -> Any:
-    sts = boto3.client(
-        "sts",
-        endpoint_url=server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    sts = aws_client(server.endpoint, "sts")
     role = f"arn:aws:iam::{account}:role/LabGrader"
     credentials = sts.assume_role(RoleArn=role, RoleSessionName="setup")["Credentials"]
     return boto3.Session(
@@ -63,7 +57,7 @@ def run_roster(server: ServerProcess, roster: Path, out: Path) -> subprocess.Com
         [sys.executable, "-m", "labcheck", "grade", "--roster", str(roster),
          "--assume-role", "LabGrader", "--out", str(out)],
         capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
-        env={**os.environ, **AWS_TEST_ENV, "AWS_ENDPOINT_URL": server.endpoint},
+        env={**os.environ, **server.client_env},
     )  # fmt: skip
 
 
@@ -110,7 +104,7 @@ def test_handed_in_evidence_is_compared_with_each_live_account(
     saved = subprocess.run(
         [sys.executable, "-m", "labcheck", "grade", "--save-evidence", str(ada)],
         capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
-        env={**os.environ, **AWS_TEST_ENV, "AWS_ENDPOINT_URL": server.endpoint,
+        env={**os.environ, **server.client_env,
              "AWS_ACCESS_KEY_ID": credentials.access_key,
              "AWS_SECRET_ACCESS_KEY": credentials.secret_key,
              "AWS_SESSION_TOKEN": credentials.token},
@@ -128,7 +122,7 @@ def test_handed_in_evidence_is_compared_with_each_live_account(
          "--assume-role", "LabGrader", "--out", str(tmp_path / "grades"),
          "--compare-evidence", str(submitted)],
         capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
-        env={**os.environ, **AWS_TEST_ENV, "AWS_ENDPOINT_URL": server.endpoint},
+        env={**os.environ, **server.client_env},
     )  # fmt: skip
     assert result.returncode == 1, result.stdout + result.stderr
     with (tmp_path / "grades" / "scores.csv").open() as handle:

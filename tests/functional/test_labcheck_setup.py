@@ -28,7 +28,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 def labcheck(
     server: ServerProcess, *args: str, cwd: Path = PROJECT_ROOT
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **AWS_TEST_ENV, "AWS_ENDPOINT_URL": server.endpoint}
+    env = {**os.environ, **server.client_env}
     return subprocess.run(
         [sys.executable, "-m", "labcheck", *args],
         capture_output=True,
@@ -112,7 +112,8 @@ def labcheck_python(
     server: ServerProcess | None, script: str, cwd: Path, extra: dict[str, str]
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **AWS_TEST_ENV, **extra, "PYTHONPATH": str(PROJECT_ROOT)}
-    env["AWS_ENDPOINT_URL"] = server.endpoint if server else "http://127.0.0.1:9"
+    env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"
+    env.update(server.client_env if server else {})
     return subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,

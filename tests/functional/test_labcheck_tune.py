@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import AWS_TEST_ENV, PROJECT_ROOT, ServerProcess
+from tests.helpers import PROJECT_ROOT, ServerProcess
 from tests.lab_fixtures import deploy
 
 pytestmark = pytest.mark.server
@@ -30,7 +30,7 @@ def lambda_handler(event, context):
 
 
 def labcheck_tune(server: ServerProcess, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **AWS_TEST_ENV, "AWS_ENDPOINT_URL": server.endpoint}
+    env = {**os.environ, **server.client_env}
     return subprocess.run(
         [sys.executable, "-m", "labcheck", "tune", *args],
         capture_output=True, text=True, timeout=240, env=env, cwd=PROJECT_ROOT,

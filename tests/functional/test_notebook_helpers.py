@@ -27,8 +27,9 @@ def lambda_handler(event, context):
 
 
 def test_connect_says_which_account_and_the_sandbox_cleans_up(
-    server: ServerProcess, capsys: pytest.CaptureFixture[str]
+    as_owner: ServerProcess, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    server = as_owner
     aws = connect(endpoint_url=server.endpoint)
     assert f"Connected: localaws (offline, no AWS account) at {server.endpoint}" in (
         capsys.readouterr().out
@@ -49,6 +50,20 @@ def test_connect_says_which_account_and_the_sandbox_cleans_up(
         f for f in lam.list_functions()["Functions"] if f["FunctionName"].startswith("demo-")
     ]
     assert not sqs.list_queues().get("QueueUrls")
+
+
+def test_connect_with_credentials_localaws_refuses_says_how_to_get_its_own(
+    server: ServerProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    from labcheck.notebook import account
+
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # a fresh kernel's: nothing cached
+    account._client.cache_clear()
+    with pytest.raises(CannotGradeError, match="refused these credentials") as caught:
+        connect(endpoint_url=server.endpoint)  # the dummy ones every test starts with
+    assert 'eval "$(localaws env)"' in caught.value.hint
 
 
 def test_connect_to_a_stopped_localaws_says_how_to_start_it() -> None:
@@ -76,7 +91,7 @@ def test_under_the_autograder_connect_starts_a_private_localaws_that_ends_with_t
     )  # fmt: skip
     seen = json.loads(result.stdout.splitlines()[-1])
     assert seen["endpoint"] == seen["env"] != "http://127.0.0.1:9"
-    assert seen["key"] == "testing"
+    assert seen["key"].startswith("AKIA")  # the private localaws's own owner key
     assert not is_healthy(seen["endpoint"]) and not pid_alive(seen["pid"])
 
 
@@ -133,10 +148,12 @@ LAB_NOTEBOOK_RUN = """
 import json, sys
 import labcheck
 from labcheck.autograde import server as autograde
-from localaws.api import fetch_json
+import os
+from localaws.api import admin_token, fetch_json
 aws = labcheck.connect()
 lab = labcheck.Lab(aws, way="code", task=sys.argv[1])
-status = fetch_json(autograde.private_endpoint() + "/_localaws/status")[1]
+token = admin_token(os.environ[autograde.STATE_DIR_VARIABLE])
+status = fetch_json(autograde.private_endpoint() + "/_localaws/status", token=token)[1]
 print(json.dumps({"function": lab.function_exists(), "checkpoints": status["checkpoints"]}))
 """
 LAB_RUN = f"""

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from localaws.server.daemon import fetch_json
-from tests.helpers import eventually, function_log_messages
+from tests.helpers import eventually, function_log_messages, server_status
 from tests.lab_fixtures import deploy
 
 pytestmark = pytest.mark.server
@@ -104,8 +103,8 @@ def test_provisioned_environments_serve_the_alias_without_cold_starts(
     (only,) = listed["ProvisionedConcurrencyConfigs"]
     assert only["FunctionArn"].endswith(":function:warmed:live")
     lam.delete_provisioned_concurrency_config(FunctionName="warmed", Qualifier="live")
-    status = f"{server.endpoint}/_localaws/status"
-    assert eventually(lambda: fetch_json(status)[1]["lambda"]["environments"]["provisioned"] == 0)
+    status = server.endpoint
+    assert eventually(lambda: server_status(status)["lambda"]["environments"]["provisioned"] == 0)
 
 
 def error_of(call: Callable[[], Any]) -> tuple[int, str, str]:

@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from localaws.server.daemon import fetch_json
-from tests.helpers import ServerProcess, aws_client, eventually
+from tests.helpers import ServerProcess, admin_json, aws_client, eventually, server_status
 from tests.lab_fixtures import deploy, wait_until_ready
 
 pytestmark = pytest.mark.server
@@ -46,7 +45,7 @@ def client(server: ServerProcess, service: str) -> Any:
 
 
 def lambda_status(server: ServerProcess) -> dict[str, Any]:
-    status: dict[str, Any] = fetch_json(f"{server.endpoint}/_localaws/status")[1]["lambda"]
+    status: dict[str, Any] = server_status(server.endpoint)["lambda"]
     return status
 
 
@@ -69,7 +68,7 @@ def test_reset_drops_warm_environments_queued_events_and_late_records(
     assert eventually(lambda: lambda_status(own_server)["environments"]["busy"] == 1, 30)
     assert lambda_status(own_server)["queued_events"] == 2  # one running, one throttled
 
-    code, body = fetch_json(f"{own_server.endpoint}/_localaws/reset", method="POST", timeout=30)
+    code, body = admin_json(own_server.endpoint, "reset", "POST")
     assert code == 200 and body == {"status": "reset"}
     status = lambda_status(own_server)
     assert status["environments"] == {"warm": 0, "provisioned": 0, "busy": 0}
@@ -87,7 +86,7 @@ def test_reset_drops_warm_environments_queued_events_and_late_records(
 
 
 def post(server: ServerProcess, path: str) -> tuple[int, dict[str, Any]]:
-    return fetch_json(f"{server.endpoint}/_localaws/{path}", method="POST", timeout=30)
+    return admin_json(server.endpoint, path, "POST")
 
 
 def test_a_checkpoint_brings_back_what_it_saved_every_time(own_server: ServerProcess) -> None:
@@ -113,11 +112,9 @@ def test_a_checkpoint_brings_back_what_it_saved_every_time(own_server: ServerPro
         calls, log_tail = invoke(lam, "counter")
         assert calls == 1 and "Init Duration" in log_tail  # no environment outlives a restore
 
-    status = fetch_json(f"{own_server.endpoint}/_localaws/status")[1]
+    status = server_status(own_server.endpoint)
     assert status["checkpoints"] == ["lab-start"]
-    assert fetch_json(f"{own_server.endpoint}/_localaws/checkpoints")[1] == {
-        "checkpoints": ["lab-start"]
-    }
+    assert admin_json(own_server.endpoint, "checkpoints")[1] == {"checkpoints": ["lab-start"]}
     code, body = post(own_server, "checkpoints/nothing-here/restore")
     assert code == 404 and "No checkpoint named nothing-here" in body["message"]
     assert post(own_server, "checkpointsX/lab-start/restore")[0] == 404  # not a checkpoint path

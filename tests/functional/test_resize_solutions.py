@@ -10,7 +10,7 @@ import pytest
 
 from labcheck.provision.image import draw_lab_image
 from solutions.lab_tasks import REFERENCE_HANDLER, task1, task3
-from tests.helpers import AWS_TEST_ENV, PROJECT_ROOT, ServerProcess
+from tests.helpers import PROJECT_ROOT, ServerProcess
 from tests.image_compare import half_size_problems
 from tests.lab_build import IMAGE_KEY, do_tasks_1_to_3, lab_clients, lab_resources, wait_for_runs
 from tests.pillow_layer import this_python_runtime
@@ -37,7 +37,7 @@ def test_the_task_scripts_say_to_run_setup_first(server: ServerProcess) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "solutions.lab_tasks", "task1"],
         capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT,
-        env={**os.environ, **AWS_TEST_ENV, "AWS_ENDPOINT_URL": server.endpoint},
+        env={**os.environ, **server.client_env},
     )  # fmt: skip
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == (

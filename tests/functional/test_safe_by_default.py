@@ -16,8 +16,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from localaws.server.daemon import fetch_json
-from tests.helpers import ServerProcess, aws_client, eventually, function_log_messages
+from tests.helpers import (
+    ServerProcess,
+    aws_client,
+    eventually,
+    function_log_messages,
+    server_status,
+)
 from tests.lab_build import client as lab_client
 from tests.lab_fixtures import allow_s3_to_invoke, create_role, deploy, trigger_on_uploads
 
@@ -144,8 +149,8 @@ def test_an_event_that_cannot_run_goes_to_failure_handling_once(server: ServerPr
     [record] = received
     assert record["requestContext"]["condition"] == "RetriesExhausted"
     assert record["requestPayload"]["Records"][0]["s3"]["object"]["key"] == "photo.jpg"
-    status = f"{server.endpoint}/_localaws/status"
-    assert eventually(lambda: fetch_json(status)[1]["lambda"]["queued_events"] == 0)
+    status = server.endpoint
+    assert eventually(lambda: server_status(status)["lambda"]["queued_events"] == 0)
     assert server.log().count("cannot be run; it goes to failure handling") == 1
 
 
@@ -185,9 +190,9 @@ def test_stop_during_invocations_records_nothing_and_keeps_queued_events(
     for caller in callers:
         caller.start()
     lam.invoke(FunctionName="async-sleeper", InvocationType="Event", Payload=b'{"seconds": 6}')
-    status = f"{process.endpoint}/_localaws/status"
+    status = process.endpoint
     # Busy: one handler running, one still in its 30 s init, one asynchronous event running.
-    assert eventually(lambda: fetch_json(status)[1]["lambda"]["environments"]["busy"] == 3, 30)
+    assert eventually(lambda: server_status(status)["lambda"]["environments"]["busy"] == 3, 30)
 
     started = time.monotonic()
     process.stop()

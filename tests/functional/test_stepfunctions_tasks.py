@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
 import urllib.request
 from typing import Any
 
 import pytest
 
-from tests.helpers import ServerProcess
+from localaws.api import moto_config
+from tests.helpers import ServerProcess, client_env
 from tests.lab_build import client as lab_client
 from tests.lab_fixtures import create_role, deploy
 
@@ -19,14 +21,18 @@ DOUBLE = "def lambda_handler(event, context):\n    return {'n': event['n'] * 2}\
 
 
 def turn_on_execution(endpoint: str) -> None:
-    request = urllib.request.Request(
+    unsigned = urllib.request.Request(
         f"{endpoint}/moto-api/config",
         data=json.dumps(EXECUTE).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request) as response:
-        assert response.status == 201
+    with pytest.raises(urllib.error.HTTPError, match="403"):  # moto's endpoints: the owner's
+        urllib.request.urlopen(unsigned)
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in client_env(endpoint).items():
+            env.setenv(name, value)
+        moto_config(endpoint, EXECUTE)  # signed with the owner's credentials
 
 
 def finished(sfn: Any, execution_arn: str, deadline: float = 30) -> dict[str, Any]:

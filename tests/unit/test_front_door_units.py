@@ -112,21 +112,25 @@ def test_api_gateway_permission_follows_the_source_arn() -> None:
     assert not permissions.allows_api_gateway(function, "arn:aws:execute-api:r:1:other/p/GET/x")
 
 
+OWNER_KEY, OWNER_SECRET = "AKIAOWNEREXAMPLE", "owner-secret"
+
+
 def _signed(url: str, secret: str, service: str = "lambda") -> HttpRequest:
     aws = AWSRequest(method="POST", url=url, data=b"payload")
-    SigV4Auth(Credentials("testing", secret), service, "us-east-1").add_auth(aws)
+    SigV4Auth(Credentials(OWNER_KEY, secret), service, "us-east-1").add_auth(aws)
     path, _, query = url.split("://", 1)[1].partition("/")[2].partition("?")
     headers = (("Host", url.split("/")[2]), *((k, str(v)) for k, v in aws.headers.items()))
     return HttpRequest("POST", "/" + path, query, headers, b"payload", "127.0.0.1")
 
 
 def test_sigv4_signatures_are_checked() -> None:
+    sigv4.accept_keys({OWNER_KEY: OWNER_SECRET}.get, any_credentials=False)
     url = "http://127.0.0.1:4566/lambda-url/abc/some/path?b=2&a=1"
-    good = _signed(url, "testing")
+    good = _signed(url, OWNER_SECRET)
     signer = sigv4.verify(good, good.path)
-    assert signer is not None and signer.access_key == "testing"
+    assert signer is not None and signer.access_key == OWNER_KEY
     assert sigv4.verify(_signed(url, "wrong"), good.path) is None
-    assert sigv4.verify(_signed(url, "testing", "s3"), good.path) is None
+    assert sigv4.verify(_signed(url, OWNER_SECRET, "s3"), good.path) is None
     tampered = HttpRequest("POST", good.path, good.query, good.headers, b"other", "127.0.0.1")
     assert sigv4.verify(tampered, good.path) is None
     assert sigv4.verify(request(), "/") is None

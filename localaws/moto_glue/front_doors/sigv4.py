@@ -1,7 +1,8 @@
 """Checking a request's AWS Signature Version 4, for function URLs with AuthType AWS_IAM.
 
-The secret is the one IAM issued for the request's access key, or, for the shared dummy key
-localaws's clients use (``testing``), that key's dummy secret. localaws does not evaluate the
+The secret is the one IAM issued for the request's access key, or that of a key localaws
+itself accepts (its owner's, an execution environment's: ``accept_keys``, set by the server),
+or, only when localaws accepts any credentials, the dummy key's. localaws does not evaluate the
 signer's IAM policies: a valid signature by a known key is enough (see the README's table).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -18,8 +20,19 @@ from moto.iam.models import iam_backends
 
 from localaws.moto_glue.front_doors.http import HttpRequest
 
-#: The dummy credentials localaws's own clients sign with (``localaws env``, the notebooks).
+#: The dummy credentials of a single-user localaws (``--allow-any-credentials``).
 DUMMY_KEYS = {"testing": "testing"}
+_known_secret: Callable[[str], str | None] = lambda access_key: None  # noqa: E731
+_any_credentials = False
+
+
+def accept_keys(known_secret: Callable[[str], str | None], any_credentials: bool) -> None:
+    """The secrets of the keys this localaws accepts besides IAM's, and whether it takes the
+    dummy key too (set once by the server)."""
+    global _known_secret, _any_credentials
+    _known_secret, _any_credentials = known_secret, any_credentials
+
+
 _AUTHORIZATION = re.compile(
     r"^AWS4-HMAC-SHA256 Credential=(?P<key>[^/]+)/(?P<scope>[^,]+),\s*"
     r"SignedHeaders=(?P<headers>[^,]+),\s*Signature=(?P<signature>[0-9a-f]{64})$"
@@ -43,7 +56,10 @@ def _secret(access_key: str) -> tuple[str, str] | None:
         for key in backend.get_all_access_keys_for_all_users():
             if key.access_key_id == access_key and key.status == "Active":
                 return str(key.secret_access_key), str(account)
-    if access_key in DUMMY_KEYS:
+    known = _known_secret(access_key)
+    if known is not None:
+        return known, "123456789012"
+    if _any_credentials and access_key in DUMMY_KEYS:
         return DUMMY_KEYS[access_key], "123456789012"
     return None
 
