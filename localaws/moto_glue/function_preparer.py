@@ -11,11 +11,8 @@ client that skips the waiter meets AWS's ResourceConflictException.
 
 from __future__ import annotations
 
-import logging
-import queue
 import re
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
@@ -24,6 +21,7 @@ from moto.awslambda.exceptions import LambdaClientError
 from moto.awslambda.models import lambda_backends
 
 from localaws.config import DEFAULT_ACCOUNT_ID
+from localaws.events.queue_worker import QueueWorker
 from localaws.executor.config import FunctionConfig
 from localaws.moto_glue import function_states
 from localaws.moto_glue.function_states import functions_of, lifecycle
@@ -31,31 +29,35 @@ from localaws.moto_glue.functions import function_config
 from localaws.moto_glue.protocol import credential_scope
 from localaws.state.persistence import Persistence
 
-log = logging.getLogger("localaws")
 READ_WAIT_SECONDS = 0.25
 _GET_FUNCTION = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)(/configuration)?/?$")
 Key = tuple[str, str, str]  # account, region, function name
 
 
-class FunctionPreparer:
+class FunctionPreparer(QueueWorker[Key]):
     """Unpacks new and updated functions and marks them ready, on a thread of its own."""
 
     def __init__(self, persistence: Persistence, prepare: Callable[[FunctionConfig], None]):
+        super().__init__("function-preparer")
         self.persistence = persistence
         self.prepare = prepare
-        self._queue: queue.SimpleQueue[Key | None] = queue.SimpleQueue()
         self._under_way: dict[Key, tuple[int, threading.Event]] = {}
         self._under_way_lock = threading.Lock()
-        self._thread = threading.Thread(target=self._work, name="function-preparer", daemon=True)
 
-    def submit(self, account: str, region: str, name: str) -> None:
-        key = (account, region, name)
+    def submit_function(self, account: str, region: str, name: str) -> None:
+        """Queue a function for its preparation (``function_states`` calls it)."""
+        self.submit((account, region, name))
+
+    def submit(self, job: Key) -> None:
         with self._under_way_lock:
-            count, done = self._under_way.get(key, (0, threading.Event()))
-            self._under_way[key] = (count + 1, done)
-        self._queue.put(key)
+            count, done = self._under_way.get(job, (0, threading.Event()))
+            self._under_way[job] = (count + 1, done)
+        super().submit(job)
 
-    def _finished(self, key: Key) -> None:
+    def handle(self, job: Key) -> None:
+        self._prepare(*job)
+
+    def handled(self, key: Key) -> None:
         with self._under_way_lock:
             count, done = self._under_way.pop(key, (1, threading.Event()))
             if count > 1:
@@ -87,8 +89,8 @@ class FunctionPreparer:
                     for function in list(backend.list_functions()):
                         name = function.function_name
                         if any(lifecycle(f).busy for f in functions_of(backend, name)):
-                            self.submit(account, region, name)
-        self._thread.start()
+                            self.submit((account, region, name))
+        super().start()
 
     def prepare_now(self, function: Any) -> None:
         """Get ``function`` and its versions ready within the request that made them (the
@@ -106,22 +108,6 @@ class FunctionPreparer:
         except Exception as error:  # a package that cannot be unpacked: the function fails
             return str(error)
         return None
-
-    def stop(self) -> None:
-        self._queue.put(None)
-
-    def join(self, deadline: float) -> None:
-        if self._thread.is_alive():
-            self._thread.join(max(0.0, deadline - time.monotonic()))
-
-    def _work(self) -> None:
-        while (key := self._queue.get()) is not None:
-            try:
-                self._prepare(*key)
-            except Exception:  # one function that cannot be prepared must not stop the rest
-                log.exception("localaws: preparing function %s failed", key[2])
-            finally:
-                self._finished(key)
 
     def _prepare(self, account: str, region: str, name: str) -> None:
         with self.persistence.reading():

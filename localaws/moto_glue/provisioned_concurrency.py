@@ -12,11 +12,7 @@ against the account's unreserved concurrency, as AWS does.
 from __future__ import annotations
 
 import json
-import logging
-import queue
 import re
-import threading
-import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any
@@ -26,12 +22,12 @@ from moto.awslambda.exceptions import LambdaClientError
 from moto.awslambda.models import lambda_backends
 
 from localaws.config import DEFAULT_ACCOUNT_ID
+from localaws.events.queue_worker import QueueWorker
 from localaws.executor.config import FunctionConfig
 from localaws.moto_glue.functions import function_config
 from localaws.moto_glue.protocol import credential_scope
 from localaws.state.persistence import Persistence
 
-log = logging.getLogger("localaws")
 CONFIG_PATH = re.compile(r"^/2019-09-30/functions/(?P<name>[^/]+)/provisioned-concurrency/?$")
 SETTINGS_PATH = re.compile(r"^/2016-08-19/account-settings/?$")
 ACCOUNT_CONCURRENCY = 1000
@@ -40,7 +36,7 @@ StartResponse = Callable[..., Any]
 Job = tuple[str, str, str, str]  # account, region, function name, qualifier
 
 
-class Provisioner:
+class Provisioner(QueueWorker[Job]):
     """Initializes provisioned environments and marks configs READY, on a thread of its own."""
 
     def __init__(
@@ -49,14 +45,13 @@ class Provisioner:
         provision: Callable[[FunctionConfig, int], int],
         unprovision: Callable[[FunctionConfig], None],
     ) -> None:
+        super().__init__("provisioner")
         self.persistence = persistence
         self.provision = provision
         self.unprovision = unprovision
-        self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._work, name="provisioner", daemon=True)
 
-    def submit(self, job: Job) -> None:
-        self._queue.put(job)
+    def handle(self, job: Job) -> None:
+        self._provision(*job)
 
     def start(self) -> None:
         """Start, with every saved config queued (its environments are made again)."""
@@ -66,21 +61,7 @@ class Provisioner:
                     for function in list(backend.list_functions()):
                         for qualifier in configs_of(function):
                             self.submit((account, region, function.function_name, qualifier))
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._queue.put(None)
-
-    def join(self, deadline: float) -> None:
-        if self._thread.is_alive():
-            self._thread.join(max(0.0, deadline - time.monotonic()))
-
-    def _work(self) -> None:
-        while (job := self._queue.get()) is not None:
-            try:
-                self._provision(*job)
-            except Exception:  # one config that cannot be met must not stop the others
-                log.exception("localaws: provisioned concurrency for %s failed", job[2])
+        super().start()
 
     def _provision(self, account: str, region: str, name: str, qualifier: str) -> None:
         with self.persistence.reading():

@@ -117,7 +117,7 @@ class Executor:
 
         hook = MotoInvokeHook(self.service, self.lock, submit_function_event)
         return ExecutorHooks(
-            hook.invoke, submit_arn_event, self.preparer.submit, self.provisioner,
+            hook.invoke, submit_arn_event, self.preparer.submit_function, self.provisioner,
             self.own_key.environment(),
         )  # fmt: skip
 

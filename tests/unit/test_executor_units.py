@@ -175,3 +175,31 @@ def test_an_unqualified_invocation_sees_latest_by_its_unqualified_arn() -> None:
     # moto's model of $LATEST ends in ":$LATEST" once a version was published
     assert config(arn=f"{arn}:$LATEST").own_arn == arn
     assert config(arn=f"{arn}:3", version="3").own_arn == f"{arn}:3"
+
+
+def test_a_queue_worker_goes_on_after_a_failed_job() -> None:
+    import time as clock
+
+    from localaws.events.queue_worker import QueueWorker
+
+    class Doubler(QueueWorker[int]):
+        def __init__(self) -> None:
+            super().__init__("doubler")
+            self.done: list[int] = []
+            self.after: list[int] = []
+
+        def handle(self, job: int) -> None:
+            if job < 0:
+                raise ValueError("negative")
+            self.done.append(2 * job)
+
+        def handled(self, job: int) -> None:
+            self.after.append(job)
+
+    worker = Doubler()
+    for job in (1, -1, 3):
+        worker.submit(job)
+    worker.start()
+    worker.stop()
+    worker.join(clock.monotonic() + 10)
+    assert worker.done == [2, 6] and worker.after == [1, -1, 3]
