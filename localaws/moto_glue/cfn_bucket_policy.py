@@ -17,6 +17,8 @@ from moto.core.common_models import CloudFormationModel
 from moto.s3.exceptions import MissingBucket
 from moto.s3.models import s3_backends
 
+from localaws.moto_glue.cfn_resource import StackResource
+
 
 def _policy_bytes(properties: dict[str, Any]) -> bytes:
     document = properties["PolicyDocument"]
@@ -28,16 +30,12 @@ def _backend(account_id: str) -> Any:
     return s3_backends[account_id]["global"]
 
 
-class BucketPolicyResource(CloudFormationModel):
+class BucketPolicyResource(StackResource, CloudFormationModel):
     """One ``AWS::S3::BucketPolicy`` of a stack (its physical id is the bucket's name)."""
 
     def __init__(self, account_id: str, bucket: str) -> None:
         self.account_id = account_id
         self.bucket = bucket
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
 
     @staticmethod
     def cloudformation_type() -> str:
@@ -84,6 +82,7 @@ class BucketPolicyResource(CloudFormationModel):
         cloudformation_json: dict[str, Any],
         account_id: str,
         region_name: str,
+        **kwargs: Any,
     ) -> None:
         cls(account_id, str(cloudformation_json["Properties"]["Bucket"])).delete(
             account_id, region_name

@@ -8,12 +8,11 @@ so and what to use instead, before anything is stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from moto.awslambda.exceptions import InvalidParameterValueException
 from moto.awslambda.models import LambdaBackend
-
-_original_create_function = LambdaBackend.create_function
 
 MESSAGE = (
     "localaws cannot run container images (PackageType Image): it has no container engine. "
@@ -29,10 +28,16 @@ def refuse_images(spec: dict[str, Any]) -> None:
         raise InvalidParameterValueException(MESSAGE)
 
 
-def _create_function(self: Any, spec: dict[str, Any]) -> Any:
-    refuse_images(spec)
-    return _original_create_function(self, spec)
+def _refusing_images(original: Callable[..., Any]) -> Callable[..., Any]:
+    def create_function(self: Any, spec: dict[str, Any]) -> Any:
+        refuse_images(spec)
+        return original(self, spec)
+
+    create_function.localaws_images = True  # type: ignore[attr-defined]
+    return create_function
 
 
 def install() -> None:
-    LambdaBackend.create_function = _create_function  # type: ignore[method-assign]
+    """Wrap moto's CreateFunction as it is now (once): other fixes wrap it too."""
+    if not getattr(LambdaBackend.create_function, "localaws_images", False):
+        LambdaBackend.create_function = _refusing_images(LambdaBackend.create_function)  # type: ignore[method-assign]

@@ -15,6 +15,8 @@ from moto.awslambda.exceptions import LambdaClientError
 from moto.awslambda.models import lambda_backends
 from moto.core.common_models import CloudFormationModel
 
+from localaws.moto_glue.cfn_resource import StackResource
+
 #: The resource's properties that are the URL config's settings (same names as the API's).
 SETTINGS = ("AuthType", "Cors", "InvokeMode")
 
@@ -24,7 +26,7 @@ def _config(properties: dict[str, Any]) -> dict[str, Any]:
     return {name: properties[name] for name in SETTINGS if name in properties}
 
 
-class FunctionUrlResource(CloudFormationModel):
+class FunctionUrlResource(StackResource, CloudFormationModel):
     """One ``AWS::Lambda::Url`` of a stack (its physical id is the URL's function ARN, as on
     AWS, where ``Ref`` gives the function's ARN)."""
 
@@ -33,10 +35,6 @@ class FunctionUrlResource(CloudFormationModel):
         self.region = region
         self.function_arn = function_arn
         self.url = url
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
 
     @staticmethod
     def cloudformation_type() -> str:
@@ -92,6 +90,7 @@ class FunctionUrlResource(CloudFormationModel):
         cloudformation_json: dict[str, Any],
         account_id: str,
         region_name: str,
+        **kwargs: Any,
     ) -> None:
         target = str(cloudformation_json["Properties"]["TargetFunctionArn"])
         backend = lambda_backends[account_id][region_name]

@@ -22,6 +22,7 @@ from moto.apigatewayv2.exceptions import APIGatewayV2Error
 from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.core.common_models import CloudFormationModel
 
+from localaws.moto_glue.cfn_resource import StackResource
 from localaws.moto_glue.front_doors.cfn_rest_api import openapi_document
 from localaws.moto_glue.front_doors.quick_create import quick_create
 
@@ -44,9 +45,8 @@ def http_api_document(body: Any) -> dict[str, Any]:
     return document
 
 
-class _ApiPart:
-    """A resource of an HTTP API (its physical id is the part's id, as ``Ref`` gives). Each
-    resource class names ``CloudFormationModel`` itself: moto reads only direct subclasses."""
+class _ApiPart(StackResource):
+    """A resource of an HTTP API (its physical id is the part's id, as ``Ref`` gives)."""
 
     def __init__(self, account_id: str, region: str, api_id: str, part_id: str) -> None:
         self.account_id = account_id
@@ -54,24 +54,9 @@ class _ApiPart:
         self.api_id = api_id
         self.part_id = part_id
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
     @property
     def physical_resource_id(self) -> str:
         return self.part_id
-
-    @classmethod
-    def delete_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> None:
-        """Nothing to find without the physical id; ``delete`` does the work."""
 
     def delete(self, account_id: str, region_name: str) -> None:
         with contextlib.suppress(APIGatewayV2Error):  # already gone with its API

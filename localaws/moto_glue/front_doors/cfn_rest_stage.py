@@ -16,8 +16,10 @@ from moto.apigateway.exceptions import ApiGatewayException
 from moto.apigateway.models import apigateway_backends
 from moto.core.common_models import CloudFormationModel
 
+from localaws.moto_glue.cfn_resource import StackResource
 
-class RestStageResource(CloudFormationModel):
+
+class RestStageResource(StackResource, CloudFormationModel):
     """One ``AWS::ApiGateway::Stage`` of a stack."""
 
     def __init__(self, account_id: str, region: str, api_id: str, name: str) -> None:
@@ -25,10 +27,6 @@ class RestStageResource(CloudFormationModel):
         self.region = region
         self.api_id = api_id
         self.name = name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
 
     @staticmethod
     def cloudformation_type() -> str:
@@ -61,17 +59,6 @@ class RestStageResource(CloudFormationModel):
             tracing_enabled=properties.get("TracingEnabled"),
         )
         return cls(account_id, region_name, api_id, name)
-
-    @classmethod
-    def delete_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> None:
-        """Nothing to find without the physical id; ``delete`` does the work."""
 
     def delete(self, account_id: str, region_name: str) -> None:
         with contextlib.suppress(ApiGatewayException):  # already gone with its API
