@@ -36,11 +36,13 @@ def fetch_json(
     if token:
         request.add_header("X-Localaws-Token", token)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
     except http.client.HTTPException as error:
+        # Also when an error answer's body breaks off: a server that stops while it answers.
         raise ConnectionError(f"{url} answered with a broken response: {error!r}") from error
 
 

@@ -78,12 +78,28 @@ def duration_ratio(server: ServerProcess, prefix: str) -> tuple[dict[int, float]
     return durations, durations[512] / durations[2048]
 
 
-def test_cpu_bound_duration_follows_memory(throttled_server: ServerProcess) -> None:
-    durations, ratio = duration_ratio(throttled_server, "cpu")
+def assert_ratio_follows_the_model(server: ServerProcess, prefix: str, attempts: int = 3) -> None:
+    """The ratio lands within the model's bounds in one of ``attempts`` measurements.
+
+    A shared machine can be slow for seconds at a time (its host busy), which no number of
+    back-to-back runs gets past; a later measurement usually does. A limiter that does not
+    hold (no weight, no quota) misses the bounds every time, so it still fails.
+    """
     # Below the model by at most 25 %. Above it by up to 75 %: when the host itself throttles
     # this virtual machine (its CPU time then stretches for everyone), the throttled size
     # loses most, as a CPU-time limiter counts the stretched time as used.
-    assert MODEL_RATIO * 0.75 <= ratio <= MODEL_RATIO * 1.75, (durations, ratio)
+    low, high = MODEL_RATIO * 0.75, MODEL_RATIO * 1.75
+    measured = []
+    for attempt in range(attempts):
+        durations, ratio = duration_ratio(server, f"{prefix}{attempt}")
+        measured.append((durations, round(ratio, 2)))
+        if low <= ratio <= high:
+            return
+    pytest.fail(f"512 MB over 2,048 MB outside [{low:.2f}, {high:.2f}] every time: {measured}")
+
+
+def test_cpu_bound_duration_follows_memory(throttled_server: ServerProcess) -> None:
+    assert_ratio_follows_the_model(throttled_server, "cpu")
 
 
 def test_a_busy_machine_does_not_take_a_functions_share(throttled_server: ServerProcess) -> None:
@@ -92,8 +108,7 @@ def test_a_busy_machine_does_not_take_a_functions_share(throttled_server: Server
     if throttled_server.env["LOCALAWS_CPU_THROTTLE"] != "cgroup":
         pytest.skip("only a cgroup weight can put functions before other processes")
     with busy_machine(2 * (os.cpu_count() or 1)):
-        durations, ratio = duration_ratio(throttled_server, "busy")
-    assert MODEL_RATIO * 0.75 <= ratio <= MODEL_RATIO * 1.75, (durations, ratio)
+        assert_ratio_follows_the_model(throttled_server, "busy")
 
 
 @pytest.fixture(scope="module")

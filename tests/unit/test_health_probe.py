@@ -11,9 +11,11 @@ import pytest
 from localaws.server.daemon import fetch_json, is_healthy
 
 
-@pytest.fixture
-def truncating_server() -> Iterator[str]:
-    """A server that promises 22 bytes of body, sends none and hangs up (as one closing does)."""
+@pytest.fixture(params=["200 OK", "503 Service Unavailable"])
+def truncating_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A server that promises 22 bytes of body, sends none and hangs up (as one closing does),
+    after a success or an error status (a server still starting answers 503)."""
+    status_line = f"HTTP/1.1 {request.param}\r\n".encode()
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
@@ -26,7 +28,7 @@ def truncating_server() -> Iterator[str]:
                 return
             with connection:
                 connection.recv(4096)
-                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 22\r\n\r\n")
+                connection.sendall(status_line + b"Content-Length: 22\r\n\r\n")
 
     threading.Thread(target=serve, daemon=True).start()
     yield f"http://127.0.0.1:{listener.getsockname()[1]}"
