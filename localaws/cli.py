@@ -96,6 +96,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "Give the pid of the process that runs 'localaws serve', or leave it out.",
         )
     _forget_host_aws_identity()  # before moto is imported: it makes boto3 sessions as it is
+    from localaws.server.allocator import limit_malloc_arenas
+
+    limit_malloc_arenas()  # before any thread starts
     from localaws.moto_glue import seams
 
     seams.check()  # before anything imports the moto names localaws relies on

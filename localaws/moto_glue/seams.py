@@ -137,7 +137,7 @@ SEAMS = (
     Seam("moto.core.base_backend:BackendDict.__getitem__", ("self", "account_id")),
     Seam("moto.core.base_backend:BackendDict", assigned="backend"),
     Seam("moto.core.base_backend:BaseBackend.__init__", ("self", "region_name", "account_id")),
-    # state/segments.py keeps log events out of the pickle; moto_glue/log_retention.py expires them.
+    # state/segments.py keeps log events out of the pickle; moto_glue/retention.py expires them.
     Seam("moto.logs.models:LogEvent.__init__", ("self", "ingestion_time", "log_event")),
     Seam("moto.logs.models:LogStream", assigned="events"),
     Seam("moto.logs.models:LogGroup", assigned="retention_in_days"),

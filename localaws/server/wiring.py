@@ -37,8 +37,8 @@ from localaws.moto_glue.front_doors.api_metrics import ApiMetrics
 from localaws.moto_glue.function_preparer import FunctionPreparer
 from localaws.moto_glue.functions import MotoFunctionDirectory
 from localaws.moto_glue.invoke_hook import MotoInvokeHook
-from localaws.moto_glue.log_retention import LogRetention
 from localaws.moto_glue.provisioned_concurrency import Provisioner
+from localaws.moto_glue.retention import Retention
 from localaws.moto_glue.sinks import MotoSinks
 from localaws.moto_glue.sqs_source import MotoSqsSource
 from localaws.state.persistence import Persistence
@@ -69,7 +69,7 @@ class Executor:
     scheduler: Scheduler
     lock: Any  # the persistence lock the invoke hook lets go of while a handler runs
     reaper: Reaper
-    log_retention: LogRetention
+    retention: Retention
     preparer: FunctionPreparer
     provisioner: Provisioner
     #: localaws's own keys, for its calls back to itself (Step Functions tasks).
@@ -133,7 +133,7 @@ class Executor:
         self.async_invoker.start()
         self.sqs_poller.start()
         self.reaper.start()
-        self.log_retention.start()
+        self.retention.start()
         self.preparer.start()
         self.provisioner.start()
 
@@ -145,7 +145,7 @@ class Executor:
         self.service.stop()
         self.service.sinks.close()
         threads = (
-            self.reaper, self.scheduler, self.sqs_poller, self.async_invoker, self.log_retention,
+            self.reaper, self.scheduler, self.sqs_poller, self.async_invoker, self.retention,
             self.preparer, self.provisioner,
         )  # fmt: skip
         for thread in threads:
@@ -189,7 +189,7 @@ def build_executor(
     scheduler = Scheduler(persistence, MotoRuleSource(), settings.schedule_scale)
     return Executor(
         service, limiter, invoker, poller, scheduler, persistence.lock, Reaper(pool),
-        LogRetention(persistence, settings.log_retention_seconds),
+        Retention(persistence, settings.log_retention_seconds),
         FunctionPreparer(persistence, prepare),
         Provisioner(persistence, service.provision, pool.unprovision),
         keys.issue(expires=False),
