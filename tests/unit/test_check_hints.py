@@ -135,3 +135,15 @@ def test_a_cli_hint_keeps_its_brackets_in_the_terminal_table() -> None:
     state = replace(state, original=replace(state.original, lambda_notifications=()))
     shown = detail_column(to_text(state, grade(state, ("task2",)), color=False, way="cli"))
     assert squeezed(CLI_NOTIFICATION) in shown
+
+
+def test_a_way_that_is_not_one_of_the_labs_says_which_are() -> None:
+    from labcheck.errors import CannotGradeError
+    from labcheck.notebook.grading import check_way
+
+    assert check_way("cli") == "cli"
+    with pytest.raises(CannotGradeError) as caught:
+        check_way("terminal")
+    shown = "\n".join(caught.value._render_traceback_())
+    assert "WAY is 'terminal', which is not a way of doing the lab." in shown
+    assert all(f'WAY = "{way}"' in shown for way in ("code", "cli", "console"))
