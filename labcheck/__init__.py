@@ -37,7 +37,8 @@ __all__ = [
 
 
 def grade(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> None:
-    """Show the checks of ``tasks`` (all when none) as a table; ``way`` is "code" or "console"."""
+    """Show the checks of ``tasks`` (all when none) as a table, with hints for ``way``
+    ("code", "cli" or "console")."""
     from labcheck.notebook.grading import grade as notebook_grade
 
     notebook_grade(*tasks, endpoint_url=endpoint_url, way=way)

@@ -22,6 +22,7 @@ from labcheck.collect.evidence import save_evidence
 from labcheck.errors import CannotGradeError, debug_enabled, describe_unexpected
 from labcheck.model.state import AccountState
 from labcheck.render.report import to_json, to_text
+from labcheck.spec import WAYS
 from labcheck.tune.cli import add_tune_parser, cmd_tune
 
 
@@ -42,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
         "tasks", nargs="*", metavar="TASK", help=f"tasks to grade ({', '.join(TASKS)}; all)"
     )
     grade_command.add_argument("--json", action="store_true", help="print JSON instead")
+    grade_command.add_argument(
+        "--way",
+        choices=WAYS,
+        help="word each hint for this way of doing the lab (default: every way's step)",
+    )
     grade_command.add_argument("--evidence", type=Path, help="grade this evidence file, offline")
     grade_command.add_argument(
         "--save-evidence", type=Path, metavar="FILE", help="also save the evidence to FILE"
@@ -248,9 +254,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.save_evidence:
         save_evidence(args.save_evidence, state, results)
     if args.json:
-        print(json.dumps(to_json(state, results), indent=2))
+        print(json.dumps(to_json(state, results, args.way), indent=2))
     else:
-        print(to_text(state, results, color=sys.stdout.isatty()), end="")
+        print(to_text(state, results, color=sys.stdout.isatty(), way=args.way), end="")
     return 0 if all(check.passed for r in results for check in r.checks) else 1
 
 

@@ -12,6 +12,9 @@ LAYER_NAME = "PillowPythonLambdaLayer"
 STACK_NAME = "serverless-lab"
 IMAGE_KEY = "lab-image.jpg"
 
+#: The ways a learner may do the lab: boto3 in the notebook, the AWS CLI, or the AWS console.
+WAYS = ("code", "cli", "console")
+
 #: Task 1's memory size, and task 4's reruns.
 LAB_MEMORY_MB = 512
 TUNED_SIZES = (1024, 2048, 3008)

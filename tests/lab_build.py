@@ -24,6 +24,17 @@ def do_tasks_1_to_3(
     endpoint: str, image: bytes | None = None, handler: Path = REFERENCE_HANDLER
 ) -> bytes:
     """Buckets, role and layer (what set-up makes), then tasks 1 to 3 with ``handler``."""
+    lab, clients = make_starting_resources(endpoint), lab_clients(endpoint)
+    task1(clients, lab, handler, this_python_runtime())
+    task2(clients, lab)
+    picture = image or noisy_jpeg()
+    task3(clients, lab, picture, key=IMAGE_KEY)  # S3 invokes the function asynchronously
+    wait_for_runs(endpoint, 1)
+    return picture
+
+
+def make_starting_resources(endpoint: str) -> LabResources:
+    """What set-up makes: the two buckets, the execution role and the Pillow layer."""
     s3, lam = client(endpoint, "s3"), client(endpoint, "lambda")
     s3.create_bucket(Bucket=ORIGINAL)
     s3.create_bucket(Bucket=RESIZED)
@@ -31,13 +42,7 @@ def do_tasks_1_to_3(
         LayerName="PillowPythonLambdaLayer", Content={"ZipFile": pillow_layer_zip()}
     )
     create_role(client(endpoint, "iam"), "ResizeImageLambdaRole")
-    lab, clients = lab_resources(endpoint), lab_clients(endpoint)
-    task1(clients, lab, handler, this_python_runtime())
-    task2(clients, lab)
-    picture = image or noisy_jpeg()
-    task3(clients, lab, picture, key=IMAGE_KEY)  # S3 invokes the function asynchronously
-    wait_for_runs(endpoint, 1)
-    return picture
+    return lab_resources(endpoint)
 
 
 def do_task_4(endpoint: str) -> None:

@@ -4,17 +4,40 @@ from __future__ import annotations
 
 import re
 
-from labcheck.model.results import Check, Verdict, failed, passed
+from labcheck.model.results import Check, Hint, Verdict, failed, passed
 from labcheck.model.state import FUNCTION_NAME, LAYER_NAME, ROLE_NAME, AccountState
 from labcheck.spec import DEPRECATED_RUNTIMES, LAB_MEMORY_MB, SUPPORTED_RUNTIMES
 
 SUPPORTED = SUPPORTED_RUNTIMES
 DEPRECATED = DEPRECATED_RUNTIMES
-CREATE_HINT = (
-    f"Create a function named {FUNCTION_NAME} (Lambda console > Create function, or "
-    "'aws lambda create-function'), then run the check again. Created it already? Check that "
-    "labcheck looks in the same region (AWS_DEFAULT_REGION or --region)."
+HANDLER = "lambda_function.lambda_handler"
+CREATE_HINT = Hint(
+    f"Create a function named {FUNCTION_NAME}, then run the check again. Created it already? "
+    "Check that labcheck looks in the same region (AWS_DEFAULT_REGION or --region).",
+    console="Lambda > Functions > Create function",
+    cli=f"`aws lambda create-function --function-name {FUNCTION_NAME} ...` with the settings "
+    "of task 1's CLI steps",
+    code=f'`lam.create_function(FunctionName="{FUNCTION_NAME}", ...)` in create_resize_function',
 )
+#: Redeploying the code: the console's editor, function.zip with the CLI, zip_source in code.
+DEPLOY_CODE = {
+    "console": "edit lambda_function.py in the Code tab, then Deploy",
+    "cli": f"`aws lambda update-function-code --function-name {FUNCTION_NAME} "
+    "--zip-file fileb://function.zip` (function.zip holds the lab's handler)",
+    "code": f'`lam.update_function_code(FunctionName="{FUNCTION_NAME}", '
+    "ZipFile=zip_source(HANDLER_SOURCE))`",
+}
+
+
+def configure(todo: str, console: str, option: str, argument: str) -> Hint:
+    """A hint to change one setting: where in the console, the AWS CLI's ``option`` of
+    update-function-configuration, and boto3's ``argument`` of the same call."""
+    return Hint(
+        todo,
+        console=console,
+        cli=f"`aws lambda update-function-configuration --function-name {FUNCTION_NAME} {option}`",
+        code=f'`lam.update_function_configuration(FunctionName="{FUNCTION_NAME}", {argument})`',
+    )
 
 
 def _missing(region: str = "") -> Verdict:
@@ -41,7 +64,12 @@ def runtime(state: AccountState) -> Verdict:
         )
     return failed(
         f"Runtime is {function.runtime or 'not set'}, not a supported Python runtime.",
-        "Set the runtime to python3.12 (Configuration > Runtime settings).",
+        configure(
+            "Set the runtime to a supported Python, such as python3.12.",
+            "Code > Runtime settings > Edit",
+            "--runtime $RUNTIME",
+            "Runtime=lab.runtime",
+        ),
     )
 
 
@@ -53,8 +81,13 @@ def role(state: AccountState) -> Verdict:
         return passed(f"Execution role {ROLE_NAME}.")
     return failed(
         f"The execution role is {function.role_arn}.",
-        f"Use the existing role {ROLE_NAME}: it may read the original bucket, write the "
-        "resized one and write logs.",
+        configure(
+            f"Use the existing role {ROLE_NAME}: it may read the original bucket, write the "
+            "resized one and write logs.",
+            "Configuration > Permissions > Execution role > Edit > Use an existing role",
+            "--role $ROLE_ARN",
+            "Role=lab.resources.role_arn",
+        ),
     )
 
 
@@ -66,7 +99,12 @@ def layer(state: AccountState) -> Verdict:
         return passed(f"Layer {LAYER_NAME} is attached.")
     return failed(
         f"Layers attached: {', '.join(function.layer_names) or 'none'}.",
-        f"Add the layer {LAYER_NAME} (Layers > Add a layer > Custom layers): it provides Pillow.",
+        configure(
+            f"Add the layer {LAYER_NAME}: it provides Pillow.",
+            "Code > Layers > Add a layer > Custom layers",
+            "--layers $LAYER_ARN",
+            "Layers=[lab.resources.layer_arn]",
+        ),
     )
 
 
@@ -76,18 +114,34 @@ def handler(state: AccountState) -> Verdict:
         return _missing()
     module, _, name = function.handler.rpartition(".")
     source = function.code_files.get(f"{module.replace('.', '/')}.py")
+    set_handler = configure(
+        f"Set the handler to {HANDLER} (file lambda_function.py, function lambda_handler).",
+        "Code > Runtime settings > Edit > Handler",
+        f"--handler {HANDLER}",
+        f'Handler="{HANDLER}"',
+    )
     if source is None:
         return failed(
-            f"The handler is {function.handler!r} but the code has no {module}.py.",
-            "Set the handler to lambda_function.lambda_handler and keep the code in "
-            "lambda_function.py.",
+            f"The handler is {function.handler!r} but the code has no {module}.py.", set_handler
         )
-    if not re.search(rf"^def {re.escape(name)}\s*\(", source, re.MULTILINE):
+    if not _defines(source, name):
+        if function.handler != HANDLER and _defines(source, "lambda_handler"):
+            return failed(
+                f"The handler is {function.handler!r}, but {module}.py defines no function "
+                f"{name}: it defines lambda_handler.",
+                set_handler,
+            )
         return failed(
             f"{module}.py defines no function {name}.",
-            f"Define def {name}(event, context): in {module}.py.",
+            Hint(
+                f"Define def {name}(event, context): in {module}.py and deploy it.", **DEPLOY_CODE
+            ),
         )
     return passed(f"Handler {function.handler}.")
+
+
+def _defines(source: str, name: str) -> bool:
+    return re.search(rf"^def {re.escape(name)}\s*\(", source, re.MULTILINE) is not None
 
 
 def code_resizes(state: AccountState) -> Verdict:
@@ -107,7 +161,7 @@ def code_resizes(state: AccountState) -> Verdict:
     if missing:
         return failed(
             "The code does not yet: " + "; ".join(missing) + ".",
-            "Paste the lab's resize code into lambda_function.py and deploy it.",
+            Hint("Put the lab's resize code in lambda_function.py and deploy it.", **DEPLOY_CODE),
         )
     return passed("The code resizes with Pillow and uploads to RESIZED_BUCKET.")
 
@@ -121,7 +175,12 @@ def memory(state: AccountState) -> Verdict:
         return passed(f"Memory {LAB_MEMORY_MB} MB (now {function.memory_mb} MB).")
     return failed(
         f"Memory is {function.memory_mb} MB and no run at {LAB_MEMORY_MB} MB is in the logs.",
-        f"Set memory to {LAB_MEMORY_MB} MB (Configuration > General configuration).",
+        configure(
+            f"Set memory to {LAB_MEMORY_MB} MB.",
+            "Configuration > General configuration > Edit",
+            f"--memory-size {LAB_MEMORY_MB}",
+            f"MemorySize={LAB_MEMORY_MB}",
+        ),
     )
 
 
@@ -135,21 +194,31 @@ def resized_bucket(state: AccountState) -> Verdict:
     if value is None:
         return failed(
             "The function has no RESIZED_BUCKET environment variable.",
-            f"Add RESIZED_BUCKET = {resized or 'the resized bucket name'} "
-            "(Configuration > Environment variables).",
+            _set_resized_bucket(f"Add RESIZED_BUCKET = {resized or 'the resized bucket name'}."),
         )
     if value == original:
         return failed(
             f"RESIZED_BUCKET is {value}, the bucket that triggers the function: every resized "
             "image would trigger it again, an endless loop that costs money.",
-            f"Change RESIZED_BUCKET to {resized or 'the resized bucket'} right away.",
+            _set_resized_bucket(
+                f"Change RESIZED_BUCKET to {resized or 'the resized bucket'} right away."
+            ),
         )
     if resized and value != resized:
         return failed(
             f"RESIZED_BUCKET is {value}, not the lab's resized bucket {resized}.",
-            f"Set RESIZED_BUCKET = {resized}.",
+            _set_resized_bucket(f"Set RESIZED_BUCKET = {resized}."),
         )
     return passed(f"RESIZED_BUCKET = {value}.")
+
+
+def _set_resized_bucket(todo: str) -> Hint:
+    return configure(
+        todo,
+        "Configuration > Environment variables > Edit",
+        '--environment "Variables={RESIZED_BUCKET=$RESIZED_BUCKET}"',
+        'Environment={"Variables": {"RESIZED_BUCKET": lab.resources.resized_bucket}}',
+    )
 
 
 CHECKS = (

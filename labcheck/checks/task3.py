@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from labcheck.model.results import Check, Verdict, failed, passed
+from labcheck.model.results import Check, Hint, Verdict, failed, passed
 from labcheck.model.state import FUNCTION_NAME, AccountState, ImageObject
+from labcheck.spec import IMAGE_KEY
 
-UPLOAD_HINT = "Upload the course's large image (assets/) to the original bucket."
+UPLOAD_HINT = Hint(
+    f"Upload the lab's large image ({IMAGE_KEY}, written beside the notebook) to the original "
+    "bucket.",
+    console="S3 > the original bucket > Upload",
+    cli=f"`aws s3 cp {IMAGE_KEY} s3://$ORIGINAL_BUCKET/{IMAGE_KEY}`",
+    code=f'`s3.put_object(Bucket=lab.resources.original_bucket, Key="{IMAGE_KEY}", '
+    "Body=image_bytes)`",
+)
+UPLOAD_AGAIN_HINT = Hint(
+    "Upload the image again once the trigger is in place, then check the logs.",
+    console=UPLOAD_HINT.console,
+    cli=UPLOAD_HINT.cli,
+    code=UPLOAD_HINT.code,
+)
 
 
 #: Reads the function's log with the AWS CLI v1 the course installs (v2 also has `aws logs tail`).
@@ -15,14 +29,18 @@ LOGS_COMMAND = (
 )
 
 
-def logs_hint(state: AccountState, why: str) -> str:
-    """Where this learner reads the function's logs: localaws's command offline, the console
-    (or the AWS CLI) on AWS."""
+def logs_hint(state: AccountState, why: str) -> Hint:
+    """Where this learner reads the function's logs: localaws's command offline (every way: there
+    is no console there); on AWS the console's page, the AWS CLI, or boto3."""
     if state.backend == "local":
-        return f"Read its logs with `localaws logs {FUNCTION_NAME}` {why}."
-    return (
-        f"Read its logs (Monitor > View CloudWatch logs, or `{LOGS_COMMAND}`; AWS CLI v2 "
-        f"also has `aws logs tail /aws/lambda/{FUNCTION_NAME}`) {why}."
+        return Hint(f"Read its logs with `localaws logs {FUNCTION_NAME}` {why}.")
+    return Hint(
+        f"Read its logs {why}.",
+        console=f"{FUNCTION_NAME} > Monitor > View CloudWatch logs",
+        cli=f"`{LOGS_COMMAND}` (AWS CLI v1, which the course installs; v2 also has "
+        f"`aws logs tail /aws/lambda/{FUNCTION_NAME}`)",
+        code=f'`aws.client("logs").filter_log_events(logGroupName="/aws/lambda/{FUNCTION_NAME}")`, '
+        "as the notebook's logs cell does",
     )
 
 
@@ -69,7 +87,7 @@ def clean_run(state: AccountState) -> Verdict:
     if not state.reports:
         return failed(
             "The function's logs show no run yet.",
-            "Upload the image again once the trigger is in place, then check the logs.",
+            UPLOAD_AGAIN_HINT,
         )
     clean = [line for line in state.reports if line.status is None]
     if not clean:

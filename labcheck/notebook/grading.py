@@ -3,8 +3,9 @@
 Where the account state comes from:
 - a learner's run: the live account (localaws or AWS). Each grade also saves
   ``labcheck-evidence.json`` beside the notebook, so a submission carries its evidence.
-- nbgrader's autograder, work done **by code**: the private localaws that
-  ``labcheck.connect()`` started for this run, where the submission's own cells just ran.
+- nbgrader's autograder, work done **by code** or **with the AWS CLI**: the private localaws
+  that ``labcheck.connect()`` started for this run, where the submission's own cells (boto3
+  calls, or the CLI commands ``Lab.run_cli`` runs) just ran.
 - nbgrader's autograder, work done **in the console**: the saved evidence file.
 
 Nothing is written to stderr: nbgrader gives a graded cell with stderr output no points.
@@ -30,15 +31,29 @@ from labcheck.model.results import CheckResult, TaskResult
 from labcheck.model.state import AccountState
 from labcheck.notebook.account import autograding
 from labcheck.notebook.one_look import SharedLook
+from labcheck.spec import WAYS
 
 EVIDENCE_FILE = Path("labcheck-evidence.json")
-WAYS = ("code", "console")
+#: Ways whose work is in the notebook itself, so the autograder runs it again (REPLAYED), and
+#: the way whose work is graded from the evidence saved beside the notebook.
+REPLAYED = ("code", "cli")
+FROM_EVIDENCE = "console"
+
+
+def check_way(way: str) -> str:
+    """``way``, if it is one of the lab's; CannotGradeError saying which are otherwise."""
+    if way not in WAYS:
+        raise CannotGradeError(
+            f"WAY is {way!r}, which is not a way of doing the lab.",
+            'Set WAY = "code" (boto3), WAY = "cli" (the AWS CLI) or WAY = "console" (the AWS '
+            "console) and run the cell again.",
+        )
+    return way
 
 
 def _state(endpoint_url: str | None, way: str) -> AccountState:
-    if way not in WAYS:
-        raise ValueError(f'way must be "code" or "console", not {way!r}')
-    if autograding() and (way == "console" or private_endpoint() is None):
+    check_way(way)
+    if autograding() and (way == FROM_EVIDENCE or private_endpoint() is None):
         return graded_evidence(EVIDENCE_FILE)
     if autograding():
         endpoint_url = private_endpoint()
@@ -56,7 +71,8 @@ def graded_evidence(path: Path) -> AccountState:
         raise CannotGradeError(
             "this evidence was recorded offline (localaws), which earns no points: offline "
             "there is no console to do the lab in.",
-            'Do the lab by code with WAY = "code": the autograder runs your cells again.',
+            'Do the lab by code (WAY = "code") or with the AWS CLI (WAY = "cli"): the autograder '
+            "runs your cells again.",
         )
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":  # validate: the learner's own look
         check_own_evidence(data)
@@ -125,13 +141,13 @@ def grade(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> No
     from labcheck.render.report import to_html, to_text
 
     state, results = _graded(tasks, endpoint_url, way)
-    _show_html(to_html(results), lambda: to_text(state, results, color=False))
+    _show_html(to_html(results, way), lambda: to_text(state, results, color=False, way=way))
 
 
 def assert_passed(*tasks: str, endpoint_url: str | None = None, way: str = "code") -> None:
     """For graded cells: AssertionError listing each failed check and what to do."""
     failures = [
-        _failure_text(check)
+        _failure_text(check, way)
         for result in _graded(tasks, endpoint_url, way)[1]
         for check in result.checks
         if not check.passed
@@ -169,12 +185,13 @@ def assert_check(
     colour = "#1a7f37" if check.passed else "#cf222e"
     markup = f"<p><b style='color:{colour}'>{mark}</b> {html.escape(summary[5:])}"
     if not check.passed and not autograding():  # under nbgrader the error says it
-        summary += f"\nNext: {check.hint}"
-        markup += f"<br><b>Next:</b> {html.escape(check.hint)}"
+        summary += f"\nNext: {check.hint.text(way)}"
+        markup += f"<br><b>Next:</b> {html.escape(check.hint.text(way))}"
     _show_html(markup + "</p>", lambda: summary)
     if not check.passed and autograding():
-        raise CheckFailed(_failure_text(check))
+        raise CheckFailed(_failure_text(check, way))
 
 
-def _failure_text(check: CheckResult) -> str:
-    return f"{check.title}: {check.message} Next: {check.hint}"
+def _failure_text(check: CheckResult, way: str) -> str:
+    """A failed check for a learner working ``way``: what was found and their next step."""
+    return f"{check.title}: {check.message} Next: {check.hint.text(way)}"

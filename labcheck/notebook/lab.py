@@ -1,19 +1,28 @@
 """``labcheck.Lab``: what each lab notebook starts with.
 
 ``Lab(aws, way="code", task="task2")`` makes sure the lab's starting resources exist
-(running the set-up if not, with a message), names them for the learner's code, and grades
-that task — each check in its own graded cell, so every check earns its own points.
+(running the set-up if not, with a message), names them for the learner's code (and, for the
+AWS CLI way, as shell variables), and grades that task — each check in its own graded cell, so
+every check earns its own points, with hints worded for the learner's way.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import shlex
 from pathlib import Path
 from typing import Any
 
 from labcheck.errors import CannotGradeError
 from labcheck.notebook.account import Account, autograding
-from labcheck.notebook.grading import WAYS, assert_check, grade, shared_state
+from labcheck.notebook.cli_steps import (
+    export_lines,
+    lab_variables,
+    run_steps,
+    write_function_files,
+)
+from labcheck.notebook.grading import REPLAYED, assert_check, check_way, grade, shared_state
 from labcheck.notebook.sandbox import this_python_runtime
 from labcheck.provision.resources import LabResources, LabTaskError, find_resources
 from labcheck.spec import FUNCTION_NAME, IMAGE_KEY
@@ -34,13 +43,10 @@ EARLIER_WORK = {"task1": "task 1 (created resize_image)", "task2": "task 2 (the 
 
 
 class Lab:
-    """The lab in one account, for one task's notebook, done by ``way`` (code or console)."""
+    """The lab in one account, for one task's notebook, done by ``way`` (code, cli or console)."""
 
     def __init__(self, account: Account, way: str = "code", task: str = "task1") -> None:
-        if way not in WAYS:
-            raise CannotGradeError(
-                f"WAY is {way!r}.", 'Set WAY = "code" or WAY = "console" and run the cell again.'
-            )
+        check_way(way)
         if task not in NEEDS:
             raise CannotGradeError(f"there is no lab task {task!r}.", "Use task1 to task4.")
         self.account, self.way, self.task = account, way, task
@@ -56,6 +62,39 @@ class Lab:
         print(f"  role:            {self.resources.role_arn}")
         print(f"  layer:           {self.resources.layer_arn}")
         print(f"  runtime:         {self.runtime}")
+        if way == "cli":
+            print("Your CLI commands get these as shell variables. In a terminal, first run:")
+            print(f"cd {shlex.quote(str(Path.cwd()))}")
+            print(export_lines(self.cli_variables()))
+
+    def cli_variables(self) -> dict[str, str]:
+        """The lab's names as the AWS CLI way's shell variables."""
+        return lab_variables(
+            self.resources, self.runtime, self.account.region, self.account.account_id
+        )
+
+    def run_cli(self, steps: str) -> None:
+        """Run the AWS CLI commands of ``steps`` (one a line) in this account, beside the
+        notebook, each echoed with its output; stops at the first that fails, with one line."""
+        environment = dict(os.environ, AWS_DEFAULT_REGION=self.account.region)
+        if self.account.endpoint_url:
+            environment["AWS_ENDPOINT_URL"] = self.account.endpoint_url
+        count = run_steps(steps, self.cli_variables(), Path.cwd(), environment)
+        print(f"All {count} commands succeeded.")
+
+    def write_function_zip(self, source: str) -> Path:
+        """lambda_function.py and function.zip (holding it) beside the notebook, for
+        ``--zip-file fileb://function.zip``."""
+        package = write_function_files(Path.cwd(), source)
+        print(f"Wrote lambda_function.py and {package.name} ({package.stat().st_size:,} bytes).")
+        return package
+
+    def save_image(self, path: str = IMAGE_KEY) -> Path:
+        """The lab's test image (``image()``) as a file beside the notebook, for uploads."""
+        target = Path(path)
+        target.write_bytes(self.image())
+        print(f"{target}: {target.stat().st_size / 1e6:.1f} MB")
+        return target
 
     def grade(self, *tasks: str) -> None:
         """Show this task's checks (or ``tasks``') as a table."""
@@ -129,9 +168,9 @@ class Lab:
 
     def _start_for_the_autograder(self) -> LabResources:
         """The lab's starting point in the autograder's empty account: the set-up and, for
-        work done by code, the tasks this one builds on, done the reference way (the
-        registered reference steps, see ``autograde.replay``); a notebook earns points only for
-        its own task.
+        work done in the notebook (code or CLI), the tasks this one builds on, done the reference
+        way (the registered reference steps, see ``autograde.replay``); a notebook earns points
+        only for its own task.
 
         Each stage is kept as a checkpoint ("lab+python3.11+<submission>", then "+task1",
         "+task2"), so the submission's later notebooks restore the furthest one and do only
@@ -141,7 +180,7 @@ class Lab:
         from labcheck.autograde import server as autograde
         from labcheck.autograde.replay import reference_steps
 
-        earlier = NEEDS[self.task] if self.way == "code" else ()
+        earlier = NEEDS[self.task] if self.way in REPLAYED else ()
         base = ("lab", self.runtime, submission_key(Path.cwd()))
         stages = ["+".join(base + earlier[:count]) for count in range(len(earlier) + 1)]
         restored = next(

@@ -1,4 +1,8 @@
-"""Turning results into what people read: a terminal table, JSON, or HTML for notebooks."""
+"""Turning results into what people read: a terminal table, JSON, or HTML for notebooks.
+
+Each takes the learner's ``way`` (code, cli or console) to word the hints for it; without one
+(an instructor's report) a hint lists every way's step.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from labcheck.model.results import TaskResult
 from labcheck.model.state import AccountState
 
 
-def to_json(state: AccountState, results: list[TaskResult]) -> dict[str, Any]:
+def to_json(
+    state: AccountState, results: list[TaskResult], way: str | None = None
+) -> dict[str, Any]:
     return {
         "schema": 1,
         "backend": state.backend,
@@ -18,12 +24,15 @@ def to_json(state: AccountState, results: list[TaskResult]) -> dict[str, Any]:
         "region": state.region,
         "score": sum(result.score for result in results),
         "max_score": sum(result.max_score for result in results),
-        "tasks": [result.to_json() for result in results],
+        "tasks": [result.to_json(way) for result in results],
     }
 
 
-def to_text(state: AccountState, results: list[TaskResult], color: bool) -> str:
+def to_text(
+    state: AccountState, results: list[TaskResult], color: bool, way: str | None = None
+) -> str:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     buffer = io.StringIO()
@@ -36,14 +45,15 @@ def to_text(state: AccountState, results: list[TaskResult], color: bool) -> str:
         table.add_column("", width=4)
         table.add_column("check", ratio=2)
         table.add_column("points", justify="right", width=6)
-        table.add_column("what was found / what to do", ratio=5)
+        # fold: a long CLI command wraps onto the next line instead of ending in an ellipsis
+        table.add_column("what was found / what to do", ratio=5, overflow="fold")
         for check in result.checks:
             mark = "[green]PASS[/]" if check.passed else "[red]FAIL[/]"
             detail = check.message
             if check.warning:
                 detail += f"\n[yellow]warning: {check.warning}[/]"
             if check.hint:
-                detail += f"\n[bold]next: {check.hint}[/]"
+                detail += f"\n[bold]next: {escape(check.hint.text(way))}[/]"
             table.add_row(mark, check.title, f"{check.points}/{check.max_points}", detail)
         console.print(table)
     total = sum(r.score for r in results)
@@ -54,7 +64,7 @@ def to_text(state: AccountState, results: list[TaskResult], color: bool) -> str:
     return buffer.getvalue()
 
 
-def to_html(results: list[TaskResult]) -> str:
+def to_html(results: list[TaskResult], way: str | None = None) -> str:
     rows = []
     for result in results:
         for check in result.checks:
@@ -63,7 +73,7 @@ def to_html(results: list[TaskResult]) -> str:
             if check.warning:
                 note += f"<br><em>warning: {html.escape(check.warning)}</em>"
             if check.hint:
-                note += f"<br><strong>next:</strong> {html.escape(check.hint)}"
+                note += f"<br><strong>next:</strong> {html.escape(check.hint.text(way))}"
             rows.append(
                 f"<tr><td style='color:{colour}'>{'PASS' if check.passed else 'FAIL'}</td>"
                 f"<td style='text-align:left'>{html.escape(check.title)}</td>"

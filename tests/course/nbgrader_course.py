@@ -85,16 +85,23 @@ class Course:
     def submit_console_lab(self, student: str, evidence: Path | None) -> None:
         """The lab handed in blank, done "in the console": WAY flipped in every notebook, and
         ``evidence`` (if any) handed in beside them."""
+        self.submit_lab_done_by(student, "console", self.released("lab"), evidence)
+
+    def submit_lab_done_by(
+        self, student: str, way: str, notebooks: list[Path], evidence: Path | None = None
+    ) -> None:
+        """The lab's ``notebooks`` handed in with WAY = ``way`` in each, and ``evidence`` (if
+        any) beside them."""
         import nbformat
 
         folder = self.root / "submitted" / student / "lab"
         folder.mkdir(parents=True, exist_ok=True)
-        for released in self.released("lab"):
-            notebook = nbformat.read(released, as_version=4)
+        for path in notebooks:
+            notebook = nbformat.read(path, as_version=4)
             for cell in notebook.cells:
                 if cell.cell_type == "code" and cell.source.startswith('WAY = "code"'):
-                    cell.source = 'WAY = "console"'
-            nbformat.write(notebook, folder / released.name)
+                    cell.source = f'WAY = "{way}"'
+            nbformat.write(notebook, folder / path.name)
         if evidence is not None:
             shutil.copy(evidence, folder / "labcheck-evidence.json")
 

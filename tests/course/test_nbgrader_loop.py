@@ -49,6 +49,9 @@ CONSOLE_LABS: dict[str, tuple[str, str] | None] = {
     "x-gina": ("111111111111", "aws"),  # alice's account
     "x-hana": ("888888888888", "aws"),  # her own: full marks
 }
+#: Lab submissions done with the AWS CLI (WAY = "cli"): the model commands (autograded with
+#: alice's, as they time the function too), and blank.
+CLI_LABS = {"alice-cli": "model", "x-jo": "blank"}
 VALIDATING = re.compile(r"Validating '([^']+)'")
 #: Assignments whose notebooks time a function: their model answers are autograded alone,
 #: beside CPU-bound processes of the test's own.
@@ -83,6 +86,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GradedCourse]:
         course.submit("alice", assignment, course.source(assignment))  # the model answers
         course.submit("bob", assignment, course.released(assignment))  # handed in blank
     hand_in_console_labs(course, tmp_path_factory.mktemp("evidence"))
+    course.submit_lab_done_by("alice-cli", "cli", course.source("lab"))
+    course.submit_lab_done_by("x-jo", "cli", course.released("lab"))
     concepts = [a for a in assignments() if a not in TIMED]
     for assignment in concepts:  # a plausible wrong answer to every question
         hand_in_wrong_answers(course, assignment)
@@ -103,10 +108,11 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GradedCourse]:
     with ThreadPoolExecutor(len(side_by_side)) as pool:
         validated, *_ = pool.map(lambda args: course.run(*args), side_by_side)
     validated += course.run("validate", *timed_sources)
-    # The lab's model answers time a function at several memory sizes: they must keep every
-    # point on an autograder busy with other work (2 x the cores of CPU-bound processes).
+    # The lab's model answers (by code and with the AWS CLI) time a function at several memory
+    # sizes: they must keep every point on an autograder busy with other work (2 x the cores
+    # of CPU-bound processes).
     with busy_machine(2 * (os.cpu_count() or 1), seconds=COMMAND_DEADLINE_SECONDS):
-        course.run("autograde", "lab", "--student", "alice")
+        course.run("autograde", "lab", "--student", "alice*")  # by code, then with the CLI
     course.run("generate_feedback", "*", "--force")
     course.run("export", "--to", str(course.root / "grades.csv"))
     yield GradedCourse(course, validation_results(validated))
@@ -308,6 +314,36 @@ def test_console_way_lab_counts_only_the_learners_own_aws_evidence(
         "x-hana": "PASS",
     }[student]
     assert reason in said, student
+
+
+@pytest.mark.parametrize("student", sorted(CLI_LABS))
+def test_cli_way_lab_is_run_again_by_the_autograder(graded: GradedCourse, student: str) -> None:
+    """The CLI way is graded like code: CLI_STEPS run again in the private localaws. The model
+    commands keep every point; blank ones lose them, failing only where commands are missing."""
+    with graded.gradebook() as gradebook:  # type: ignore[attr-defined]
+        lab = gradebook.find_submission("lab", student)
+        assert lab.max_code_score == 22
+        if CLI_LABS[student] == "model":
+            assert lab.code_score == lab.max_code_score, f"{lab.code_score}/22"
+        else:
+            assert lab.code_score < lab.max_code_score
+    folder = graded.course.root / "autograded" / student / "lab"
+    task1 = nbformat.read(folder / "task1-create-function.ipynb", as_version=4)
+    [run] = [c for c in task1.cells if c.source.startswith('if WAY == "cli":\n    lab.run_cli(')]
+    said = "".join(o.get("text", "") for o in run.outputs)
+    if CLI_LABS[student] == "model":
+        assert "$ aws lambda create-function --function-name resize_image" in said
+        assert "All 2 commands succeeded." in said
+    else:
+        [error] = [o for o in run.outputs if o.output_type == "error"]
+        assert error.traceback == [
+            "NotImplementedError: CLI_STEPS has no commands yet: write your AWS CLI commands in "
+            "it, one per line, then run this cell again."
+        ]
+        problems = [
+            p for path in folder.glob("*.ipynb") for p in errors_not_caused_by_missing_answers(path)
+        ]
+        assert not problems, problems
 
 
 def test_the_autograded_lab_shows_each_result_once_as_html(graded: GradedCourse) -> None:

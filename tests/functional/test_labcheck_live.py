@@ -130,6 +130,12 @@ def test_common_mistakes_are_caught_with_a_hint(lab: ServerProcess) -> None:
         assert "endless loop that costs money" in failures["task1.resized-bucket"]["message"]
         assert RESIZED in failures["task1.resized-bucket"]["hint"]
         assert "add-permission" in failures["task2.permission"]["hint"]
+        # an instructor's report lists every way's step; --way words it for one learner
+        console = labcheck(lab, "grade", "task2", "--json", "--way", "console")
+        hint = failed_checks(json.loads(console.stdout))["task2.permission"]["hint"]
+        assert "Resource-based policy statements" in hint and "add-permission" not in hint
+        text = labcheck(lab, "grade", "task2", "--way", "cli").stdout
+        assert "add-permission" in text and "Resource-based" not in text
     finally:
         lam.update_function_configuration(
             FunctionName="resize_image", Environment={"Variables": {"RESIZED_BUCKET": RESIZED}}

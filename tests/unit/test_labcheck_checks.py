@@ -71,7 +71,7 @@ def test_no_function_fails_task1_with_a_create_hint() -> None:
     results = grade(replace(complete_state(), function=None), ["task1"])
     checks = results[0].checks
     assert not any(check.passed for check in checks)
-    assert "Create a function named resize_image" in checks[0].hint
+    assert "Create a function named resize_image" in checks[0].hint.text()
 
 
 def test_a_deprecated_runtime_passes_with_a_warning() -> None:
@@ -204,4 +204,5 @@ def test_a_failed_run_points_to_the_logs_where_this_learner_reads_them(
     [check] = [
         c for r in grade(timeouts, ("task3",)) for c in r.checks if c.id == "task3.clean-run"
     ]
-    assert where in check.hint and "a timeout needs a longer Timeout setting" in check.hint
+    hint = check.hint.text()
+    assert where in hint and "a timeout needs a longer Timeout setting" in hint
