@@ -102,9 +102,10 @@ class MemoryTable:
         lines = [speed_up.sentence() for speed_up in self.speed_ups]
         cold = [f"{row.memory_mb:,} MB" for row in self.rows if row.cold_only]
         if cold:
+            those = "that size" if len(cold) == 1 else "those sizes"
             lines.append(
-                f"Only cold starts so far at {', '.join(cold)}: its median includes init "
-                "effects. Run it once or twice more for a warm median."
+                f"Only cold starts so far at {', '.join(cold)}: a fresh environment runs slower. "
+                f"Run {those} once or twice more for a warm median."
             )
         return lines
 
