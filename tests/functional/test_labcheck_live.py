@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,6 @@ import pytest
 
 from labcheck.collect.live import LiveCollector
 from labcheck.collect.readonly import is_read_operation
-from labcheck.notebook.account import Account
 from labcheck.notebook.lab import Lab
 from labcheck.provision.resources import LabResources
 from tests.helpers import AWS_TEST_ENV, PROJECT_ROOT, ServerProcess
@@ -136,8 +136,19 @@ def task4_cells(*ids: str) -> str:
     return "\n\n".join(cells[cell_id] for cell_id in ids)
 
 
+@dataclass(frozen=True)
+class NotebookAccount:
+    """The notebook's ``aws``: clients for the test's localaws, signed with its keys (not
+    through boto3's default session, which later tests use with other servers' keys)."""
+
+    endpoint: str
+
+    def client(self, service: str) -> Any:
+        return client(self.endpoint, service)
+
+
 def test_task4_extension_leaves_the_curve_and_the_checks_as_they_were(
-    lab: ServerProcess, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    lab: ServerProcess, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The extension times the learner's handler and the fast variant on functions of its own:
     resize_image's memory, its REPORT lines, the task 4 checks and the curve's numbers stay."""
@@ -148,10 +159,8 @@ def test_task4_extension_leaves_the_curve_and_the_checks_as_they_were(
     before = labcheck(lab, "grade", "task4", "--json")
     reports = LiveCollector(boto3.Session(**session_keys(lab)), lab.endpoint).reports
     lines, memory = reports("resize_image"), lam.get_function(FunctionName="resize_image")
-    for name, value in lab.client_env.items():
-        monkeypatch.setenv(name, value)
     learner_lab = Lab.__new__(Lab)  # the notebook's lab without the set-up it runs first
-    learner_lab.account = Account(lab.endpoint, "us-east-1", "123456789012", "arn:aws:iam::x")
+    learner_lab.account = NotebookAccount(lab.endpoint)
     learner_lab.resources = LabResources(ORIGINAL, RESIZED, "", "")
     notebook = {"aws": learner_lab.account, "lab": learner_lab}
     exec(task4_cells("task4-19", "task4-20"), notebook)  # the course's own cells, as they are
