@@ -32,6 +32,7 @@ __all__ = [
     "connect",
     "grade",
     "is_answer",
+    "memory_table",
     "reveal",
 ]
 
@@ -85,3 +86,18 @@ def plot_memory_curve(function: str = "resize_image", endpoint_url: str | None =
     from labcheck.render.plot import memory_curve
 
     return memory_curve(live_collector(endpoint_url).reports(function), function)
+
+
+def memory_table(way: str = "code", endpoint_url: str | None = None) -> Any:
+    """Task 4's numbers: per memory size the median warm duration and cost per invocation,
+    and the speed-up from each size to the next, from what the checks grade (way as in grade).
+    Too few sizes yet: says which to run, and returns None."""
+    from labcheck.errors import CannotGradeError
+    from labcheck.notebook.grading import shared_state
+    from labcheck.render.plot import memory_table as table
+
+    try:
+        return table(shared_state(way, endpoint_url).reports)
+    except CannotGradeError as error:
+        print(f"No numbers yet: {error.message} {error.hint}")
+        return None

@@ -1,10 +1,12 @@
-"""Task 4: tune memory. Runs at 1,024, 2,048 and 3,008 MB, and duration falling with memory."""
+"""Task 4: tune memory. Runs at 1,024, 2,048 and 3,008 MB, and the median warm duration falling
+with memory."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
 
+from labcheck.model.curve import runs_by_size
 from labcheck.model.results import Check, Verdict, failed, passed
 from labcheck.model.state import AccountState
 from labcheck.spec import MB_PER_VCPU, TUNED_SIZES
@@ -17,12 +19,8 @@ NOISE = 1.25
 
 
 def _durations(state: AccountState) -> dict[int, float]:
-    """The fastest clean run at each size: the one least disturbed by anything else."""
-    by_size: dict[int, list[float]] = {}
-    for line in state.reports:
-        if line.status is None:
-            by_size.setdefault(line.memory_mb, []).append(line.duration_ms)
-    return {size: min(values) for size, values in by_size.items()}
+    """The median warm run at each size, as the learner's table and curve show it."""
+    return {size: runs.median_ms for size, runs in runs_by_size(state.reports).items()}
 
 
 def ran_at(memory_mb: int) -> Callable[[AccountState], Verdict]:
@@ -59,10 +57,11 @@ def duration_falls(state: AccountState) -> Verdict:
     if rising:
         return failed(
             "Duration rose with memory: " + "; ".join(rising) + ".",
-            "Repeat the slower runs (the first run after a change includes a cold start).",
+            "Run those sizes a few more times: the medians leave cold starts out, and a busy "
+            "machine slows single runs.",
         )
     summary = ", ".join(f"{size} MB {durations[size]:.0f} ms" for size in sizes)
-    return passed(f"Duration falls as memory grows: {summary}.")
+    return passed(f"Median duration falls as memory grows: {summary}.")
 
 
 CHECKS = (

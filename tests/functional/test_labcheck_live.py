@@ -7,16 +7,28 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import boto3
+import nbformat
 import pytest
 
 from labcheck.collect.live import LiveCollector
 from labcheck.collect.readonly import is_read_operation
+from labcheck.notebook.lab import Lab
+from labcheck.provision.resources import LabResources
 from tests.helpers import AWS_TEST_ENV, PROJECT_ROOT, ServerProcess
-from tests.lab_build import ORIGINAL, RESIZED, client, do_task_4, do_tasks_1_to_3
+from tests.lab_build import (
+    ORIGINAL,
+    RESIZED,
+    client,
+    do_task_4,
+    do_tasks_1_to_3,
+    report_lines,
+    wait_for_runs,
+)
 from tests.lab_fixtures import allow_s3_to_invoke
 
 pytestmark = pytest.mark.server
@@ -114,6 +126,64 @@ IAM_ACTION = {
     "lambda:GetPolicy": "lambda:GetPolicy",
     "logs:FilterLogEvents": "logs:FilterLogEvents",
 }
+
+
+TASK4 = PROJECT_ROOT / "notebooks/lab/task4-tune-memory.ipynb"
+
+
+def task4_cells(*ids: str) -> str:
+    cells = {cell.get("id"): cell.source for cell in nbformat.read(TASK4, as_version=4).cells}
+    return "\n\n".join(cells[cell_id] for cell_id in ids)
+
+
+@dataclass(frozen=True)
+class NotebookAccount:
+    """The notebook's ``aws``: clients for the test's localaws, signed with its keys (not
+    through boto3's default session, which later tests use with other servers' keys)."""
+
+    endpoint: str
+
+    def client(self, service: str) -> Any:
+        return client(self.endpoint, service)
+
+
+def test_task4_extension_leaves_the_curve_and_the_checks_as_they_were(
+    lab: ServerProcess, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The extension times the learner's handler and the fast variant on functions of its own:
+    resize_image's memory, its REPORT lines, the task 4 checks and the curve's numbers stay."""
+    s3, lam = client(lab.endpoint, "s3"), client(lab.endpoint, "lambda")
+    runs = len(report_lines(lab.endpoint))
+    s3.copy_object(Bucket=ORIGINAL, Key="lab-image.jpg", CopySource=f"{ORIGINAL}/photos/big.jpg")
+    wait_for_runs(lab.endpoint, runs + 1)  # the extension's event names the lab's key
+    before = labcheck(lab, "grade", "task4", "--json")
+    reports = LiveCollector(boto3.Session(**session_keys(lab)), lab.endpoint).reports
+    lines, memory = reports("resize_image"), lam.get_function(FunctionName="resize_image")
+    learner_lab = Lab.__new__(Lab)  # the notebook's lab without the set-up it runs first
+    learner_lab.account = NotebookAccount(lab.endpoint)
+    learner_lab.resources = LabResources(ORIGINAL, RESIZED, "", "")
+    notebook = {"aws": learner_lab.account, "lab": learner_lab}
+    exec(task4_cells("task4-19", "task4-20"), notebook)  # the course's own cells, as they are
+    assert reports("resize_image") == lines
+    said = capsys.readouterr().out
+    assert "At 1,024 MB: your handler takes" in said and "x faster" in said, said
+    after = labcheck(lab, "grade", "task4", "--json")
+    assert json.loads(after.stdout)["tasks"] == json.loads(before.stdout)["tasks"]
+    configuration = lam.get_function(FunctionName="resize_image")["Configuration"]
+    assert configuration["MemorySize"] == memory["Configuration"]["MemorySize"]
+    exec(task4_cells("task4-22"), notebook)
+    assert "Deleted resize_image_copy.\nDeleted resize_image_fast." in capsys.readouterr().out
+    names = [function["FunctionName"] for function in lam.list_functions()["Functions"]]
+    assert names == ["resize_image"]
+
+
+def session_keys(server: ServerProcess) -> dict[str, str]:
+    env = server.client_env
+    return {
+        "region_name": "us-east-1",
+        "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"],
+    }
 
 
 def test_common_mistakes_are_caught_with_a_hint(lab: ServerProcess) -> None:

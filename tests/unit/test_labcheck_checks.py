@@ -206,3 +206,16 @@ def test_a_failed_run_points_to_the_logs_where_this_learner_reads_them(
     ]
     hint = check.hint.text()
     assert where in hint and "a timeout needs a longer Timeout setting" in hint
+
+
+def test_the_curve_check_compares_warm_medians_not_cold_starts_or_lucky_runs() -> None:
+    state = complete_state()
+    cold_2048 = replace(report(2048, 2600), init_ms=700.0)  # slower than 1,024 MB, but cold
+    with_a_cold_start = replace(state, reports=(report(512, 2000), report(1024, 1000),
+                                                cold_2048, report(2048, 600)))  # fmt: skip
+    falls = verdicts(with_a_cold_start, "task4")
+    assert falls["task4.duration-falls"] is True and falls["task4.ran-2048"] is True
+    # One lucky fast run at 1,024 MB among slow ones is not what the median says.
+    lucky = replace(state, reports=(report(512, 1000), report(1024, 400), report(1024, 1500),
+                                    report(1024, 1600)))  # fmt: skip
+    assert verdicts(lucky, "task4")["task4.duration-falls"] is False

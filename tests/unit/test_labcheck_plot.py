@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -28,16 +29,25 @@ def lines() -> list:  # type: ignore[type-arg]
     return [line for line in map(parse_report, RECORDED) if line is not None]
 
 
-def test_the_curve_has_duration_and_cost_against_memory() -> None:
+def test_the_curve_has_labelled_axes_from_zero_and_a_legend() -> None:
     figure = memory_curve(lines())
     duration, cost = figure.axes
     assert duration.get_xlabel() == "memory (MB)" and duration.get_ylabel() == "duration (ms)"
     assert cost.get_ylabel() == "cost (millionths of a dollar)"
+    assert duration.get_ylim()[0] == 0 and cost.get_ylim()[0] == 0  # heights compare as ratios
     labels = [text.get_text() for text in duration.get_legend().get_texts()]
-    assert "cold starts" in labels and "warm runs" in labels
-    assert any(label.startswith("ideal") for label in labels)
-    assert [text.get_text() for text in cost.get_legend().get_texts()] == ["x86_64", "arm64"]
+    assert "cold start (not in the median)" in labels and "each warm run" in labels
+    assert "median of warm runs" in labels and any(label.startswith("ideal") for label in labels)
+    prices = [text.get_text() for text in cost.get_legend().get_texts()]
+    assert prices == ["x86_64 price", "arm64 price"]
     assert list(duration.get_xticks()) == [512, 1024, 2048]  # the timed-out run is left out
+    assert [label.get_text() for label in duration.get_xticklabels()] == ["512", "1,024", "2,048"]
+
+
+def test_the_median_line_leaves_the_cold_start_out() -> None:
+    duration = memory_curve(lines()).axes[0]
+    (median,) = [line for line in duration.get_lines() if line.get_label() == "median of warm runs"]
+    assert list(median.get_ydata()) == [1490.10, 760.00, 430.20]  # not (1555.54 + 1490.10) / 2
 
 
 def test_cost_counts_billed_time_including_init() -> None:
@@ -63,17 +73,37 @@ def test_a_recommended_size_is_marked_on_both_plots() -> None:
         assert "recommended" in [text.get_text() for text in axes.get_legend().get_texts()]
 
 
-def test_the_table_has_the_curves_numbers_per_size() -> None:
+def test_the_table_has_the_warm_medians_and_the_speed_ups() -> None:
     table = memory_table(lines())
     assert [row.memory_mb for row in table.rows] == [512, 1024, 2048]  # timed-out run left out
     first = table.rows[0]
-    assert (first.runs, first.cold_starts) == (2, 1)
-    assert first.median_ms == pytest.approx((1555.54 + 1490.10) / 2)
-    assert first.fastest_ms == pytest.approx(1490.10)
+    assert (first.warm_runs, first.cold_starts) == (1, 1)
+    assert first.median_ms == pytest.approx(1490.10)  # the cold start is not in the median
+    assert first.cost_millionths == pytest.approx((0.5 * 1.491 * 0.0000166667 + 2e-7) * 1e6)
     text = repr(table).splitlines()
-    assert text[0].split()[:2] == ["memory", "(MB)"] and text[1].split()[:3] == ["512", "2", "1"]
+    assert text[0].split()[:2] == ["memory", "(MB)"]
+    assert text[1].split()[:4] == ["512", "1", "1", "1490.1"]
+    assert "512 → 1,024 MB: 1.96x as fast (96 % faster: median 1,490 → 760 ms)" in text[-2]
+    assert text[-1].startswith("1,024 → 2,048 MB: 1.77x as fast (77 % faster")
     html = table._repr_html_()
     assert html.count("<tr>") == 4 and "<td>2,048</td>" in html
+    assert "<li>1,024 → 2,048 MB: 1.77x as fast" in html
+
+
+def test_a_size_with_only_cold_starts_gets_a_point_and_a_note() -> None:
+    cold_only = [line for line in lines() if line.request_id != "b"]
+    table = memory_table(cold_only)
+    assert table.rows[0].cold_only and table.rows[0].median_ms == pytest.approx(1555.54)
+    assert "Only cold starts so far at 512 MB" in repr(table)
+
+
+def test_a_step_that_got_slower_says_so() -> None:
+    slower = replace(lines()[2], duration_ms=1600.0, billed_ms=1600)
+    (step,) = memory_table([*lines()[:2], slower]).speed_ups
+    assert step.sentence() == (
+        "512 → 1,024 MB: 0.93x as fast (7 % slower: median 1,490 → 1,600 ms), "
+        "cost per invocation 113 % dearer"
+    )
 
 
 def test_the_table_too_says_what_to_run_when_under_two_sizes() -> None:
