@@ -194,25 +194,25 @@ def resized_bucket(state: AccountState) -> Verdict:
     if value is None:
         return failed(
             "The function has no RESIZED_BUCKET environment variable.",
-            _set_resized_bucket(f"Add RESIZED_BUCKET = {resized or 'the resized bucket name'}."),
+            set_resized_bucket(f"Add RESIZED_BUCKET = {resized or 'the resized bucket name'}."),
         )
     if value == original:
         return failed(
             f"RESIZED_BUCKET is {value}, the bucket that triggers the function: every resized "
             "image would trigger it again, an endless loop that costs money.",
-            _set_resized_bucket(
+            set_resized_bucket(
                 f"Change RESIZED_BUCKET to {resized or 'the resized bucket'} right away."
             ),
         )
     if resized and value != resized:
         return failed(
             f"RESIZED_BUCKET is {value}, not the lab's resized bucket {resized}.",
-            _set_resized_bucket(f"Set RESIZED_BUCKET = {resized}."),
+            set_resized_bucket(f"Set RESIZED_BUCKET = {resized}."),
         )
     return passed(f"RESIZED_BUCKET = {value}.")
 
 
-def _set_resized_bucket(todo: str) -> Hint:
+def set_resized_bucket(todo: str) -> Hint:
     return configure(
         todo,
         "Configuration > Environment variables > Edit",

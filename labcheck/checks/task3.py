@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from labcheck.checks.causes import known_cause
 from labcheck.model.results import Check, Hint, Verdict, failed, passed
 from labcheck.model.state import FUNCTION_NAME, AccountState, ImageObject
 from labcheck.spec import IMAGE_KEY
@@ -80,7 +81,17 @@ def resized_copy(state: AccountState) -> Verdict:
             return passed(
                 f"{image.key}: {image.width}x{image.height} -> {copy.width}x{copy.height}."
             )
-    return failed("; ".join(problems) + ".", logs_hint(state, "to see why the run failed"))
+    return _failed_run("; ".join(problems) + ".", state, "to see why the run failed")
+
+
+def _failed_run(found: str, state: AccountState, why: str) -> Verdict:
+    """A failure whose cause the logs may name: then that cause and its fix, else where to
+    read the logs."""
+    cause = known_cause(state.errors)
+    if cause is None:
+        return failed(found, logs_hint(state, why))
+    meaning, fix = cause
+    return failed(f"{found} {meaning}", fix)
 
 
 def clean_run(state: AccountState) -> Verdict:
@@ -92,9 +103,10 @@ def clean_run(state: AccountState) -> Verdict:
     clean = [line for line in state.reports if line.status is None]
     if not clean:
         statuses = sorted({str(line.status) for line in state.reports})
-        return failed(
+        return _failed_run(
             f"Every run in the logs ended badly ({', '.join(statuses)}).",
-            logs_hint(state, "for the [ERROR] lines; a timeout needs a longer Timeout setting"),
+            state,
+            "for the [ERROR] lines; a timeout needs a longer Timeout setting",
         )
     return passed(f"{len(clean)} clean run(s) in the logs.")
 

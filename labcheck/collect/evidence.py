@@ -25,13 +25,27 @@ REDACTED = "***redacted***"
 
 
 def redact(state: AccountState) -> AccountState:
+    """The state without the values of the function's variables (but the lab's own), in its
+    settings and wherever an error line quotes one."""
     if state.function is None:
         return state
+    hidden = [
+        value
+        for name, value in state.function.variables.items()
+        if name not in KEPT_VARIABLES and value
+    ]
     variables = {
         name: value if name in KEPT_VARIABLES else REDACTED
         for name, value in state.function.variables.items()
     }
-    return replace(state, function=replace(state.function, variables=variables))
+    errors = tuple(_without(line, hidden) for line in state.errors)
+    return replace(state, function=replace(state.function, variables=variables), errors=errors)
+
+
+def _without(line: str, hidden: list[str]) -> str:
+    for value in sorted(hidden, key=len, reverse=True):
+        line = line.replace(value, REDACTED)
+    return line
 
 
 def _digest(document: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from labcheck.collect import endpoint_url as resolve_endpoint
 from labcheck.collect.readonly import read_only_client
 from labcheck.errors import describe_aws_error
-from labcheck.model.reports import parse_report
+from labcheck.model.reports import error_lines, parse_report
 from labcheck.model.state import (
     FUNCTION_NAME,
     STACK_NAME,
@@ -71,6 +71,7 @@ class LiveCollector:
         outputs = self._stack_outputs()
         names = self._bucket_names(outputs)
         function = self._function()
+        messages = self._log_messages(FUNCTION_NAME)
         original = self._bucket(names[0]) if names[0] else None
         resized = self._bucket(names[1], keys=_image_keys(original)) if names[1] else None
         return AccountState(
@@ -80,8 +81,9 @@ class LiveCollector:
             function=function,
             original=original,
             resized=resized,
-            reports=self.reports(FUNCTION_NAME),
+            reports=tuple(line for line in map(parse_report, messages) if line is not None),
             stack_outputs=outputs,
+            errors=error_lines(messages),
         )
 
     def _stack_outputs(self) -> dict[str, str]:
@@ -169,16 +171,20 @@ class LiveCollector:
             raise describe_aws_error(error) from error
 
     def _reports(self, function_name: str) -> tuple[ReportLine, ...]:
+        messages = self._log_messages(function_name)
+        return tuple(line for line in map(parse_report, messages) if line is not None)
+
+    def _log_messages(self, function_name: str) -> list[str]:
+        """Every message in the function's log group, oldest first (none without a group)."""
         logs = self.client("logs")
         group = f"/aws/lambda/{function_name}"
         try:
             pages = logs.get_paginator("filter_log_events").paginate(logGroupName=group)
-            messages = [event["message"] for page in pages for event in page["events"]]
+            return [event["message"] for page in pages for event in page["events"]]
         except ClientError as error:
             if error.response["Error"]["Code"] == "ResourceNotFoundException":
-                return ()
+                return []
             raise
-        return tuple(line for line in map(parse_report, messages) if line is not None)
 
 
 def live_collector(endpoint_url: str | None = None, region: str | None = None) -> LiveCollector:

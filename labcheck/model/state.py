@@ -72,6 +72,9 @@ class AccountState:
     resized: BucketState | None
     reports: tuple[ReportLine, ...] = ()
     stack_outputs: dict[str, str] = field(default_factory=dict)
+    #: The first line of each failed run's error in the function's logs (its type and
+    #: message, as "[ERROR] ..." or "Task timed out ..."), the last few, oldest first.
+    errors: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -88,6 +91,7 @@ class AccountState:
             resized=_bucket(data.get("resized")),
             reports=tuple(ReportLine(**line) for line in data.get("reports", [])),
             stack_outputs=dict(data.get("stack_outputs", {})),
+            errors=tuple(data.get("errors", [])),
         )
 
 

@@ -14,7 +14,9 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+from labcheck.checks.causes import known_cause
 from labcheck.errors import CannotGradeError
+from labcheck.model.reports import error_lines
 from labcheck.notebook.account import Account, autograding
 from labcheck.notebook.cli_steps import (
     export_lines,
@@ -134,10 +136,35 @@ class Lab:
             try:
                 body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
             except s3.exceptions.NoSuchKey:
-                print(f"{key} is not in {bucket} (yet): upload it, then run this cell again.")
+                if bucket == self.resources.original_bucket:
+                    print(f"{key} is not in {bucket} (yet): upload it, then run this cell again.")
+                else:
+                    print(f"{key} has no copy in {bucket} (yet). {self.why_no_copy()}")
                 return None
             pictures.append(Picture.from_bytes(bucket, body))
         return SideBySide(tuple(pictures))
+
+    def why_no_copy(self) -> str:
+        """What the function's logs say about a missing copy, with the fix for this way."""
+        logs = self.account.client("logs")
+        try:
+            pages = logs.get_paginator("filter_log_events").paginate(
+                logGroupName=f"/aws/lambda/{FUNCTION_NAME}"
+            )
+            messages = [event["message"] for page in pages for event in page["events"]]
+        except logs.exceptions.ResourceNotFoundException:
+            return (
+                f"{FUNCTION_NAME} has not run yet: check task 2's trigger (its checks say what "
+                "is missing), then upload again."
+            )
+        cause = known_cause(error_lines(messages))
+        if cause is not None:
+            meaning, fix = cause
+            return f"{meaning} {fix.text(self.way)}"
+        return (
+            "No run has failed: the copy may still be on its way, so run this cell again in a "
+            "few seconds; if it stays missing, check task 2's trigger."
+        )
 
     def image(self) -> bytes:
         """The lab's large test image (about 5 MB), drawn once and cached.

@@ -248,3 +248,64 @@ def test_plot_draws_the_labs_memory_curve(lab: ServerProcess, tmp_path: Path) ->
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     missing = labcheck(lab, "plot", "--function", "nobody", "--out", str(tmp_path / "n.png"))
     assert missing.returncode == 2 and "a curve needs two" in missing.stderr
+
+
+def test_a_failed_resize_is_explained_by_the_cause_its_logs_name(
+    lab: ServerProcess, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Last in the module: it leaves failed runs in resize_image's logs.
+
+    Without the Pillow layer every run fails on its import; labcheck reads that line from the
+    logs and the failing check says to attach the layer, worded for the learner's way."""
+    from dataclasses import replace
+
+    from labcheck.checks.task3 import resized_copy
+    from tests.helpers import eventually
+    from tests.lab_fixtures import wait_until_ready
+
+    lam, s3 = client(lab.endpoint, "lambda"), client(lab.endpoint, "s3")
+    layers = [layer["Arn"] for layer in lam.get_function(FunctionName="resize_image")[
+        "Configuration"]["Layers"]]  # fmt: skip
+    lam.update_function_configuration(FunctionName="resize_image", Layers=[])
+    wait_until_ready(lam, "resize_image")
+    try:
+        s3.put_object(Bucket=ORIGINAL, Key="no-layer.jpg", Body=tiny_jpeg())
+        collector = LiveCollector(boto3.Session(**session_keys(lab)), lab.endpoint)
+        assert eventually(
+            lambda: any("No module named 'PIL'" in line for line in collector.collect().errors),
+            deadline=60,
+        )
+        state = collector.collect()
+        assert state.original is not None
+        failed_upload = tuple(item for item in state.original.objects if item.key == "no-layer.jpg")
+        only_the_failed_upload = replace(
+            state, original=replace(state.original, objects=failed_upload)
+        )
+        verdict = resized_copy(only_the_failed_upload)
+        assert not verdict.passed
+        assert "No module named 'PIL'" in verdict.message
+        assert "--layers $LAYER_ARN" in verdict.hint.text("cli")
+        assert "Add a layer" in verdict.hint.text("console")
+        assert "Layers=[lab.resources.layer_arn]" in verdict.hint.text("code")
+        # The notebook's picture cell says the same when the copy is missing.
+        learner_lab = Lab.__new__(Lab)  # the notebook's lab without the set-up it runs first
+        learner_lab.account = NotebookAccount(lab.endpoint)
+        learner_lab.resources = LabResources(ORIGINAL, RESIZED, "", "")
+        learner_lab.way = "console"
+        assert learner_lab.compare_images("no-layer.jpg") is None
+        said = capsys.readouterr().out
+        assert "no-layer.jpg has no copy" in said and "No module named 'PIL'" in said
+        assert "Add a layer" in said and "--layers" not in said
+    finally:
+        lam.update_function_configuration(FunctionName="resize_image", Layers=layers)
+        wait_until_ready(lam, "resize_image")
+
+
+def tiny_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    output = io.BytesIO()
+    Image.new("RGB", (64, 48), "orange").save(output, format="JPEG")
+    return output.getvalue()

@@ -134,12 +134,14 @@ def test_unknown_tasks_are_refused() -> None:
 
 def test_evidence_round_trip_redacts_secrets(tmp_path: Path) -> None:
     path = tmp_path / "evidence.json"
-    state = complete_state()
+    quoted = "[ERROR] ValueError: bad key secret-value for lab-resized"  # a handler's message
+    state = replace(complete_state(), errors=(quoted,))
     save_evidence(path, state, grade(state))
     text = path.read_text()
     assert "secret-value" not in text and REDACTED in text
     loaded = load_evidence(path)
     assert loaded.backend == "evidence"
+    assert loaded.errors == (f"[ERROR] ValueError: bad key {REDACTED} for lab-resized",)
     assert [c.passed for r in grade(loaded) for c in r.checks] == [
         c.passed for r in grade(state) for c in r.checks
     ]
