@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import boto3
 import pytest
 
 from labcheck.checks import grade
@@ -88,6 +89,9 @@ def learner(cli_lab: CliLab, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     """The lab, with this process set up as a notebook's (localaws's env, its own folder)."""
     for name, value in cli_lab.server.client_env.items():
         monkeypatch.setenv(name, value)
+    # labcheck's reads use boto3's default session, which keeps the keys it first found:
+    # this test's session goes with it, so later tests' servers get their own keys.
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     monkeypatch.chdir(tmp_path)  # where assert_check saves its evidence
     cli_lab.start_over()
     yield cli_lab
