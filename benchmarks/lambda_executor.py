@@ -24,10 +24,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import boto3
 from botocore.config import Config
 
 from benchmarks.localaws_server import admin_status, free_port, median_ms, use_server
+from benchmarks.localaws_server import client as server_client
 from localaws.api import find_python
 
 ENV = {"AWS_DEFAULT_REGION": "us-east-1"}
@@ -60,7 +60,7 @@ def server(cpu_mode: str = "auto") -> Iterator[str]:
 
 def client(endpoint: str, service: str) -> Any:
     config = Config(retries={"max_attempts": 1}, read_timeout=300)
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1", config=config)
+    return server_client(endpoint, service, region_name="us-east-1", config=config)
 
 
 def deploy(endpoint: str, name: str, source: str, memory: int = 1769) -> Any:

@@ -79,8 +79,21 @@ def incompressible_zip(size: int) -> bytes:
     return buffer.getvalue()
 
 
-def client(endpoint: str, service: str) -> Any:
-    return boto3.client(service, endpoint_url=endpoint)
+def client(endpoint: str, service: str, **settings: Any) -> Any:
+    """A client of a server this process started, signed with that server's owner keys (two
+    servers at once each have their own); another endpoint gets the environment's."""
+    return boto3.client(service, endpoint_url=endpoint, **owner_keys(endpoint), **settings)
+
+
+def owner_keys(endpoint: str) -> dict[str, str]:
+    state_dir = _STATE_DIRS.get(endpoint)
+    if state_dir is None:
+        return {}
+    env = client_environment(state_dir, endpoint)
+    return {
+        "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"],
+    }
 
 
 def seconds_to_healthy(state_dir: Path) -> float:

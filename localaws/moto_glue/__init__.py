@@ -3,9 +3,11 @@
 ``install`` checks every moto name relied on (``seams``), then applies every patch once, in
 a fixed order: fixes where a learner would meet a difference from AWS (one module each), the
 seams that let the event layer poll and queue, and the hooks that hand invocations and events
-to the executor. Step Functions' task clients are aimed at localaws at the first Step
-Functions request instead (``before_request``): moto's interpreter takes over a second to
-import and makes boto3 sessions as it is imported.
+to the executor. Two services' fixes wait for their first request instead
+(``before_request``), as their moto modules are slow to import: Step Functions' task clients
+(moto's interpreter takes over a second and makes boto3 sessions as it is imported) and
+CloudFormation's fixes (importing it loads EC2's and Auto Scaling's models, about a second);
+the server also installs CloudFormation's right after it is ready (``install_cloudformation``).
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from typing import Any
 from localaws.executor.tracing import SubmitArnEvent
 
 STEP_FUNCTIONS_TARGET = "AWSStepFunctions."
+#: How a signed request names CloudFormation (its credential scope; the query protocol has no
+#: target header).
+CLOUDFORMATION_SCOPE = "/cloudformation/aws4_request"
 _endpoint = ""  # localaws's own address, for the Step Functions clients installed later
 _credentials: dict[str, str] = {}  # ... and the keys they sign with
 _installed = False
 _step_functions_installed = False
+_cloudformation_installed = False
 _lock = threading.Lock()
 
 
@@ -53,9 +59,6 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             cfn_bucket_notifications,
             cfn_bucket_policy,
             cfn_managed_policies,
-            cfn_sam_transform,
-            cfn_stacks,
-            cfn_template_url,
             code_location,
             container_images,
             dead_letter_config,
@@ -98,9 +101,6 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             cfn_bucket_notifications.install()
             error_bodies.install()
             cfn_managed_policies.install()
-            cfn_sam_transform.install()
-            cfn_stacks.install()
-            cfn_template_url.install()
             container_images.install()
             extension_layers.install()
             region_lists.install()
@@ -127,14 +127,37 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
 
 
 def before_request(environ: dict[str, Any]) -> None:
-    """Install what a request needs that was left until first use (Step Functions tasks);
-    let a GetFunction wait for its function's preparation under way (function_preparer)."""
+    """Install what a request needs that was left until first use (Step Functions tasks,
+    CloudFormation's fixes); let a GetFunction wait for its function's preparation under way
+    (function_preparer)."""
     if environ.get("HTTP_X_AMZ_TARGET", "").startswith(STEP_FUNCTIONS_TARGET):
         _install_step_functions_tasks()
+    if not _cloudformation_installed and CLOUDFORMATION_SCOPE in (
+        environ.get("HTTP_AUTHORIZATION", "") + environ.get("QUERY_STRING", "")
+    ):
+        install_cloudformation()
     if environ.get("REQUEST_METHOD") == "GET" and _installed:
         from localaws.moto_glue import function_preparer
 
         function_preparer.wait_before_read(environ)
+
+
+def install_cloudformation() -> None:
+    """CloudFormation's fixes (stacks, the SAM transform, template URLs), once: at the first
+    CloudFormation request, or right after the server is ready, whichever comes first."""
+    global _cloudformation_installed
+    with _lock:
+        if _cloudformation_installed or not _installed:
+            return
+        from localaws.moto_glue import seams
+
+        seams.check(lazy="cloudformation")
+        from localaws.moto_glue import cfn_sam_transform, cfn_stacks, cfn_template_url
+
+        cfn_sam_transform.install()
+        cfn_stacks.install()
+        cfn_template_url.install()
+        _cloudformation_installed = True
 
 
 def _install_step_functions_tasks() -> None:
@@ -147,7 +170,7 @@ def _install_step_functions_tasks() -> None:
             return
         from localaws.moto_glue import seams
 
-        seams.check(lazy=True)
+        seams.check(lazy="stepfunctions")
         from localaws.moto_glue import stepfunctions_tasks
 
         stepfunctions_tasks.install(_endpoint, _credentials)

@@ -19,8 +19,10 @@ class Seam:
     assigned: str = ""
     #: Parameter names the callable must take, wherever they stand (passed by keyword).
     keywords: tuple[str, ...] = ()
-    #: Checked when first used rather than at start (Step Functions: a slow import).
-    lazy: bool = False
+    #: The group checked when first used rather than at start (a slow import):
+    #: ``"stepfunctions"``; every seam in ``moto.cloudformation`` is ``"cloudformation"``
+    #: (``seams.group_of``). Empty: checked at start.
+    lazy: str = ""
 
     def problem(self) -> str | None:
         """What is wrong with this seam in the installed moto, or None."""

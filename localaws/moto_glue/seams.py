@@ -152,17 +152,17 @@ SEAMS = (
     Seam(
         "moto.stepfunctions.parser.asl.component.common.timeouts.timeout:"
         "TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS",
-        lazy=True,
+        lazy="stepfunctions",
     ),
     Seam(
         "moto.stepfunctions.parser.asl.utils.boto_client:boto_client_for",
         ("region", "service"),
-        lazy=True,
+        lazy="stepfunctions",
     ),
     Seam(
         "moto.stepfunctions.parser.models:StepFunctionsParserBackend.start_execution",
         ("self", "state_machine_arn", "name"),
-        lazy=True,
+        lazy="stepfunctions",
     ),
     Seam("moto.server:DomainDispatcherApplication", assigned="create_app"),
     Seam("moto.server:DomainDispatcherApplication", assigned="app_instances"),
@@ -357,16 +357,28 @@ class MotoSeamError(LocalAwsError):
     """The installed moto lacks a name localaws relies on."""
 
 
-def problems(lazy: bool | None = None) -> list[str]:
-    """What is wrong, for the seams checked at start (``lazy=False``), when first used
-    (``lazy=True``) or all of them (None)."""
-    chosen = [seam for seam in SEAMS if lazy is None or seam.lazy is lazy]
+#: Seams in these modules are checked when the service is first used: importing
+#: CloudFormation loads EC2's and Auto Scaling's models (about a second at every start).
+LAZY_MODULES = {"moto.cloudformation.": "cloudformation"}
+
+
+def group_of(seam: Seam) -> str:
+    """When ``seam`` is checked: "" at start, else the group checked at first use."""
+    module = seam.path.partition(":")[0] + "."
+    found = (group for prefix, group in LAZY_MODULES.items() if module.startswith(prefix))
+    return seam.lazy or next(found, "")
+
+
+def problems(lazy: str | None = None) -> list[str]:
+    """What is wrong, for the seams checked at start (``lazy=""``), those of one group checked
+    when first used (``lazy="cloudformation"``), or all of them (None)."""
+    chosen = [seam for seam in SEAMS if lazy is None or group_of(seam) == lazy]
     return [problem for seam in chosen if (problem := seam.problem()) is not None]
 
 
-def check(lazy: bool = False) -> None:
+def check(lazy: str = "") -> None:
     """MotoSeamError naming the moto version and the first name that is missing or changed
-    (the seams checked at start, or with ``lazy`` those checked when first used)."""
+    (the seams checked at start, or with ``lazy`` one group's, checked when first used)."""
     found = problems(lazy)
     if found:
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""

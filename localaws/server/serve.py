@@ -111,6 +111,14 @@ def _warm_up(moto_app: Any, services: tuple[str, ...]) -> None:
                 moto_app.app_instances.setdefault(backend, app)
 
 
+def _warm_up_later(moto_app: Any) -> None:
+    """After ready: the slow services, and CloudFormation's fixes (unless a request came first)."""
+    from localaws import moto_glue
+
+    _warm_up(moto_app, WARM_LATER)
+    moto_glue.install_cloudformation()
+
+
 PARENT_POLL_SECONDS = 0.5
 SIGNAL_POLL_SECONDS = 0.5
 
@@ -238,7 +246,7 @@ class LocalAwsServer:
         _warm_up(moto_app, tuple(s for s in EMULATED_SERVICES if s not in WARM_LATER))
         self.info.ready.set()
         threading.Thread(
-            target=_warm_up, args=(moto_app, WARM_LATER), name="warm-up", daemon=True
+            target=_warm_up_later, args=(moto_app,), name="warm-up", daemon=True
         ).start()
 
     def wait(self, parent_pid: int | None = None) -> None:
