@@ -175,16 +175,20 @@ class LiveCollector:
         return tuple(line for line in map(parse_report, messages) if line is not None)
 
     def _log_messages(self, function_name: str) -> list[str]:
-        """Every message in the function's log group, oldest first (none without a group)."""
-        logs = self.client("logs")
-        group = f"/aws/lambda/{function_name}"
-        try:
-            pages = logs.get_paginator("filter_log_events").paginate(logGroupName=group)
-            return [event["message"] for page in pages for event in page["events"]]
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ResourceNotFoundException":
-                return []
-            raise
+        return log_messages(self.client("logs"), function_name)
+
+
+def log_messages(logs: Any, function_name: str) -> list[str]:
+    """Every message in the function's log group, oldest first (none without a group), read
+    with the CloudWatch Logs client ``logs``."""
+    group = f"/aws/lambda/{function_name}"
+    try:
+        pages = logs.get_paginator("filter_log_events").paginate(logGroupName=group)
+        return [event["message"] for page in pages for event in page["events"]]
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ResourceNotFoundException":
+            return []
+        raise
 
 
 def live_collector(endpoint_url: str | None = None, region: str | None = None) -> LiveCollector:

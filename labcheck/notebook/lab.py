@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from labcheck.checks.causes import known_cause
+from labcheck.collect.live import log_messages
 from labcheck.errors import CannotGradeError
 from labcheck.model.reports import error_lines
 from labcheck.notebook.account import Account, autograding
@@ -146,13 +147,8 @@ class Lab:
 
     def why_no_copy(self) -> str:
         """What the function's logs say about a missing copy, with the fix for this way."""
-        logs = self.account.client("logs")
-        try:
-            pages = logs.get_paginator("filter_log_events").paginate(
-                logGroupName=f"/aws/lambda/{FUNCTION_NAME}"
-            )
-            messages = [event["message"] for page in pages for event in page["events"]]
-        except logs.exceptions.ResourceNotFoundException:
+        messages = log_messages(self.account.client("logs"), FUNCTION_NAME)
+        if not messages:
             return (
                 f"{FUNCTION_NAME} has not run yet: check task 2's trigger (its checks say what "
                 "is missing), then upload again."
