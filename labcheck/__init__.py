@@ -63,8 +63,8 @@ def check_answers(notebook: str | None = None) -> None:
     """Self-study: the instructor's tests (hidden ones too) on this notebook as last saved, in
     a scratch copy of the course; each question correct, not yet, or not answered. Shows no
     hidden test and no model answer."""
-    from labcheck.quiz import check_answers as run_check
-    from labcheck.quiz import this_notebook
+    from labcheck.quiz.notebooks import this_notebook
+    from labcheck.quiz.selfcheck import check_answers as run_check
 
     learner = this_notebook(notebook)
     print(f"Checking {learner.path.name} as last saved (save first if you changed it)...")
@@ -75,7 +75,8 @@ def check_answers(notebook: str | None = None) -> None:
 def reveal(question: int | str, notebook: str | None = None) -> None:
     """Self-study: the model answer to ``question`` of this notebook, with why, once
     ``check_answers()`` has judged an answer of yours to it."""
-    from labcheck.quiz import model_answer, this_notebook
+    from labcheck.quiz.notebooks import this_notebook
+    from labcheck.quiz.reveal import model_answer
 
     print(model_answer(this_notebook(notebook), question))
 

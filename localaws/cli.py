@@ -8,6 +8,7 @@ unexpected error); 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import shutil
@@ -95,6 +96,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"localaws (pid {os.getppid()}).",
             "Give the pid of the process that runs 'localaws serve', or leave it out.",
         )
+    # No cyclic garbage collection while moto loads: each full pass over its objects grows
+    # with them, to about 0.25 s; the server's warm-up turns it back on (serve.py).
+    gc.disable()
     _forget_host_aws_identity()  # before moto is imported: it makes boto3 sessions as it is
     from localaws.server.allocator import limit_malloc_arenas
 

@@ -1,8 +1,6 @@
 """Self-study: the instructor's verdict on a learner's answers, and model answers after an
-attempt. Works in a learner's copy made by ``make lab`` on a machine that has the sources."""
+attempt. Works in a learner's copy made by ``make lab`` on a machine that has the sources.
 
-from labcheck.quiz.notebooks import LearnerNotebook, this_notebook
-from labcheck.quiz.reveal import model_answer
-from labcheck.quiz.selfcheck import Verdict, check_answers
-
-__all__ = ["LearnerNotebook", "Verdict", "check_answers", "model_answer", "this_notebook"]
+The modules are imported by name (``labcheck.quiz.selfcheck``...), not from here: every lab
+notebook imports ``labcheck.quiz.feedback``, and the others load nbformat (~0.15 s a kernel).
+"""

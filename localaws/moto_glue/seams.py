@@ -147,6 +147,9 @@ SEAMS = (
     Seam("moto.s3.models:FakeKey.__setstate__", ("self", "state")),
     Seam("moto.s3.models:FakeKey", assigned="_value_buffer"),
     Seam("moto.core.utils:utcnow"),
+    Seam("moto.core.routing:get_service_router", ("service_name",)),
+    Seam("moto.core.routing:ServiceOperationRouter", assigned="_service_model"),
+    Seam("moto.core.routing:ServiceOperationRouter._get_router", ("self", "protocol")),
     Seam("moto.core.models:botocore_stubber"),
     Seam("moto.utilities.utils:get_partition", ("region",)),
     Seam(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import gc
 import logging
 import os
 import signal
@@ -83,6 +85,8 @@ def adopt_socket(fd: int, host: str, port: int) -> socket.socket:
 STOP_POLL_SECONDS = 0.05
 #: Services whose import is slow (CloudFormation loads every moto model): warmed after ready.
 WARM_LATER = ("cloudformation",)
+#: The API models a lab notebook needs first, in the order it calls them: read after ready.
+FIRST_MODELS = ("sts", "cloudformation", "lambda", "iam", "s3", "logs")
 
 
 def _skip_slow_optional_imports() -> None:
@@ -111,12 +115,43 @@ def _warm_up(moto_app: Any, services: tuple[str, ...]) -> None:
                 moto_app.app_instances.setdefault(backend, app)
 
 
+def _load_api_models(services: tuple[str, ...]) -> None:
+    """Read these services' API models and build their request routers now: moto does each at
+    the service's first request (30-250 ms) and keeps it, and a reset keeps it too."""
+    from moto.core.routing import get_service_router
+    from werkzeug.exceptions import NotFound
+
+    for service in services:
+        router = get_service_router(service)
+        with contextlib.suppress(NotFound):  # a protocol moto does not route this way
+            router._get_router(router._service_model.metadata["protocol"])
+
+
 def _warm_up_later(moto_app: Any) -> None:
-    """After ready: the slow services, and CloudFormation's fixes (unless a request came first)."""
+    """After ready: the API models a lab's first notebook calls first, the slow services and
+    CloudFormation's fixes (unless a request came first), then the other services' models."""
     from localaws import moto_glue
 
-    _warm_up(moto_app, WARM_LATER)
-    moto_glue.install_cloudformation()
+    try:
+        _load_api_models(FIRST_MODELS)
+        _warm_up(moto_app, WARM_LATER)
+        moto_glue.install_cloudformation()
+        _load_api_models(tuple(s for s in EMULATED_SERVICES if s not in FIRST_MODELS))
+    finally:
+        _spare_from_collection()
+
+
+def _spare_from_collection() -> None:
+    """Turn cyclic garbage collection back on (``cmd_serve`` turned it off), leaving every
+    object made so far out of it: moto's modules and API models, the state loaded at start.
+
+    A full pass over them takes about 0.25 s and would fall now and then on a request or a
+    function run. Objects made later are collected as usual; those of the start-up state that
+    a reset frees go by reference counting, and any caught in a reference cycle stay until the
+    server stops.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 PARENT_POLL_SECONDS = 0.5

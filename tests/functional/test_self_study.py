@@ -10,7 +10,9 @@ import pytest
 
 import labcheck
 from labcheck.errors import CannotGradeError
-from labcheck.quiz import check_answers, model_answer, this_notebook
+from labcheck.quiz.notebooks import this_notebook
+from labcheck.quiz.reveal import model_answer
+from labcheck.quiz.selfcheck import check_answers
 from labcheck.workspace import update_workspace
 from tests.course.wrong_answers import WRONG_ANSWERS
 from tests.helpers import PROJECT_ROOT

@@ -21,6 +21,7 @@ print(json.dumps({
     "iopub_timeout": c.Execute.iopub_timeout,
     "transport": c.KernelManager.get("transport", "tcp"),
     "socket_prefix": c.KernelManager.get("ip", ""),
+    "kernel_arguments": c.Execute.get("extra_arguments", []),
     "env": {k: v for k, v in os.environ.items() if k.startswith(("AWS_", "LABCHECK_"))},
 }))
 """
@@ -75,3 +76,17 @@ def test_autograding_keeps_the_learners_own_evidence() -> None:
     exec((PROJECT_ROOT / "nbgrader_config.py").read_text(), namespace)
     assert config.Autograde.exclude_overwriting == {"lab": ["labcheck-evidence.json"]}
     assert not any("evidence" in pattern for pattern in config.CourseDirectory.ignore)
+
+
+def test_autograde_kernels_leave_their_start_up_objects_out_of_garbage_collection() -> None:
+    """A full collection set off while a notebook loads boto3 then skips IPython's objects."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    arguments = read_config("autograde")["kernel_arguments"]
+    assert isinstance(arguments, list) and arguments
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.cells.append(nbformat.v4.new_code_cell("import gc; print(gc.get_freeze_count())"))
+    NotebookClient(notebook, extra_arguments=arguments, timeout=60).execute()
+    assert int(notebook.cells[0].outputs[0]["text"]) > 10_000
