@@ -85,7 +85,7 @@ def adopt_socket(fd: int, host: str, port: int) -> socket.socket:
 STOP_POLL_SECONDS = 0.05
 #: Services whose import is slow (CloudFormation loads every moto model): warmed after ready.
 WARM_LATER = ("cloudformation",)
-#: The API models a lab notebook needs first, in the order it calls them: read after ready.
+#: The API models a lab notebook needs first, in the order it calls them (read after ready).
 FIRST_MODELS = ("sts", "cloudformation", "lambda", "iam", "s3", "logs")
 
 
@@ -128,14 +128,15 @@ def _load_api_models(services: tuple[str, ...]) -> None:
 
 
 def _warm_up_later(moto_app: Any) -> None:
-    """After ready: the API models a lab's first notebook calls first, the slow services and
-    CloudFormation's fixes (unless a request came first), then the other services' models."""
+    """After ready: CloudFormation and its fixes (unless a request came first: a lab's first
+    notebook creates a stack at once), then the API models and routers, those a lab notebook
+    calls first first; then garbage collection is on again."""
     from localaws import moto_glue
 
     try:
-        _load_api_models(FIRST_MODELS)
         _warm_up(moto_app, WARM_LATER)
         moto_glue.install_cloudformation()
+        _load_api_models(FIRST_MODELS)
         _load_api_models(tuple(s for s in EMULATED_SERVICES if s not in FIRST_MODELS))
     finally:
         _spare_from_collection()
