@@ -136,7 +136,9 @@ def _warm_up_later(moto_app: Any) -> None:
     try:
         _warm_up(moto_app, WARM_LATER)
         moto_glue.install_cloudformation()
-        _load_api_models(FIRST_MODELS + tuple(set(EMULATED_SERVICES) - set(FIRST_MODELS)))
+        _load_api_models(
+            FIRST_MODELS + tuple(s for s in EMULATED_SERVICES if s not in FIRST_MODELS)
+        )
     finally:
         _spare_from_collection()
 
