@@ -56,6 +56,12 @@ if len(sys.argv) > 1 and sys.argv[1] in ("autograde", "validate"):
     # Each kernel leaves the objects of its own start (IPython's) out of the garbage collector:
     # the full collection that loading boto3 sets off then skips them (~0.1 s a notebook).
     c.Execute.extra_arguments = ["--IPKernelApp.exec_lines=import gc; gc.freeze()"]
+    # The same check of each cell's nbgrader metadata, its JSON schema checked once rather than
+    # once a cell (labcheck/autograde/cell_metadata.py).
+    from labcheck.autograde.cell_metadata import autograde_steps
+
+    for _name, _steps in autograde_steps().items():
+        setattr(c.Autograde, _name, _steps)
     # Kernels listen on Unix sockets in a private folder, not on TCP ports chosen in advance:
     # between the choice and the kernel's start, another connection can take such a port and
     # the kernel dies ("Kernel died before replying to kernel_info"), failing the notebook.

@@ -13,7 +13,14 @@ from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 #: How a reading cell starts: they look at the account and change nothing.
-READING_CELLS = ("lab.check(", "lab.grade(", "lab.plot(", "labcheck.grade(", "labcheck.assert_")
+READING_CELLS = (
+    "lab.check(",
+    "lab.grade(",
+    "lab.plot(",
+    "labcheck.grade(",
+    "labcheck.assert_",
+    "labcheck.memory_table(",
+)
 SHARE_SECONDS = 5.0
 
 State = TypeVar("State")

@@ -39,6 +39,8 @@ class ExecutorHooks:
     submit_arn_event: SubmitArnEvent
     #: Queues a new or updated function (account, region, name) for its preparation.
     prepare_function: Callable[[str, str, str], None]
+    #: Queues a layer's package, just published, for unpacking.
+    prepare_layer: Callable[[bytes], None]
     #: Initializes provisioned concurrency (a ``provisioned_concurrency.Provisioner``).
     provisioner: Any = None
     #: Credentials localaws accepts, for its own calls back to itself (Step Functions tasks).
@@ -71,6 +73,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             function_states,
             invoke_hook,
             invoke_request,
+            layer_unpacking,
             managed_policies,
             metric_dimensions,
             package_check,
@@ -118,6 +121,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             cfn_rest_api.install()
         invoke_hook.install(hooks.invoke)
         function_states.install(hooks.prepare_function)
+        layer_unpacking.install(hooks.prepare_layer)
         provisioned_concurrency.install(hooks.provisioner)
         s3_async_notifications.install(hooks.submit_arn_event)
         sns_async_lambda.install(hooks.submit_arn_event)

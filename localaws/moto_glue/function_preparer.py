@@ -7,10 +7,14 @@ arrives while its function is being prepared waits for that (up to ``READ_WAIT_S
 waiter polling after a small update then finds it done, as it would on AWS a second later,
 instead of sleeping through its poll interval. Invoke and further updates never wait: a
 client that skips the waiter meets AWS's ResourceConflictException.
+
+A layer is unpacked on the same thread as soon as it is published (``submit_layer``), so the
+preparation of a function created with it finds the layer ready: it follows in the queue.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Callable
@@ -29,18 +33,26 @@ from localaws.moto_glue.functions import function_config
 from localaws.moto_glue.protocol import credential_scope
 from localaws.state.persistence import Persistence
 
+log = logging.getLogger("localaws")
 READ_WAIT_SECONDS = 0.25
 _GET_FUNCTION = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)(/configuration)?/?$")
 Key = tuple[str, str, str]  # account, region, function name
+Job = Key | bytes  # a function to prepare, or a layer's package to unpack
 
 
-class FunctionPreparer(QueueWorker[Key]):
+class FunctionPreparer(QueueWorker[Job]):
     """Unpacks new and updated functions and marks them ready, on a thread of its own."""
 
-    def __init__(self, persistence: Persistence, prepare: Callable[[FunctionConfig], None]):
+    def __init__(
+        self,
+        persistence: Persistence,
+        prepare: Callable[[FunctionConfig], None],
+        unpack_layer: Callable[[bytes], None],
+    ):
         super().__init__("function-preparer")
         self.persistence = persistence
         self.prepare = prepare
+        self.unpack_layer = unpack_layer
         self._under_way: dict[Key, tuple[int, threading.Event]] = {}
         self._under_way_lock = threading.Lock()
 
@@ -48,16 +60,29 @@ class FunctionPreparer(QueueWorker[Key]):
         """Queue a function for its preparation (``function_states`` calls it)."""
         self.submit((account, region, name))
 
-    def submit(self, job: Key) -> None:
-        with self._under_way_lock:
-            count, done = self._under_way.get(job, (0, threading.Event()))
-            self._under_way[job] = (count + 1, done)
+    def submit_layer(self, package: bytes) -> None:
+        """Queue a layer just published for unpacking (``layer_unpacking`` calls it)."""
+        self.submit(package)
+
+    def submit(self, job: Job) -> None:
+        if not isinstance(job, bytes):
+            with self._under_way_lock:
+                count, done = self._under_way.get(job, (0, threading.Event()))
+                self._under_way[job] = (count + 1, done)
         super().submit(job)
 
-    def handle(self, job: Key) -> None:
-        self._prepare(*job)
+    def handle(self, job: Job) -> None:
+        if not isinstance(job, bytes):
+            self._prepare(*job)
+            return
+        try:
+            self.unpack_layer(job)
+        except Exception:  # the preparation of a function using it meets the error again
+            log.exception("function-preparer: a layer just published could not be unpacked")
 
-    def handled(self, key: Key) -> None:
+    def handled(self, key: Job) -> None:
+        if isinstance(key, bytes):
+            return
         with self._under_way_lock:
             count, done = self._under_way.pop(key, (1, threading.Event()))
             if count > 1:

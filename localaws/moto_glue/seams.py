@@ -29,6 +29,8 @@ SEAMS = (
     Seam(f"{AWSLAMBDA}:LayerVersion.get_layer_version", ("self",)),
     Seam(f"{AWSLAMBDA}:LambdaBackend.create_event_source_mapping", ("self", "spec")),
     Seam(f"{AWSLAMBDA}:LambdaBackend.create_function", ("self", "spec")),
+    Seam(f"{AWSLAMBDA}:LambdaBackend.publish_layer_version", ("self", "spec")),
+    Seam(f"{AWSLAMBDA}:LayerVersion", assigned="code_bytes"),
     Seam(f"{AWSLAMBDA}:LambdaBackend", assigned="_event_source_mappings"),
     Seam(f"{AWSLAMBDA}:_zipfile_content", ("zipfile_content",)),
     Seam(f"{AWSLAMBDA}:_s3_content", ("key",)),

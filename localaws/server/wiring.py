@@ -117,8 +117,8 @@ class Executor:
 
         hook = MotoInvokeHook(self.service, self.lock, submit_function_event)
         return ExecutorHooks(
-            hook.invoke, submit_arn_event, self.preparer.submit_function, self.provisioner,
-            self.own_key.environment(),
+            hook.invoke, submit_arn_event, self.preparer.submit_function,
+            self.preparer.submit_layer, self.provisioner, self.own_key.environment(),
         )  # fmt: skip
 
     def front_doors(self, reading: Any) -> FrontDoors:
@@ -180,6 +180,10 @@ def build_executor(
         with contextlib.suppress(UnsupportedRuntimeError):
             choose_interpreter(config.runtime)
 
+    def unpack_layer(package: bytes) -> None:
+        """A layer just published, unpacked as a function with it alone will need it."""
+        packages.opt_dir([package])
+
     pool = EnvironmentPool(new_environment, settings.idle_seconds)
     service = InvocationService(pool, MotoSinks(persistence))
     functions = MotoFunctionDirectory()
@@ -190,7 +194,7 @@ def build_executor(
     return Executor(
         service, limiter, invoker, poller, scheduler, persistence.lock, Reaper(pool),
         Retention(persistence, settings.log_retention_seconds),
-        FunctionPreparer(persistence, prepare),
+        FunctionPreparer(persistence, prepare, unpack_layer),
         Provisioner(persistence, service.provision, pool.unprovision),
         keys.issue(expires=False),
     )  # fmt: skip

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.helpers import function_log_messages
+from localaws.executor.packages import content_key
+from tests.helpers import ServerProcess, eventually, function_log_messages
 from tests.lab_fixtures import create_role, deploy, wait_until_ready, zip_bytes
 
 pytestmark = pytest.mark.server
@@ -99,6 +100,27 @@ def test_a_client_that_skips_the_waiter_meets_aws_conflicts(client_factory: Fact
         "Successful"
     )
     assert lam.invoke(FunctionName="hasty")["Payload"].read() == b'"ok"'
+
+
+def test_a_layer_is_unpacked_once_published_so_a_function_with_it_is_soon_active(
+    server: ServerProcess, client_factory: Factory
+) -> None:
+    lam, iam = client_factory("lambda"), client_factory("iam")
+    package = slow_package()  # thousands of files: longer to unpack than a read waits
+    layer = lam.publish_layer_version(LayerName="many-files", Content={"ZipFile": package})
+    unpacked = server.state_dir / "lambda" / "opt" / content_key([package])
+    assert eventually(unpacked.is_dir, deadline=30), "unpacked without any function using it"
+    created = lam.create_function(
+        FunctionName="layered",
+        Role=create_role(iam),
+        Runtime="python3.12",
+        Handler="lambda_function.lambda_handler",
+        Code={"ZipFile": zip_bytes({"lambda_function.py": SOURCE})},
+        Layers=[layer["LayerVersionArn"]],
+    )
+    assert created["State"] == "Pending"  # as AWS answers any CreateFunction
+    assert lam.get_function_configuration(FunctionName="layered")["State"] == "Active"
+    assert lam.invoke(FunctionName="layered")["Payload"].read() == b'"ok"'
 
 
 def test_revision_id_is_a_precondition(client_factory: Factory) -> None:

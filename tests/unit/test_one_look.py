@@ -34,6 +34,13 @@ def test_consecutive_check_cells_share_one_look() -> None:
     assert seen == [1, 1, 1, 1] and account.looks == 1
 
 
+def test_task_4s_table_after_its_checks_shares_their_look() -> None:
+    shared, account = new_look()
+    run_cell(shared, account, "lab.plot()")
+    run_cell(shared, account, 'lab.check("task4.duration-falls")')
+    assert run_cell(shared, account, "labcheck.memory_table(way=WAY)") == 1
+
+
 def test_any_other_cell_in_between_means_a_new_look() -> None:
     shared, account = new_look()
     run_cell(shared, account, 'lab.check("task1.memory")')
