@@ -10,6 +10,7 @@ progress gets 400 ``InvalidRequestID``. Bodies may be sent with a length or chun
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import socket
@@ -77,9 +78,12 @@ class RuntimeApiServer:
         self._thread.start()
 
     @property
+    def _port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
     def address(self) -> str:
-        port = self._server.server_address[1]
-        return f"127.0.0.1:{port}"
+        return f"127.0.0.1:{self._port}"
 
     def wait_for_next_request(self, gone: Callable[[], bool], timeout: float) -> bool:
         """After an answer: wait until the runtime asks for the next event (its invocation
@@ -96,8 +100,14 @@ class RuntimeApiServer:
         self._queue.put(invocation)
 
     def close(self) -> None:
+        """Stop serving; returns once the server's thread has stopped."""
         self._queue.put(None)
-        self._server.shutdown()
+        stopping = threading.Thread(target=self._server.shutdown, name="runtime-api-close")
+        stopping.start()
+        while stopping.is_alive():  # wake its loop, rather than wait for its next poll
+            with contextlib.suppress(OSError):
+                socket.create_connection(("127.0.0.1", self._port), timeout=1).close()
+            stopping.join(0.005)
         self._server.server_close()
 
     # Called from the HTTP handler threads.

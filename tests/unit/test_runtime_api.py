@@ -96,3 +96,12 @@ def test_init_error_is_accepted_and_kept(api: RuntimeApiServer) -> None:
     waiter.join()
     assert status == 202
     assert api.init_error == {"errorMessage": "no config", "errorType": "Runtime.Custom"}
+
+
+def test_close_stops_the_server_and_its_thread() -> None:
+    server = RuntimeApiServer()
+    host, port = server.address.split(":")
+    server.close()
+    assert not server._thread.is_alive()
+    with pytest.raises(OSError):
+        http.client.HTTPConnection(host, int(port), timeout=2).connect()
