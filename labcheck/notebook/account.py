@@ -80,9 +80,12 @@ def autograding() -> bool:
 def connect(endpoint_url: str | None = None, region: str | None = None) -> Account:
     """Choose the account for this notebook, print which one it is, and return it."""
     if autograding():
+        from labcheck.autograde.model_cache import use_cached_models
         from labcheck.autograde.server import endpoint_for_this_notebook
 
         endpoint_url = endpoint_for_this_notebook()
+        if not _client.cache_info().currsize:  # before this kernel's first client
+            use_cached_models()
     endpoint_url = resolve_endpoint(endpoint_url)
     region = region or _configured_region() or DEFAULT_REGION
     os.environ["AWS_DEFAULT_REGION"] = region
