@@ -83,7 +83,7 @@ def adopt_socket(fd: int, host: str, port: int) -> socket.socket:
 
 #: How often the HTTP loop looks for a stop request (the default, 0.5 s, slowed every stop).
 STOP_POLL_SECONDS = 0.05
-#: Services whose import is slow (CloudFormation loads every moto model): warmed after ready.
+#: Warmed first after ready: CloudFormation's import is slow (it loads most of moto's models).
 WARM_LATER = ("cloudformation",)
 #: The API models a lab notebook needs first, in the order it calls them (read after ready).
 FIRST_MODELS = ("sts", "cloudformation", "lambda", "iam", "s3", "logs")
@@ -129,13 +129,18 @@ def _load_api_models(services: tuple[str, ...]) -> None:
 
 def _warm_up_later(moto_app: Any) -> None:
     """After ready: CloudFormation and its fixes (unless a request came first: a lab's first
-    notebook creates a stack at once), then the API models and routers, those a lab notebook
-    calls first first; then garbage collection is on again."""
+    notebook creates a stack at once), then the services' apps, then their API models and
+    routers, those a lab notebook calls first first; then garbage collection is on again.
+
+    A request that comes before its service's app is made makes it (moto does so for any
+    service it was not warmed for); ready comes 0.2-0.4 s sooner than with the apps made first.
+    """
     from localaws import moto_glue
 
     try:
         _warm_up(moto_app, WARM_LATER)
         moto_glue.install_cloudformation()
+        _warm_up(moto_app, FIRST_MODELS + EMULATED_SERVICES)
         _load_api_models(
             FIRST_MODELS + tuple(s for s in EMULATED_SERVICES if s not in FIRST_MODELS)
         )
@@ -280,7 +285,6 @@ class LocalAwsServer:
         self.info.lambda_status = self.executor.status
         self.info.before_reset.append(self.executor.reset)
         self.info.after_reset.append(self.executor.async_invoker.release_claims)
-        _warm_up(moto_app, tuple(s for s in EMULATED_SERVICES if s not in WARM_LATER))
         self.info.ready.set()
         threading.Thread(
             target=_warm_up_later, args=(moto_app,), name="warm-up", daemon=True
