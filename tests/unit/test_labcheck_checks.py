@@ -221,3 +221,30 @@ def test_the_curve_check_compares_warm_medians_not_cold_starts_or_lucky_runs() -
     lucky = replace(state, reports=(report(512, 1000), report(1024, 400), report(1024, 1500),
                                     report(1024, 1600)))  # fmt: skip
     assert verdicts(lucky, "task4")["task4.duration-falls"] is False
+
+
+def cold(memory: int, duration: float) -> ReportLine:
+    return replace(report(memory, duration), init_ms=300.0)
+
+
+def test_one_warm_run_slowed_by_a_busy_grader_does_not_decide_the_curve() -> None:
+    """The autograder makes a cold start and one warm run a size; a parallel autograder's work
+    can slow that warm run (here 2,048 MB to twice its time), never speed it up."""
+    runs = [(512, 240, 190), (1024, 110, 86), (2048, 62, 117), (3008, 64, 57)]
+    busy = replace(complete_state(), reports=tuple(
+        line for size, first, warm in runs for line in (cold(size, first), report(size, warm))
+    ))  # fmt: skip
+    assert verdicts(busy, "task4")["task4.duration-falls"] is True
+    # Both runs at 2,048 MB slower than at 1,024 MB: the curve rose, whatever the reason.
+    slow = replace(busy, reports=(*busy.reports[:4], cold(2048, 125), report(2048, 117)))
+    assert verdicts(slow, "task4")["task4.duration-falls"] is False
+
+
+def test_with_several_warm_runs_the_cold_starts_still_do_not_count() -> None:
+    """A learner's three runs a size: the warm median decides, as the table shows it."""
+    state = complete_state()
+    rising = replace(state, reports=(
+        cold(1024, 80), report(1024, 100), report(1024, 104),
+        cold(2048, 60), report(2048, 140), report(2048, 150),
+    ))  # fmt: skip
+    assert verdicts(rising, "task4")["task4.duration-falls"] is False
