@@ -42,6 +42,7 @@ class CpuLimiter(Protocol):
     mode: str
 
     def limit(self, pid: int, memory_mb: int) -> CpuLimit: ...
+    def favour_server(self, pid: int) -> bool: ...
 
 
 class _NoLimit:
@@ -60,6 +61,9 @@ class NoLimiter:
 
     def limit(self, pid: int, memory_mb: int) -> CpuLimit:
         return _NoLimit()
+
+    def favour_server(self, pid: int) -> bool:
+        return False
 
 
 class _CgroupLimit:
@@ -117,6 +121,9 @@ PERIOD_US = int(PERIOD_SECONDS * 1_000_000)
 #: a thread it left running) cannot starve localaws itself or the notebooks.
 V1_FUNCTION_SHARES = 262144
 V2_FUNCTION_WEIGHT = 10000
+#: Where localaws servers wait with the functions' weight (``favour_server``), beside the
+#: functions' parent cgroup.
+SERVERS_CGROUP = "localaws-servers"
 
 
 def functions_cap() -> float:
@@ -125,13 +132,33 @@ def functions_cap() -> float:
 
 
 class _CgroupLimiter:
-    """A child cgroup per environment holding the process; subclasses name the quota file."""
+    """A child cgroup per environment holding the process; subclasses name the quota file and
+    the file and value of a cgroup's CPU weight."""
 
     mode = ""
     quota_file = ""
+    weight_file = ""
+    weight = ""
 
     def __init__(self, parent: Path) -> None:
         self.parent = parent
+
+    def favour_server(self, pid: int) -> bool:
+        """Move ``pid`` (localaws's server) to a cgroup beside the functions' parent, with
+        their weight and no quota; False where the machine does not allow it.
+
+        A function's run waits for localaws whenever it calls AWS (the lab's handler reads and
+        writes S3): on a machine busy with other work, a server with an ordinary weight would
+        slow those calls, and with them the function's duration, by as much as the machine
+        is busy. The server is localaws's own code; handlers never run in it."""
+        servers = self.parent.parent / SERVERS_CGROUP
+        try:
+            servers.mkdir(exist_ok=True)
+            (servers / self.weight_file).write_text(self.weight)
+            (servers / "cgroup.procs").write_text(str(pid))
+        except OSError:
+            return False
+        return True
 
     def quota(self, share: float) -> str:
         raise NotImplementedError
@@ -157,6 +184,8 @@ class CgroupV1Limiter(_CgroupLimiter):
 
     mode = "cgroup v1 CPU quota (cpu.cfs_quota_us)"
     quota_file = "cpu.cfs_quota_us"
+    weight_file = "cpu.shares"
+    weight = str(V1_FUNCTION_SHARES)
 
     def __init__(self, parent: Path = CGROUP_V1_CPU / "localaws") -> None:
         super().__init__(parent)
@@ -181,6 +210,8 @@ class CgroupV2Limiter(_CgroupLimiter):
 
     mode = "cgroup v2 CPU quota (cpu.max)"
     quota_file = "cpu.max"
+    weight_file = "cpu.weight"
+    weight = str(V2_FUNCTION_WEIGHT)
     unlimited = f"max {PERIOD_US}"
 
     def __init__(self, parent: Path = CGROUP_V2_ROOT / "localaws") -> None:
@@ -279,6 +310,9 @@ class _DutyCycle:
 
 class DutyCycleLimiter:
     mode = "duty cycle (SIGSTOP/SIGCONT by CPU time used)"
+
+    def favour_server(self, pid: int) -> bool:
+        return False  # only a cgroup can weigh processes against each other
 
     def limit(self, pid: int, memory_mb: int) -> CpuLimit:
         share = vcpu_share(memory_mb)

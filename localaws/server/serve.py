@@ -264,6 +264,8 @@ class LocalAwsServer:
             self.executor_settings,
             keys,
         )
+        # Functions outweigh other processes on a busy machine; so must the server they call.
+        self.executor.limiter.favour_server(os.getpid())
         moto_glue.install(self.settings.endpoint, self.executor.moto_hooks())
         app.front_doors = self.executor.front_doors(persistence.reading)
         result = persistence.restore()

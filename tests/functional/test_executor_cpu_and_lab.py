@@ -111,6 +111,31 @@ def test_a_busy_machine_does_not_take_a_functions_share(throttled_server: Server
         assert_ratio_follows_the_model(throttled_server, "busy")
 
 
+def cpu_cgroup(pid: int) -> tuple[Path, str, str]:
+    """Where the CPU controller's hierarchy is mounted, ``pid``'s cgroup in it, and the name
+    of a cgroup's weight file there (cgroup v1 or v2)."""
+    lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
+    for _, controllers, path in (line.split(":", 2) for line in lines):
+        if "cpu" in controllers.split(","):
+            return Path("/sys/fs/cgroup/cpu"), path, "cpu.shares"
+    unified = next(
+        path for number, _, path in (line.split(":", 2) for line in lines) if number == "0"
+    )
+    return Path("/sys/fs/cgroup"), unified, "cpu.weight"
+
+
+def test_the_server_the_functions_call_has_their_weight(throttled_server: ServerProcess) -> None:
+    """A function's run waits for localaws whenever it calls AWS: on a busy machine (parallel
+    autograders) the server must not be the one left waiting for the CPU."""
+    if throttled_server.env["LOCALAWS_CPU_THROTTLE"] != "cgroup":
+        pytest.skip("only a cgroup can weigh the server against other processes")
+    assert throttled_server.process is not None
+    root, path, weight_file = cpu_cgroup(throttled_server.process.pid)
+    assert path == "/localaws-servers"
+    weight = int((root / "localaws-servers" / weight_file).read_text())
+    assert weight == int((root / "localaws" / weight_file).read_text()) > 1024
+
+
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     process = ServerProcess(tmp_path_factory.mktemp("lab")).start()
