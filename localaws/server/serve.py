@@ -11,6 +11,8 @@ import signal
 import socket
 import sys
 import threading
+from collections.abc import Callable
+from functools import partial
 from types import FrameType
 from typing import Any
 
@@ -127,10 +129,11 @@ def _load_api_models(services: tuple[str, ...]) -> None:
             router._get_router(router._service_model.metadata["protocol"])
 
 
-def _warm_up_later(moto_app: Any) -> None:
+def _warm_up_later(moto_app: Any, then: Callable[[], object] = lambda: None) -> None:
     """After ready: CloudFormation and its fixes (unless a request came first: a lab's first
     notebook creates a stack at once), then the services' apps, then their API models and
-    routers, those a lab notebook calls first first; then garbage collection is on again.
+    routers, those a lab notebook calls first first; then garbage collection is on again,
+    and ``then`` runs (the server takes the functions' CPU weight).
 
     A request that comes before its service's app is made makes it (moto does so for any
     service it was not warmed for); ready comes 0.2-0.4 s sooner than with the apps made first.
@@ -146,6 +149,7 @@ def _warm_up_later(moto_app: Any) -> None:
         )
     finally:
         _spare_from_collection()
+        then()
 
 
 def _spare_from_collection() -> None:
@@ -264,8 +268,6 @@ class LocalAwsServer:
             self.executor_settings,
             keys,
         )
-        # Functions outweigh other processes on a busy machine; so must the server they call.
-        self.executor.limiter.favour_server(os.getpid())
         moto_glue.install(self.settings.endpoint, self.executor.moto_hooks())
         app.front_doors = self.executor.front_doors(persistence.reading)
         result = persistence.restore()
@@ -289,7 +291,12 @@ class LocalAwsServer:
         self.info.after_reset.append(self.executor.async_invoker.release_claims)
         self.info.ready.set()
         threading.Thread(
-            target=_warm_up_later, args=(moto_app,), name="warm-up", daemon=True
+            target=_warm_up_later,
+            # Functions outweigh other processes on a busy machine, and so must the server
+            # they call, once it has started: starting, it would outweigh them.
+            args=(moto_app, partial(self.executor.limiter.favour_server, os.getpid())),
+            name="warm-up",
+            daemon=True,
         ).start()
 
     def wait(self, parent_pid: int | None = None) -> None:
