@@ -10,15 +10,17 @@ The data is the same: plain dicts keep their order, as botocore's ``OrderedDict`
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from botocore.loaders import JSONFileLoader, create_loader
+
+from labcheck.atomic_files import write_atomically
 
 DEFAULT_FOLDER = Path.home() / ".cache" / "serverless-lab" / "botocore-models"
 #: Where botocore looks for a model, in its order (``botocore.loaders.JSONFileLoader``).
@@ -32,8 +34,7 @@ class CachedJsonFileLoader(JSONFileLoader):
         self.folder = folder
 
     def load_file(self, file_path: str) -> Any:
-        source = next((file_path + e for e in EXTENSIONS if os.path.isfile(file_path + e)), None)
-        cached = self._cached_path(source) if source is not None else None
+        cached = self._cached_path(file_path)
         if cached is not None:
             try:
                 return marshal.loads(cached.read_bytes())
@@ -41,27 +42,21 @@ class CachedJsonFileLoader(JSONFileLoader):
                 pass  # not cached yet, or unreadable: parse the JSON
         data = super().load_file(file_path)
         if cached is not None and data is not None:
-            self._store(cached, data)
+            with contextlib.suppress(OSError, ValueError):  # a write that fails is no loss
+                write_atomically(cached, marshal.dumps(_plain(data)))
         return data
 
-    def _cached_path(self, source: str) -> Path | None:
-        try:
-            stat = os.stat(source)
-        except OSError:
-            return None
-        key = f"{os.path.abspath(source)}\0{stat.st_size}\0{stat.st_mtime_ns}\0{sys.version}"
-        return self.folder / f"{hashlib.sha256(key.encode()).hexdigest()[:40]}.marshal"
-
-    def _store(self, cached: Path, data: Any) -> None:
-        """Write atomically (parallel autograders read the same cache); a failure is no loss."""
-        try:
-            payload = marshal.dumps(_plain(data))
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.folder, delete=False) as file:
-                file.write(payload)
-            os.replace(file.name, cached)
-        except (OSError, ValueError):
-            return
+    def _cached_path(self, file_path: str) -> Path | None:
+        """Where the file botocore would read for ``file_path`` is cached; None if none is."""
+        for extension in EXTENSIONS:
+            try:
+                stat = os.stat(file_path + extension)
+            except OSError:
+                continue
+            source = os.path.abspath(file_path + extension)
+            key = f"{source}\0{stat.st_size}\0{stat.st_mtime_ns}\0{sys.version}"
+            return self.folder / f"{hashlib.sha256(key.encode()).hexdigest()[:40]}.marshal"
+        return None
 
 
 def _plain(data: Any) -> Any:

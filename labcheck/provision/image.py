@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import random
-import tempfile
 from pathlib import Path
+
+from labcheck.atomic_files import write_atomically
 
 WIDTH, HEIGHT = 3200, 2400
 DEFAULT_PATH = Path("assets") / "lab-image.jpg"
@@ -45,7 +45,7 @@ def draw_lab_image(seed: int = 2026) -> bytes:
 def ensure_lab_image(path: Path = DEFAULT_PATH) -> Path:
     """Write the image to ``path`` unless it is already there."""
     if not path.exists():
-        _write_atomically(path, draw_lab_image())
+        write_atomically(path, draw_lab_image())
     return path
 
 
@@ -59,17 +59,5 @@ def ensure_smaller_copy(original: Path, path: Path) -> Path:
             half = image.resize((image.width // 2, image.height // 2), Image.Resampling.LANCZOS)
         output = io.BytesIO()
         half.save(output, format="JPEG", quality=95)
-        _write_atomically(path, output.getvalue())
+        write_atomically(path, output.getvalue())
     return path
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Parallel autograders may write the same file: none ever reads a half-written one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".partial", delete=False) as file:
-        try:
-            file.write(data)
-        except BaseException:
-            os.unlink(file.name)
-            raise
-    os.replace(file.name, path)

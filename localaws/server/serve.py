@@ -89,6 +89,8 @@ STOP_POLL_SECONDS = 0.05
 WARM_LATER = ("cloudformation",)
 #: The API models a lab notebook needs first, in the order it calls them (read after ready).
 FIRST_MODELS = ("sts", "cloudformation", "lambda", "iam", "s3", "logs")
+#: Every emulated service, those a lab notebook calls first first: the warm-up's order.
+WARM_UP_ORDER = FIRST_MODELS + tuple(s for s in EMULATED_SERVICES if s not in FIRST_MODELS)
 
 
 def _skip_slow_optional_imports() -> None:
@@ -143,10 +145,8 @@ def _warm_up_later(moto_app: Any, then: Callable[[], object] = lambda: None) -> 
     try:
         _warm_up(moto_app, WARM_LATER)
         moto_glue.install_cloudformation()
-        _warm_up(moto_app, FIRST_MODELS + EMULATED_SERVICES)
-        _load_api_models(
-            FIRST_MODELS + tuple(s for s in EMULATED_SERVICES if s not in FIRST_MODELS)
-        )
+        _warm_up(moto_app, WARM_UP_ORDER)
+        _load_api_models(WARM_UP_ORDER)
     finally:
         _spare_from_collection()
         then()
