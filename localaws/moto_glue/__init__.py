@@ -76,6 +76,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             layer_unpacking,
             managed_policies,
             metric_dimensions,
+            model_files,
             package_check,
             provisioned_concurrency,
             region_lists,
@@ -99,6 +100,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
         function_urls.install(endpoint)  # and in FunctionUrl
         api_endpoints.install(endpoint)  # and in an HTTP API's ApiEndpoint
         if not _installed:
+            model_files.install()  # first: what the others read goes through its cache
             aliases.install()
             bucket_policy_conditions.install()
             cfn_bucket_notifications.install()

@@ -225,6 +225,11 @@ SEAMS = (
     Seam("moto.awslambda.responses:LambdaResponse.get_alias", ("self",)),
     Seam("moto.awslambda.responses:LambdaResponse.update_alias", ("self",)),
     Seam("moto.awslambda.exceptions:InvalidParameterValueException.__init__", ("self", "message")),
+    # One loader for moto's API models; its data files read through a cache (model_files).
+    Seam("moto.core.utils:create_loader"),
+    Seam("moto.core.utils:_load_service_model", ("service_name", "model_name")),
+    Seam("moto.utilities.utils:load_resource", ("resource",)),
+    Seam("botocore.loaders:Loader.FILE_LOADER_CLASS"),
     Seam(
         "boto3.session:Session.get_available_regions",
         ("self", "service_name", "partition_name", "allow_non_regional"),

@@ -87,10 +87,10 @@ def adopt_socket(fd: int, host: str, port: int) -> socket.socket:
 STOP_POLL_SECONDS = 0.05
 #: Warmed first after ready: CloudFormation's import is slow (it loads most of moto's models).
 WARM_LATER = ("cloudformation",)
-#: The API models a lab notebook needs first, in the order it calls them (read after ready).
-FIRST_MODELS = ("sts", "cloudformation", "lambda", "iam", "s3", "logs")
-#: Every emulated service, those a lab notebook calls first first: the warm-up's order.
-WARM_UP_ORDER = FIRST_MODELS + tuple(s for s in EMULATED_SERVICES if s not in FIRST_MODELS)
+#: The services a lab notebook calls first, in that order: their apps and API models are
+#: made first after ready, then every other emulated service's.
+FIRST_SERVICES = ("sts", "cloudformation", "lambda", "iam", "s3", "logs")
+OTHER_SERVICES = tuple(s for s in EMULATED_SERVICES if s not in FIRST_SERVICES)
 
 
 def _skip_slow_optional_imports() -> None:
@@ -133,9 +133,9 @@ def _load_api_models(services: tuple[str, ...]) -> None:
 
 def _warm_up_later(moto_app: Any, then: Callable[[], object] = lambda: None) -> None:
     """After ready: CloudFormation and its fixes (unless a request came first: a lab's first
-    notebook creates a stack at once), then the services' apps, then their API models and
-    routers, those a lab notebook calls first first; then garbage collection is on again,
-    and ``then`` runs (the server takes the functions' CPU weight).
+    notebook creates a stack at once), then the apps, API models and routers of the services
+    a lab notebook calls first, then every other service's; then garbage collection is on
+    again, and ``then`` runs (the server takes the functions' CPU weight).
 
     A request that comes before its service's app is made makes it (moto does so for any
     service it was not warmed for); ready comes 0.2-0.4 s sooner than with the apps made first.
@@ -145,8 +145,9 @@ def _warm_up_later(moto_app: Any, then: Callable[[], object] = lambda: None) -> 
     try:
         _warm_up(moto_app, WARM_LATER)
         moto_glue.install_cloudformation()
-        _warm_up(moto_app, WARM_UP_ORDER)
-        _load_api_models(WARM_UP_ORDER)
+        for services in (FIRST_SERVICES, OTHER_SERVICES):
+            _warm_up(moto_app, services)
+            _load_api_models(services)
     finally:
         _spare_from_collection()
         then()
