@@ -103,6 +103,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from localaws.server.allocator import limit_malloc_arenas
 
     limit_malloc_arenas()  # before any thread starts
+    from localaws.server.slow_imports import defer_slow_imports
+
+    defer_slow_imports()  # before moto is imported
     from localaws.moto_glue import seams
 
     seams.check()  # before anything imports the moto names localaws relies on

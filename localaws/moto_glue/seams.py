@@ -230,6 +230,9 @@ SEAMS = (
     Seam("moto.core.utils:_load_service_model", ("service_name", "model_name")),
     Seam("moto.utilities.utils:load_resource", ("resource",)),
     Seam("botocore.loaders:Loader.FILE_LOADER_CLASS"),
+    # API Gateway's OpenAPI validator, imported at its first use (server/slow_imports.py).
+    Seam("moto.apigateway.models:validate"),
+    Seam("moto.apigateway.models:OpenAPIValidationError"),
     Seam(
         "boto3.session:Session.get_available_regions",
         ("self", "service_name", "partition_name", "allow_non_regional"),

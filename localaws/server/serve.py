@@ -9,7 +9,6 @@ import logging
 import os
 import signal
 import socket
-import sys
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -26,6 +25,7 @@ from localaws.server.access import AccessGate
 from localaws.server.admin import ServerInfo
 from localaws.server.app import LocalAwsApp
 from localaws.server.port_choice import record_port
+from localaws.server.slow_imports import defer_slow_imports
 from localaws.state.owner import load_or_create
 from localaws.state.persistence import Persistence
 from localaws.state.statedir import StateDirClaim, StateDirLayout
@@ -93,17 +93,8 @@ FIRST_SERVICES = ("sts", "cloudformation", "lambda", "iam", "s3", "logs")
 OTHER_SERVICES = tuple(s for s in EMULATED_SERVICES if s not in FIRST_SERVICES)
 
 
-def _skip_slow_optional_imports() -> None:
-    """Keep jsonschema from loading ``rfc3987_syntax`` (about 3 s to build its grammar).
-
-    jsonschema treats the package as optional and then skips only the "iri" string format;
-    moto uses jsonschema to validate API Gateway OpenAPI imports, never that format.
-    """
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-
 def _moto_wsgi_app() -> Any:
-    _skip_slow_optional_imports()
+    defer_slow_imports()
     from moto.server import DomainDispatcherApplication, create_backend_app
 
     return DomainDispatcherApplication(create_backend_app)

@@ -191,3 +191,19 @@ def test_a_rest_api_from_a_swagger_2_body_as_sam_writes_it(
     api_id = stack["Outputs"][0]["OutputValue"]
     status, _, answer = http(f"{server.endpoint}/restapis/{api_id}/Stage/_user_request_/greet/al")
     assert (status, echoed(answer)["resource"]) == (200, "/greet/{name}")
+
+
+def test_an_invalid_openapi_document_is_refused_when_warnings_fail_the_import(
+    client_factory: Factory,
+) -> None:
+    """The server imports its OpenAPI validator only at this first use (slow_imports.py)."""
+    from botocore.exceptions import ClientError
+
+    apigateway = client_factory("apigateway")
+    invalid = {"openapi": "3.0.1", "info": {"title": "no-version"}, "paths": {}}
+    with pytest.raises(ClientError) as refused:
+        apigateway.import_rest_api(body=json.dumps(invalid).encode(), failOnWarnings=True)
+    assert refused.value.response["Error"]["Code"] == "BadRequestException"
+    assert "'version' is a required property" in refused.value.response["Error"]["Message"]
+    names = [api["name"] for api in apigateway.get_rest_apis()["items"]]
+    assert "no-version" not in names
