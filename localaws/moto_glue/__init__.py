@@ -80,6 +80,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             package_check,
             provisioned_concurrency,
             region_lists,
+            rest_api_import,
             s3_async_notifications,
             s3_notification_permission,
             sns_async_lambda,
@@ -109,6 +110,7 @@ def install(endpoint: str, hooks: ExecutorHooks) -> None:
             container_images.install()
             extension_layers.install()
             region_lists.install()
+            rest_api_import.install()
             invoke_request.install()
             managed_policies.install()
             metric_dimensions.install()

@@ -14,6 +14,7 @@ from importlib.metadata import version
 from localaws.errors import LocalAwsError
 from localaws.moto_glue.deploy_tool_seams import DEPLOY_TOOL_SEAMS
 from localaws.moto_glue.seam_type import CFN_PARAMS, Seam
+from localaws.moto_glue.start_up_seams import START_UP_SEAMS
 
 AWSLAMBDA = "moto.awslambda.models"
 SEAMS = (
@@ -225,18 +226,12 @@ SEAMS = (
     Seam("moto.awslambda.responses:LambdaResponse.get_alias", ("self",)),
     Seam("moto.awslambda.responses:LambdaResponse.update_alias", ("self",)),
     Seam("moto.awslambda.exceptions:InvalidParameterValueException.__init__", ("self", "message")),
-    # One loader for moto's API models; its data files read through a cache (model_files).
-    Seam("moto.core.utils:create_loader"),
-    Seam("moto.core.utils:_load_service_model", ("service_name", "model_name")),
-    Seam("moto.utilities.utils:load_resource", ("resource",)),
-    Seam("botocore.loaders:Loader.FILE_LOADER_CLASS"),
-    # API Gateway's OpenAPI validator, imported at its first use (server/slow_imports.py).
-    Seam("moto.apigateway.models:validate"),
-    Seam("moto.apigateway.models:OpenAPIValidationError"),
+    # ImportRestApi without info.description (rest_api_import).
     Seam(
-        "boto3.session:Session.get_available_regions",
-        ("self", "service_name", "partition_name", "allow_non_regional"),
+        "moto.apigateway.models:APIGatewayBackend.import_rest_api",
+        ("self", "api_doc", "fail_on_warnings"),
     ),
+    Seam("moto.apigateway.models:RestAPI", assigned="description"),
     Seam("moto.moto_server.werkzeug_app:MotoRequestHandler"),
     # Function URLs answer over HTTP (front_doors/function_urls.py, url_door.py, sigv4.py).
     Seam(f"{AWSLAMBDA}:FunctionUrlConfig.to_dict", ("self",)),
@@ -334,6 +329,7 @@ SEAMS = (
     Seam("moto.apigatewayv2.models:Authorizer", assigned="identity_source"),
     Seam("moto.apigatewayv2.models:Authorizer", assigned="auth_result_ttl"),
     *DEPLOY_TOOL_SEAMS,
+    *START_UP_SEAMS,
     # The keys the account issued, accepted as signing keys (account_keys.py).
     Seam("moto.iam.models:iam_backends"),
     Seam("moto.iam.models:IAMBackend", assigned="users"),

@@ -207,3 +207,28 @@ def test_an_invalid_openapi_document_is_refused_when_warnings_fail_the_import(
     assert "'version' is a required property" in refused.value.response["Error"]["Message"]
     names = [api["name"] for api in apigateway.get_rest_apis()["items"]]
     assert "no-version" not in names
+
+
+@pytest.mark.parametrize("fail_on_warnings", [False, True])
+def test_an_openapi_document_without_a_description_imports_an_api_without_one(
+    client_factory: Factory, fail_on_warnings: bool
+) -> None:
+    """``info.description`` is optional: AWS imports the API without a description."""
+    apigateway = client_factory("apigateway")
+    title = f"no-description-{fail_on_warnings}"
+    document = {
+        "openapi": "3.0.1",
+        "info": {"title": title, "version": "1"},
+        "paths": {"/": {"get": {"responses": {"200": {"description": "ok"}}}}},
+    }
+    imported = apigateway.import_rest_api(
+        body=json.dumps(document).encode(), failOnWarnings=fail_on_warnings
+    )
+    assert imported["name"] == title and "description" not in imported
+    again = apigateway.get_rest_api(restApiId=imported["id"])
+    assert again["name"] == title and "description" not in again
+    paths = [item["path"] for item in apigateway.get_resources(restApiId=imported["id"])["items"]]
+    assert paths == ["/"]
+    described = {**document, "info": {**document["info"], "description": "kept"}}
+    kept = apigateway.import_rest_api(body=json.dumps(described).encode())
+    assert kept["description"] == "kept"
