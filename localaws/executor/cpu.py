@@ -99,12 +99,13 @@ class _CgroupLimit:
                 os.pwrite(self._quota, quota, 0)
 
     def release(self) -> None:
+        """Let the process run free and remove its cgroup; again once the process is reaped
+        (removing fails while it is still inside)."""
         with self._lock:
             quota, self._quota = self._quota, None
         if quota is not None:
             with contextlib.suppress(OSError):
                 os.close(quota)
-        # Fails while the exiting process is still inside; the next start reuses the parent.
         with contextlib.suppress(OSError):
             self.directory.rmdir()
 
@@ -124,6 +125,8 @@ V2_FUNCTION_WEIGHT = 10000
 #: Where localaws servers wait with the functions' weight (``favour_server``), beside the
 #: functions' parent cgroup.
 SERVERS_CGROUP = "localaws-servers"
+#: An empty environment cgroup at least this old is left over (``remove_stale_cgroups``).
+STALE_SECONDS = 60.0
 
 
 def functions_cap() -> float:
@@ -142,6 +145,20 @@ class _CgroupLimiter:
 
     def __init__(self, parent: Path) -> None:
         self.parent = parent
+
+    def remove_stale_cgroups(self, min_age_seconds: float = STALE_SECONDS) -> int:
+        """Remove environments' cgroups left empty (older localaws versions left one behind
+        for each environment); how many. A cgroup with a process in it cannot be removed,
+        and one younger than ``min_age_seconds`` may be a new one not yet joined."""
+        removed = 0
+        newest = time.time() - min_age_seconds
+        with contextlib.suppress(OSError):
+            for child in self.parent.iterdir():
+                with contextlib.suppress(OSError):
+                    if child.is_dir() and child.stat().st_mtime < newest:
+                        child.rmdir()
+                        removed += 1
+        return removed
 
     def favour_server(self, pid: int) -> bool:
         """Move ``pid`` (localaws's server) to a cgroup beside the functions' parent, with
@@ -302,6 +319,8 @@ class _DutyCycle:
         self._active.clear()
 
     def release(self) -> None:
+        if self._finished.is_set():
+            return  # released already (the pid may now be another process's)
         self._finished.set()
         self._active.set()
         self._thread.join(timeout=1)
@@ -328,9 +347,13 @@ def choose_limiter(mode: str = "auto") -> CpuLimiter:
         return NoLimiter()
     if mode == "duty-cycle":
         return DutyCycleLimiter()
-    for limiter in (CgroupV1Limiter, CgroupV2Limiter):
+    for kind in (CgroupV1Limiter, CgroupV2Limiter):
         try:
-            return limiter()
+            limiter = kind()
         except OSError:
             continue
+        threading.Thread(
+            target=limiter.remove_stale_cgroups, name="cgroup-sweep", daemon=True
+        ).start()
+        return limiter
     return DutyCycleLimiter()

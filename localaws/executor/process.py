@@ -116,6 +116,9 @@ class LocalProcess:
         except subprocess.TimeoutExpired:
             return False
         self._reader.join(timeout=1)
+        # Again, now that the process is reaped: a cgroup cannot be removed while a killed
+        # process is still in it, and ``kill`` releases before that.
+        self._limit.release()
         return True
 
     def flush_output(self, timeout: float) -> bool:

@@ -138,6 +138,24 @@ def test_the_server_the_functions_call_has_their_weight(throttled_server: Server
     assert weight == int((root / "localaws" / weight_file).read_text()) > 1024
 
 
+def test_an_environment_leaves_no_cgroup_behind(throttled_server: ServerProcess) -> None:
+    """Each throttled environment gets a cgroup; it goes with the environment (a killed
+    process stays in its cgroup until it is reaped, so removing it at the kill failed)."""
+    if throttled_server.env["LOCALAWS_CPU_THROTTLE"] != "cgroup":
+        pytest.skip("only the cgroup mode makes cgroups")
+    lam = client(throttled_server, "lambda")
+    source = "import os\ndef lambda_handler(event, context):\n    return os.getpid()\n"
+    deploy(lam, client(throttled_server, "iam"), "cgroup_probe", source, MemorySize=512)
+    pid = json.loads(lam.invoke(FunctionName="cgroup_probe")["Payload"].read())
+    root, path, _ = cpu_cgroup(pid)
+    own = root / path.lstrip("/")
+    assert own.parent.name == "localaws" and own.is_dir()
+    lam.update_function_configuration(FunctionName="cgroup_probe", MemorySize=1024)
+    lam.get_waiter("function_updated_v2").wait(FunctionName="cgroup_probe")
+    lam.invoke(FunctionName="cgroup_probe")  # a new environment; the old one is retired
+    assert eventually(lambda: not own.exists(), deadline=15), f"{own} was left behind"
+
+
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     process = ServerProcess(tmp_path_factory.mktemp("lab")).start()
