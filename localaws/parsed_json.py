@@ -6,7 +6,8 @@ kernel the autograder starts (~70 ms each). ``ParsedJsonCache`` keeps what a fil
 ``marshal`` form, keyed by the file's path, size and modification time and this Python's
 version, and reads that next time, about four times faster. The data is the same: plain dicts
 and lists, keys in the file's order. The cache folder is used only when it belongs to this
-user and nobody else may write to it (marshal data must come from a trusted writer).
+user and nobody else may write to it, and an entry is read only when it is this user's file,
+closed to others (marshal data must come from a trusted writer).
 """
 
 from __future__ import annotations
@@ -52,9 +53,9 @@ class ParsedJsonCache:
         time."""
         if self.usable():
             try:
-                return marshal.loads(entry.read_bytes())
+                return marshal.loads(_own_file_bytes(entry))
             except (OSError, EOFError, ValueError, TypeError):
-                pass  # not cached yet, or unreadable: parse the JSON
+                pass  # not cached yet, unreadable, or not this user's: parse the JSON
         data = parse()
         if data is not None and self.usable():
             with contextlib.suppress(OSError, ValueError):  # a write that fails is no loss
@@ -86,6 +87,16 @@ class CachedJsonFileLoader(JSONFileLoader):
             if entry is not None:
                 return self.cache.load(entry, partial(JSONFileLoader.load_file, self, file_path))
         return None  # botocore's answer when there is no such file
+
+
+def _own_file_bytes(path: Path) -> bytes:
+    """What the file at ``path`` holds; ValueError unless it is this user's and closed to
+    others (the folder was checked once; a file in it is checked as it is read)."""
+    with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as file:
+        found = os.fstat(file.fileno())
+        if found.st_uid != os.geteuid() or found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise ValueError(f"{path} is not this user's own")
+        return file.read()
 
 
 def _plain(data: Any) -> Any:

@@ -277,6 +277,7 @@ class _DutyCycle:
         self.burst = share * PERIOD_SECONDS
         self._active = threading.Event()
         self._finished = threading.Event()
+        self._releasing = threading.Lock()
         self._thread = threading.Thread(target=self._loop, name=f"duty-{pid}", daemon=True)
         self._thread.start()
 
@@ -319,9 +320,10 @@ class _DutyCycle:
         self._active.clear()
 
     def release(self) -> None:
-        if self._finished.is_set():
-            return  # released already (the pid may now be another process's)
-        self._finished.set()
+        with self._releasing:  # the memory watch and the invocation may both release
+            if self._finished.is_set():
+                return  # released already (the pid may now be another process's)
+            self._finished.set()
         self._active.set()
         self._thread.join(timeout=1)
         self._signal(signal.SIGCONT)

@@ -50,11 +50,13 @@ def validate(*args: Any, **kwargs: Any) -> Any:
 def real_validator() -> types.ModuleType:
     """The real ``openapi_spec_validator``, in place of the placeholders from now on."""
     with _lock:
-        if getattr(sys.modules.get(VALIDATOR), "__placeholder__", False):
-            del sys.modules[VALIDATOR], sys.modules[VALIDATION]
-            importlib.import_module(VALIDATOR)
+        module = sys.modules.get(VALIDATOR)
+        if module is None or getattr(module, "__placeholder__", False):
+            sys.modules.pop(VALIDATOR, None)
+            sys.modules.pop(VALIDATION, None)
+            module = importlib.import_module(VALIDATOR)  # an ImportError says why, each call
             _bind_loaded_submodules()
-        return sys.modules[VALIDATOR]
+        return module
 
 
 def _bind_loaded_submodules() -> None:

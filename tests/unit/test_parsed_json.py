@@ -84,3 +84,22 @@ def test_a_folder_others_may_write_to_is_neither_read_nor_written(tmp_path: Path
     assert not cache.usable()
     assert cache.load(folder / entry.name, lambda: json.loads(source.read_text())) == {"real": True}
     assert [path.name for path in folder.iterdir()] == [entry.name]  # nothing written either
+
+
+@pytest.mark.parametrize("change", ["another owner", "group-writable"])
+def test_an_entry_that_is_not_this_users_own_is_not_read(tmp_path: Path, change: str) -> None:
+    """The folder could be swapped after its check: each entry is checked as it is read."""
+    source = tmp_path / "model.json"
+    source.write_text('{"real": true}')
+    cache = ParsedJsonCache(tmp_path / "cache")
+    entry = cache.entry(str(source))
+    assert entry is not None
+    cache.load(entry, lambda: json.loads(source.read_text()))  # cached, this user's
+    entry.write_bytes(marshal.dumps({"forged": True}))
+    if change == "another owner":
+        if os.geteuid() != 0:
+            pytest.skip("only root can give a file to another user")
+        os.chown(entry, os.geteuid() + 12345, -1)
+    else:
+        os.chmod(entry, 0o666)
+    assert cache.load(entry, lambda: json.loads(source.read_text())) == {"real": True}
