@@ -18,7 +18,6 @@ import marshal
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -26,16 +25,18 @@ from typing import Any
 
 from botocore.loaders import JSONFileLoader
 
+from localaws.state.files import write_atomically
+
 DEFAULT_FOLDER = Path.home() / ".cache" / "localaws" / "parsed-json"
 #: Where botocore looks for a data file, in its order (``botocore.loaders.JSONFileLoader``).
 BOTOCORE_EXTENSIONS = (".json", ".json.gz")
 
 
 class ParsedJsonCache:
-    """What JSON files held, kept in ``folder``."""
+    """What JSON files held, kept in ``folder`` (default: ``DEFAULT_FOLDER``)."""
 
-    def __init__(self, folder: Path = DEFAULT_FOLDER) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or DEFAULT_FOLDER
         self._usable: bool | None = None
 
     def entry(self, path: str) -> Path | None:
@@ -59,7 +60,9 @@ class ParsedJsonCache:
         data = parse()
         if data is not None and self.usable():
             with contextlib.suppress(OSError, ValueError):  # a write that fails is no loss
-                _write_atomically(entry, marshal.dumps(_plain(data)))
+                # Processes and threads may cache the same file at once: none reads half of it.
+                payload = marshal.dumps(_plain(data))
+                write_atomically(entry, payload, sync_directory=False, sync_file=False, mode=0o600)
         return data
 
     def usable(self) -> bool:
@@ -78,7 +81,7 @@ class ParsedJsonCache:
 class CachedJsonFileLoader(JSONFileLoader):
     """botocore's JSON file loader, reading through a ``ParsedJsonCache``."""
 
-    def __init__(self, folder: Path = DEFAULT_FOLDER) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
         self.cache = ParsedJsonCache(folder)
 
     def load_file(self, file_path: str) -> Any:
@@ -106,17 +109,3 @@ def _plain(data: Any) -> Any:
     if isinstance(data, list):
         return [_plain(value) for value in data]
     return data
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` by a rename from a file of a unique name: processes and
-    threads may cache the same file at once, and none reads a half-written entry."""
-    handle, partial = tempfile.mkstemp(dir=path.parent, suffix=".partial")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(partial, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise

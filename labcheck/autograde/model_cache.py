@@ -25,6 +25,6 @@ def use_cached_models(folder: Path | None = None) -> None:
 
     session = botocore.session.get_session()
     loader = create_loader(session.get_config_variable("data_path"))
-    loader.file_loader = CachedJsonFileLoader() if folder is None else CachedJsonFileLoader(folder)
+    loader.file_loader = CachedJsonFileLoader(folder)
     session.register_component("data_loader", loader)
     boto3.setup_default_session(botocore_session=session)
